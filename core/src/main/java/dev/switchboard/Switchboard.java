@@ -1,0 +1,183 @@
+package dev.switchboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.backplane.LocalBackplane;
+import dev.switchboard.internal.DefaultSwitchboard;
+import dev.switchboard.spi.Authenticator;
+import dev.switchboard.spi.Backplane;
+import dev.switchboard.spi.BackplaneHealth;
+import dev.switchboard.spi.SessionAcceptor;
+import dev.switchboard.spi.SubscriptionPolicy;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One node of a Switchboard system: the entry point for the host application.
+ *
+ * <pre>{@code
+ * Switchboard board = Switchboard.builder().authenticator(myAuthenticator).build();
+ * board.onConnect(conn -> conn.join("lobby"));
+ * board.on("chat.send", String.class, (conn, text) ->
+ *     board.to(Audience.topic("lobby")).emit("chat.message", conn.identity().name() + ": " + text));
+ * board.onRequest("echo", (conn, data) -> data);
+ * JettyTransport.start(board, JettyTransportOptions.builder().port(8080).build());
+ * }</pre>
+ *
+ * <p>Lifecycle: a node built by {@link Builder#build()} is started (its backplane connected, its
+ * heartbeat running); a transport then feeds it connections. {@link #close()} closes every connection
+ * with 1001 and stops the backplane. Register handlers before connections arrive. All methods are
+ * thread-safe.
+ */
+public interface Switchboard extends SessionAcceptor, AutoCloseable {
+
+    /** @return a builder with the defaults: local backplane, anonymous clients, subscriptions denied */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return this node's id */
+    String nodeId();
+
+    /** @return the options this node was built with */
+    SwitchboardOptions options();
+
+    /** @return the JSON mapper used for event data */
+    ObjectMapper mapper();
+
+    /**
+     * Registers the handler for client {@code emit}s of an event, receiving the raw JSON data.
+     *
+     * @param event the event name
+     * @param handler the handler, replacing any earlier one
+     * @return this
+     */
+    Switchboard on(String event, EventHandler<JsonNode> handler);
+
+    /**
+     * Registers the handler for client {@code emit}s of an event, converting the data.
+     *
+     * @param event the event name
+     * @param type the type the data is converted to with {@link #mapper()}; bad data gets {@code bad_request}
+     * @param handler the handler
+     * @param <T> the data type
+     * @return this
+     */
+    <T> Switchboard on(String event, Class<T> type, EventHandler<T> handler);
+
+    /**
+     * Registers the handler for client {@code request}s of an event.
+     *
+     * @param event the event name
+     * @param handler returns the reply data
+     * @return this
+     */
+    Switchboard onRequest(String event, RequestHandler<JsonNode> handler);
+
+    /**
+     * Registers the handler for client {@code request}s of an event, converting the data.
+     *
+     * @param event the event name
+     * @param type the type the data is converted to; bad data gets {@code bad_request}
+     * @param handler returns the reply data
+     * @param <T> the data type
+     * @return this
+     */
+    <T> Switchboard onRequest(String event, Class<T> type, RequestHandler<T> handler);
+
+    /** @param handler called for every new connection @return this */
+    Switchboard onConnect(ConnectHandler handler);
+
+    /** @param handler called once for every closed connection @return this */
+    Switchboard onDisconnect(DisconnectHandler handler);
+
+    /** @param interceptor runs before every emit and request handler, in registration order @return this */
+    Switchboard intercept(Interceptor interceptor);
+
+    /**
+     * @param audience who to send to
+     * @return an emitter for that audience, on this node and every other
+     */
+    Emitter to(Audience audience);
+
+    /** @param id a connection id @return the connection if it is open on this node */
+    Optional<Connection> connection(String id);
+
+    /** @return the open connections on this node (a snapshot) */
+    Collection<Connection> connections();
+
+    /** @return how many connections are open on this node */
+    int connectionCount();
+
+    /** @return the backplane's health */
+    BackplaneHealth backplaneHealth();
+
+    /** Closes every connection with 1001, stops handlers and the backplane. Idempotent. */
+    @Override
+    void close();
+
+    /** Builds and starts a {@link Switchboard}. */
+    final class Builder {
+        private SwitchboardOptions options = SwitchboardOptions.defaults();
+        private Backplane backplane;
+        private Authenticator authenticator = Authenticator.anonymous();
+        private SubscriptionPolicy subscriptionPolicy = SubscriptionPolicy.denyAll();
+        private EventListener eventListener = EventListener.NONE;
+        private ObjectMapper mapper;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** @param options the node's settings (default {@link SwitchboardOptions#defaults()}) @return this */
+        public Builder options(SwitchboardOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** @param backplane how nodes reach each other (default {@link LocalBackplane}) @return this */
+        public Builder backplane(Backplane backplane) {
+            this.backplane = Objects.requireNonNull(backplane, "backplane");
+            return this;
+        }
+
+        /** @param authenticator handshake → identity (default: everyone anonymous) @return this */
+        public Builder authenticator(Authenticator authenticator) {
+            this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+            return this;
+        }
+
+        /** @param policy which client subscriptions are allowed (default: none) @return this */
+        public Builder subscriptionPolicy(SubscriptionPolicy policy) {
+            this.subscriptionPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** @param listener observability hook (default: none) @return this */
+        public Builder eventListener(EventListener listener) {
+            this.eventListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** @param mapper the JSON mapper for event data (default: a plain {@link ObjectMapper}) @return this */
+        public Builder mapper(ObjectMapper mapper) {
+            this.mapper = Objects.requireNonNull(mapper, "mapper");
+            return this;
+        }
+
+        /** @param clock the clock for heartbeats and rate limits (default: system UTC) @return this */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** @return a started node */
+        public Switchboard build() {
+            return DefaultSwitchboard.start(options, backplane == null ? new LocalBackplane() : backplane,
+                    authenticator, subscriptionPolicy, eventListener,
+                    mapper == null ? new ObjectMapper() : mapper, clock);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.switchboard;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * A node's settings. Immutable; build with {@link #builder()}; validated at construction.
+ *
+ * @param nodeId this node's id in the cluster (default: {@code n-} and 8 random hex digits)
+ * @param heartbeat how often the server pings; a client silent for two periods is closed with 4000
+ *     (default 25 s)
+ * @param maxFrameBytes the largest inbound text frame; larger ones close the connection with 1009
+ *     (default 65,536)
+ * @param maxQueuedBytes the outbound queue bound per connection; a connection whose unsent frames
+ *     exceed it is closed with 1013 (default 1 MiB)
+ * @param requestTimeout the timeout of server→client requests when none is given (default 30 s)
+ * @param handlerThreads on Java 17–20, the size of the bounded handler pool (default 4 × CPUs, at
+ *     least 8); on Java 21+ handlers run on virtual threads and this is ignored
+ * @param handlerQueue on Java 17–20, how many handler tasks may wait; past it a request gets
+ *     {@code unavailable} (default 10,000)
+ * @param rateLimit inbound frames per second per connection, with a burst of twice that; a client
+ *     past it gets {@code rate_limited} and is closed with 1008; 0 disables (default 100)
+ */
+public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrameBytes, long maxQueuedBytes,
+                                 Duration requestTimeout, int handlerThreads, int handlerQueue, int rateLimit) {
+
+    /** Validates every field. */
+    public SwitchboardOptions {
+        Objects.requireNonNull(nodeId, "nodeId");
+        if (nodeId.isBlank() || !nodeId.matches("[A-Za-z0-9_.-]+")) {
+            throw new IllegalArgumentException("nodeId must be letters, digits, '.', '_' or '-': " + nodeId);
+        }
+        requirePositive(heartbeat, "heartbeat");
+        requirePositive(requestTimeout, "requestTimeout");
+        if (maxFrameBytes < 256) {
+            throw new IllegalArgumentException("maxFrameBytes must be at least 256: " + maxFrameBytes);
+        }
+        if (maxQueuedBytes < maxFrameBytes) {
+            throw new IllegalArgumentException("maxQueuedBytes must be at least maxFrameBytes: " + maxQueuedBytes);
+        }
+        if (handlerThreads < 1 || handlerQueue < 1) {
+            throw new IllegalArgumentException("handlerThreads and handlerQueue must be positive");
+        }
+        if (rateLimit < 0) {
+            throw new IllegalArgumentException("rateLimit must be >= 0: " + rateLimit);
+        }
+    }
+
+    /** @return the defaults */
+    public static SwitchboardOptions defaults() {
+        return builder().build();
+    }
+
+    /** @return a builder starting from the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder starting from these options */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.nodeId = nodeId;
+        b.heartbeat = heartbeat;
+        b.maxFrameBytes = maxFrameBytes;
+        b.maxQueuedBytes = maxQueuedBytes;
+        b.requestTimeout = requestTimeout;
+        b.handlerThreads = handlerThreads;
+        b.handlerQueue = handlerQueue;
+        b.rateLimit = rateLimit;
+        return b;
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + d);
+        }
+    }
+
+    /** Builds {@link SwitchboardOptions}; see the record's fields for defaults. */
+    public static final class Builder {
+        private String nodeId = "n-" + UUID.randomUUID().toString().substring(0, 8);
+        private Duration heartbeat = Duration.ofSeconds(25);
+        private int maxFrameBytes = 65_536;
+        private long maxQueuedBytes = 1 << 20;
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private int handlerThreads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+        private int handlerQueue = 10_000;
+        private int rateLimit = 100;
+
+        private Builder() {
+        }
+
+        /** @param v node id @return this */
+        public Builder nodeId(String v) { nodeId = v; return this; }
+
+        /** @param v ping period @return this */
+        public Builder heartbeat(Duration v) { heartbeat = v; return this; }
+
+        /** @param v max inbound frame size @return this */
+        public Builder maxFrameBytes(int v) { maxFrameBytes = v; return this; }
+
+        /** @param v outbound queue bound per connection @return this */
+        public Builder maxQueuedBytes(long v) { maxQueuedBytes = v; return this; }
+
+        /** @param v default server→client request timeout @return this */
+        public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
+
+        /** @param v handler pool size on Java 17–20 @return this */
+        public Builder handlerThreads(int v) { handlerThreads = v; return this; }
+
+        /** @param v handler queue length on Java 17–20 @return this */
+        public Builder handlerQueue(int v) { handlerQueue = v; return this; }
+
+        /** @param v inbound frames per second per connection, 0 = unlimited @return this */
+        public Builder rateLimit(int v) { rateLimit = v; return this; }
+
+        /** @return validated options */
+        public SwitchboardOptions build() {
+            return new SwitchboardOptions(nodeId, heartbeat, maxFrameBytes, maxQueuedBytes, requestTimeout,
+                    handlerThreads, handlerQueue, rateLimit);
+        }
+    }
+}

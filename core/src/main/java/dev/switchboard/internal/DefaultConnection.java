@@ -1,0 +1,257 @@
+package dev.switchboard.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.CloseCodes;
+import dev.switchboard.Connection;
+import dev.switchboard.ConnectionClosedException;
+import dev.switchboard.Identity;
+import dev.switchboard.SendResult;
+import dev.switchboard.spi.EncodedFrame;
+import dev.switchboard.spi.Handshake;
+import dev.switchboard.spi.SessionHandler;
+import dev.switchboard.spi.TransportSession;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A connection on this node: its state machine, outbound queue and pending requests. Inbound frames
+ * are passed to {@link InboundDispatcher}.
+ */
+final class DefaultConnection implements Connection, SessionHandler {
+    private static final Logger log = LoggerFactory.getLogger(DefaultConnection.class);
+
+    private final String id;
+    private final Identity identity;
+    private final TransportSession session;
+    private final DefaultSwitchboard node;
+    private final Map<String, Object> attributes = new ConcurrentHashMap<>();
+    private final Set<String> topics = ConcurrentHashMap.newKeySet();
+    private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
+    private final OutboundQueue outbound;
+    private final PendingRequests pending;
+    private final SerialExecutor inbound;
+    private final InboundDispatcher dispatcher;
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private volatile long lastSeenMillis;
+
+    DefaultConnection(String id, Identity identity, TransportSession session, DefaultSwitchboard node) {
+        this.id = id;
+        this.identity = identity;
+        this.session = session;
+        this.node = node;
+        this.lastSeenMillis = node.clock().millis();
+        this.pending = new PendingRequests(node.timer());
+        this.inbound = new SerialExecutor(node.handlerExecutor());
+        this.outbound = new OutboundQueue(session, node.options().maxQueuedBytes(), new OutboundQueue.Listener() {
+            @Override
+            public void overflow() {
+                node.listener().slowConsumer(DefaultConnection.this);
+                log.warn("Closing {}: outbound queue exceeded {} bytes (slow consumer)", id,
+                        node.options().maxQueuedBytes());
+                terminate(CloseCodes.TRY_AGAIN_LATER, "slow consumer");
+            }
+
+            @Override
+            public void writeFailed(Throwable cause) {
+                log.debug("Write to {} failed; aborting", id, cause);
+                session.abort();
+            }
+
+            @Override
+            public void drainedForClose() {
+                CloseRequest c = closeRequest;
+                session.close(c.code, c.reason);
+            }
+        });
+        this.dispatcher = new InboundDispatcher(this, node);
+    }
+
+    private record CloseRequest(int code, String reason) { }
+
+    private volatile CloseRequest closeRequest = new CloseRequest(CloseCodes.NORMAL, "");
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public Identity identity() {
+        return identity;
+    }
+
+    @Override
+    public Handshake handshake() {
+        return session.handshake();
+    }
+
+    @Override
+    public State state() {
+        return state.get();
+    }
+
+    @Override
+    public Map<String, Object> attributes() {
+        return attributes;
+    }
+
+    @Override
+    public Set<String> topics() {
+        return Set.copyOf(topics);
+    }
+
+    Set<String> topicSet() {
+        return topics;
+    }
+
+    @Override
+    public SendResult send(String event, Object data) {
+        Objects.requireNonNull(event, "event");
+        return send(EncodedFrame.ofBytes(node.codec().encodeEvent(event, null, null, data)));
+    }
+
+    /** Queues an already-encoded frame (shared with other connections). */
+    SendResult send(EncodedFrame frame) {
+        if (state.get() != State.OPEN) {
+            return SendResult.CLOSED;
+        }
+        return outbound.offer(frame);
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> request(String event, Object data, Duration timeout) {
+        Objects.requireNonNull(event, "event");
+        Duration t = timeout == null ? node.options().requestTimeout() : timeout;
+        CompletableFuture<JsonNode> future = new CompletableFuture<>();
+        if (state.get() != State.OPEN) {
+            future.completeExceptionally(new ConnectionClosedException("connection " + id + " is closed"));
+            return future;
+        }
+        JsonNode tree;
+        try {
+            tree = node.codec().toTree(data);
+        } catch (IllegalArgumentException e) {
+            future.completeExceptionally(e);
+            return future;
+        }
+        String requestId = pending.register(event, future, t, ev -> node.listener().requestTimedOut(this, ev));
+        EncodedFrame frame = EncodedFrame.ofBytes(node.codec().encode(
+                new dev.switchboard.protocol.Frame.Request(new com.fasterxml.jackson.databind.node.TextNode(requestId),
+                        event, tree)));
+        SendResult r = outbound.offer(frame);
+        if (r != SendResult.QUEUED) {
+            pending.cancel(requestId);
+            future.completeExceptionally(new ConnectionClosedException(
+                    "request \"" + event + "\" not sent to " + id + ": " + r));
+        }
+        return future;
+    }
+
+    PendingRequests pending() {
+        return pending;
+    }
+
+    @Override
+    public void join(String topic) {
+        node.registry().join(this, Objects.requireNonNull(topic, "topic"));
+    }
+
+    @Override
+    public void leave(String topic) {
+        node.registry().leave(this, Objects.requireNonNull(topic, "topic"));
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        if (state.compareAndSet(State.OPEN, State.CLOSING)) {
+            closeRequest = new CloseRequest(code, reason == null ? "" : reason);
+            outbound.closeWhenDrained();
+            scheduleAbortIfStuck();
+        }
+    }
+
+    /** Closes without waiting for queued frames: for slow, silent or abusive clients. */
+    void terminate(int code, String reason) {
+        State before = state.getAndUpdate(s -> s == State.CLOSED ? s : State.CLOSING);
+        if (before == State.CLOSED) {
+            return;
+        }
+        outbound.close();
+        session.close(code, reason);
+        scheduleAbortIfStuck();
+    }
+
+    /** A peer that does not complete the close handshake is dropped after one heartbeat period. */
+    private void scheduleAbortIfStuck() {
+        node.timer().schedule(() -> {
+            if (state.get() != State.CLOSED) {
+                session.abort();
+            }
+        }, node.options().heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public long queuedBytes() {
+        return outbound.queuedBytes();
+    }
+
+    long lastSeenMillis() {
+        return lastSeenMillis;
+    }
+
+    Executor inboundExecutor() {
+        return inbound;
+    }
+
+    CompletableFuture<Void> closedFuture() {
+        return closed;
+    }
+
+    // ---- SessionHandler: called by the transport, never concurrently, possibly on I/O threads ----
+
+    @Override
+    public void onText(String text) {
+        lastSeenMillis = node.clock().millis();
+        if (state.get() == State.CLOSED) {
+            return;
+        }
+        dispatcher.onText(text);
+    }
+
+    @Override
+    public void onBinary(int size) {
+        lastSeenMillis = node.clock().millis();
+        dispatcher.onBinary(size);
+    }
+
+    @Override
+    public void onError(Throwable cause) {
+        log.debug("Transport error on {}", id, cause);
+    }
+
+    @Override
+    public void onClosed(int code, String reason) {
+        if (state.getAndSet(State.CLOSED) == State.CLOSED) {
+            return;
+        }
+        outbound.close();
+        pending.failAll(new ConnectionClosedException("connection " + id + " closed (" + code + ")"));
+        dispatcher.cancelInFlight();
+        node.connectionClosed(this, code, reason == null ? "" : reason);
+        closed.complete(null);
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + id + ", user=" + identity.userId() + ", " + state.get() + "]";
+    }
+}

@@ -1,0 +1,452 @@
+package dev.switchboard.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.Audience;
+import dev.switchboard.CloseCodes;
+import dev.switchboard.ConnectHandler;
+import dev.switchboard.Connection;
+import dev.switchboard.DisconnectHandler;
+import dev.switchboard.Emitter;
+import dev.switchboard.ErrorCode;
+import dev.switchboard.EventHandler;
+import dev.switchboard.EventListener;
+import dev.switchboard.Identity;
+import dev.switchboard.Interceptor;
+import dev.switchboard.RequestHandler;
+import dev.switchboard.Switchboard;
+import dev.switchboard.SwitchboardException;
+import dev.switchboard.SwitchboardOptions;
+import dev.switchboard.protocol.Frame;
+import dev.switchboard.protocol.FrameCodec;
+import dev.switchboard.spi.Authenticator;
+import dev.switchboard.spi.Backplane;
+import dev.switchboard.spi.BackplaneHealth;
+import dev.switchboard.spi.EncodedFrame;
+import dev.switchboard.spi.Handshake;
+import dev.switchboard.spi.SessionHandler;
+import dev.switchboard.spi.SubscriptionPolicy;
+import dev.switchboard.spi.TransportSession;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The node: handlers, registry, router, heartbeat and backplane wiring. */
+public final class DefaultSwitchboard implements Switchboard {
+    private static final Logger log = LoggerFactory.getLogger(DefaultSwitchboard.class);
+    private static final List<String> SUB_PROTOCOLS = List.of("switchboard.v1");
+
+    private final SwitchboardOptions options;
+    private final Backplane backplane;
+    private final Authenticator authenticator;
+    private final SubscriptionPolicy subscriptionPolicy;
+    private final EventListener listener;
+    private final ObjectMapper mapper;
+    private final FrameCodec codec;
+    private final ClusterCodec clusterCodec;
+    private final Clock clock;
+    private final ExecutorService handlers;
+    private final ScheduledExecutorService timer;
+    private final DefaultRegistry registry = new DefaultRegistry();
+    private final Map<String, Handler<?>> eventHandlers = new ConcurrentHashMap<>();
+    private final Map<String, Handler<?>> requestHandlers = new ConcurrentHashMap<>();
+    private final List<ConnectHandler> connectHandlers = new CopyOnWriteArrayList<>();
+    private final List<DisconnectHandler> disconnectHandlers = new CopyOnWriteArrayList<>();
+    private final List<Interceptor> interceptors = new CopyOnWriteArrayList<>();
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final EncodedFrame ping;
+
+    private DefaultSwitchboard(SwitchboardOptions options, Backplane backplane, Authenticator authenticator,
+                               SubscriptionPolicy subscriptionPolicy, EventListener listener, ObjectMapper mapper,
+                               Clock clock) {
+        this.options = options;
+        this.backplane = backplane;
+        this.authenticator = authenticator;
+        this.subscriptionPolicy = subscriptionPolicy;
+        this.listener = listener;
+        this.mapper = mapper;
+        this.codec = new FrameCodec(mapper);
+        this.clusterCodec = new ClusterCodec(mapper);
+        this.clock = clock;
+        this.handlers = HandlerExecutors.handlers(options.nodeId(), options.handlerThreads(), options.handlerQueue());
+        this.timer = HandlerExecutors.timer(options.nodeId());
+        this.ping = EncodedFrame.ofBytes(codec.encode(new Frame.Ping()));
+    }
+
+    /**
+     * Builds and starts a node; called by {@link Switchboard.Builder#build()}.
+     *
+     * @return the started node
+     */
+    public static DefaultSwitchboard start(SwitchboardOptions options, Backplane backplane, Authenticator authenticator,
+                                           SubscriptionPolicy policy, EventListener listener, ObjectMapper mapper,
+                                           Clock clock) {
+        DefaultSwitchboard node = new DefaultSwitchboard(options, backplane, authenticator, policy, listener, mapper,
+                clock);
+        backplane.start(options.nodeId(), node::onBackplaneMessage);
+        long hb = options.heartbeat().toMillis();
+        node.timer.scheduleAtFixedRate(node::heartbeatTick, hb, hb, TimeUnit.MILLISECONDS);
+        log.info("Switchboard node {} started (backplane: {})", options.nodeId(), backplane.health().name());
+        return node;
+    }
+
+    // ---- SessionAcceptor ----
+
+    @Override
+    public Identity authenticate(Handshake handshake) {
+        Identity identity = authenticator.authenticate(handshake);
+        return identity == null ? Identity.anonymous() : identity;
+    }
+
+    @Override
+    public SessionHandler open(TransportSession session, Identity identity) {
+        Objects.requireNonNull(session, "session");
+        String id = "c-" + options.nodeId() + "-" + Long.toString(connectionIds.incrementAndGet(), 36);
+        DefaultConnection conn = new DefaultConnection(id, identity == null ? Identity.anonymous() : identity,
+                session, this);
+        if (closed.get()) {
+            session.close(CloseCodes.GOING_AWAY, "server shutting down");
+            return conn;
+        }
+        registry.add(conn);
+        conn.send(EncodedFrame.ofBytes(codec.encode(new Frame.Welcome(id, options.nodeId(),
+                options.heartbeat().toMillis(), options.maxFrameBytes()))));
+        listener.connectionOpened(conn);
+        // Connect handlers run on the connection's serial executor, so they finish before the
+        // connection's first emit is handled.
+        runSerial(conn, () -> {
+            for (ConnectHandler h : connectHandlers) {
+                try {
+                    h.onConnect(conn);
+                } catch (Exception e) {
+                    log.error("Connect handler failed for {}", conn.id(), e);
+                }
+            }
+        });
+        return conn;
+    }
+
+    @Override
+    public int maxFrameBytes() {
+        return options.maxFrameBytes();
+    }
+
+    @Override
+    public List<String> subProtocols() {
+        return SUB_PROTOCOLS;
+    }
+
+    // ---- handlers ----
+
+    @Override
+    public Switchboard on(String event, EventHandler<JsonNode> handler) {
+        return on(event, JsonNode.class, handler);
+    }
+
+    @Override
+    public <T> Switchboard on(String event, Class<T> type, EventHandler<T> handler) {
+        Objects.requireNonNull(handler, "handler");
+        eventHandlers.put(Objects.requireNonNull(event, "event"), new Handler<>(event, type, handler, null));
+        return this;
+    }
+
+    @Override
+    public Switchboard onRequest(String event, RequestHandler<JsonNode> handler) {
+        return onRequest(event, JsonNode.class, handler);
+    }
+
+    @Override
+    public <T> Switchboard onRequest(String event, Class<T> type, RequestHandler<T> handler) {
+        Objects.requireNonNull(handler, "handler");
+        requestHandlers.put(Objects.requireNonNull(event, "event"), new Handler<>(event, type, null, handler));
+        return this;
+    }
+
+    @Override
+    public Switchboard onConnect(ConnectHandler handler) {
+        connectHandlers.add(Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    @Override
+    public Switchboard onDisconnect(DisconnectHandler handler) {
+        disconnectHandlers.add(Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    @Override
+    public Switchboard intercept(Interceptor interceptor) {
+        interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+        return this;
+    }
+
+    // ---- routing ----
+
+    @Override
+    public Emitter to(Audience audience) {
+        return new DefaultEmitter(Objects.requireNonNull(audience, "audience"), false);
+    }
+
+    private final class DefaultEmitter implements Emitter {
+        private final Audience audience;
+        private final boolean localOnly;
+
+        DefaultEmitter(Audience audience, boolean localOnly) {
+            this.audience = audience;
+            this.localOnly = localOnly;
+        }
+
+        @Override
+        public int emit(String event, Object data) {
+            Objects.requireNonNull(event, "event");
+            String topic = audience.topics().size() == 1 && audience.users().isEmpty()
+                    && audience.connections().isEmpty() && audience.organisations().isEmpty()
+                    && audience.roles().isEmpty() && !audience.broadcast()
+                    ? audience.topics().iterator().next() : null;
+            byte[] frame = codec.encodeEvent(event, topic, null, data);
+            int local = deliverLocally(audience, EncodedFrame.ofBytes(frame));
+            if (!localOnly && !backplane.isLocalOnly()) {
+                publish(new ClusterMessage.Routed(options.nodeId(), audience, frame));
+            }
+            listener.messageRouted(event, local);
+            return local;
+        }
+
+        @Override
+        public Emitter local() {
+            return new DefaultEmitter(audience, true);
+        }
+    }
+
+    private int deliverLocally(Audience audience, EncodedFrame frame) {
+        int n = 0;
+        for (DefaultConnection c : registry.resolve(audience)) {
+            if (c.send(frame) == dev.switchboard.SendResult.QUEUED) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void publish(ClusterMessage message) {
+        try {
+            backplane.publish(clusterCodec.encode(message));
+        } catch (RuntimeException e) {
+            listener.backplanePublishFailed(e);
+            log.warn("Backplane publish failed: {}", e.toString());
+        }
+    }
+
+    private void onBackplaneMessage(byte[] bytes) {
+        ClusterMessage message;
+        try {
+            message = clusterCodec.decode(bytes);
+        } catch (Exception e) {
+            log.warn("Ignoring a backplane message that is not a cluster message: {}", e.toString());
+            return;
+        }
+        if (message == null || options.nodeId().equals(message.from())) {
+            return;
+        }
+        if (message instanceof ClusterMessage.Routed r) {
+            deliverLocally(r.audience(), EncodedFrame.ofBytes(r.frame()));
+        }
+    }
+
+    // ---- lookups ----
+
+    @Override
+    public Optional<Connection> connection(String id) {
+        return Optional.ofNullable(registry.get(id));
+    }
+
+    @Override
+    public Collection<Connection> connections() {
+        return new ArrayList<>(registry.all());
+    }
+
+    @Override
+    public int connectionCount() {
+        return registry.size();
+    }
+
+    @Override
+    public BackplaneHealth backplaneHealth() {
+        return backplane.health();
+    }
+
+    @Override
+    public String nodeId() {
+        return options.nodeId();
+    }
+
+    @Override
+    public SwitchboardOptions options() {
+        return options;
+    }
+
+    @Override
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    // ---- heartbeat and lifecycle ----
+
+    /**
+     * Pings every connection and closes those silent for two heartbeat periods. Runs on the timer;
+     * public so tests with a controlled {@link Clock} can drive it.
+     */
+    public void heartbeatTick() {
+        long now = clock.millis();
+        long limit = 2 * options.heartbeat().toMillis();
+        for (DefaultConnection c : registry.all()) {
+            if (c.state() != Connection.State.OPEN) {
+                continue;
+            }
+            if (now - c.lastSeenMillis() >= limit) {
+                log.debug("Closing {}: silent for {} ms", c.id(), now - c.lastSeenMillis());
+                c.terminate(CloseCodes.HEARTBEAT_TIMEOUT, "heartbeat timeout");
+            } else {
+                c.send(ping);
+            }
+        }
+    }
+
+    void connectionClosed(DefaultConnection conn, int code, String reason) {
+        registry.remove(conn);
+        listener.connectionClosed(conn, code);
+        runSerial(conn, () -> {
+            for (DisconnectHandler h : disconnectHandlers) {
+                try {
+                    h.onDisconnect(conn, code, reason);
+                } catch (Exception e) {
+                    log.error("Disconnect handler failed for {}", conn.id(), e);
+                }
+            }
+        });
+    }
+
+    private void runSerial(DefaultConnection conn, Runnable task) {
+        try {
+            conn.inboundExecutor().execute(task);
+        } catch (RejectedExecutionException e) {
+            log.warn("Handler pool rejected a lifecycle callback for {}", conn.id());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (DefaultConnection c : new ArrayList<>(registry.all())) {
+            c.close(CloseCodes.GOING_AWAY, "server shutting down");
+        }
+        timer.shutdown();
+        handlers.shutdown();
+        try {
+            handlers.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        backplane.close();
+        log.info("Switchboard node {} closed", options.nodeId());
+    }
+
+    // ---- internals for connections ----
+
+    SwitchboardOptions opts() {
+        return options;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    ExecutorService handlerExecutor() {
+        return handlers;
+    }
+
+    EventListener listener() {
+        return listener;
+    }
+
+    FrameCodec codec() {
+        return codec;
+    }
+
+    DefaultRegistry registry() {
+        return registry;
+    }
+
+    SubscriptionPolicy subscriptionPolicy() {
+        return subscriptionPolicy;
+    }
+
+    List<Interceptor> interceptors() {
+        return interceptors;
+    }
+
+    Handler<?> eventHandler(String event) {
+        return eventHandlers.get(event);
+    }
+
+    Handler<?> requestHandler(String event) {
+        return requestHandlers.get(event);
+    }
+
+    /** A registered handler with the conversion of its data. */
+    final class Handler<T> {
+        private final String event;
+        private final Class<T> type;
+        private final EventHandler<T> onEmit;
+        private final RequestHandler<T> onRequest;
+
+        Handler(String event, Class<T> type, EventHandler<T> onEmit, RequestHandler<T> onRequest) {
+            this.event = event;
+            this.type = Objects.requireNonNull(type, "type");
+            this.onEmit = onEmit;
+            this.onRequest = onRequest;
+        }
+
+        void invokeEmit(Connection c, JsonNode data) throws Exception {
+            onEmit.handle(c, convert(data));
+        }
+
+        Object invokeRequest(Connection c, JsonNode data) throws Exception {
+            return onRequest.handle(c, convert(data));
+        }
+
+        private T convert(JsonNode data) {
+            JsonNode d = data == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : data;
+            if (type == JsonNode.class) {
+                return type.cast(d);
+            }
+            try {
+                return mapper.treeToValue(d, type);
+            } catch (Exception e) {
+                throw new SwitchboardException(ErrorCode.BAD_REQUEST,
+                        "data of \"" + event + "\" is not a valid " + type.getSimpleName());
+            }
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package dev.switchboard.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.CloseCodes;
+import dev.switchboard.Connection;
+import dev.switchboard.ErrorCode;
+import dev.switchboard.Interceptor;
+import dev.switchboard.SwitchboardException;
+import dev.switchboard.protocol.Frame;
+import dev.switchboard.protocol.ProtocolException;
+import dev.switchboard.protocol.WireError;
+import dev.switchboard.spi.EncodedFrame;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns one connection's inbound text into work: checks size and rate on the transport's thread
+ * (cheap), decodes, then runs handlers on the node's executor. Emits, subscribes and unsubscribes
+ * run in arrival order on the connection's serial executor; requests run concurrently, each bounded
+ * by the node's request timeout so a handler that never answers cannot pin memory.
+ */
+final class InboundDispatcher {
+    private static final Logger log = LoggerFactory.getLogger(InboundDispatcher.class);
+
+    private final DefaultConnection conn;
+    private final DefaultSwitchboard node;
+    private final RateLimiter rateLimiter;
+    private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+    private boolean rateLimited;
+
+    InboundDispatcher(DefaultConnection conn, DefaultSwitchboard node) {
+        this.conn = conn;
+        this.node = node;
+        int limit = node.options().rateLimit();
+        this.rateLimiter = limit == 0 ? null : new RateLimiter(limit, node.clock().millis());
+    }
+
+    void onText(String text) {
+        int max = node.options().maxFrameBytes();
+        // Only count bytes when the text could be too large: a char is at most 3 UTF-8 bytes.
+        if (text.length() > max / 3 && text.getBytes(StandardCharsets.UTF_8).length > max) {
+            node.listener().badFrame(conn, "too large");
+            conn.terminate(CloseCodes.TOO_BIG, "frame exceeds " + max + " bytes");
+            return;
+        }
+        if (rateLimiter != null && !rateLimiter.tryAcquire(node.clock().millis())) {
+            if (!rateLimited) {
+                rateLimited = true;
+                node.listener().badFrame(conn, "rate limited");
+                sendError(WireError.of(ErrorCode.RATE_LIMITED,
+                        "more than " + node.options().rateLimit() + " frames per second"));
+                conn.close(CloseCodes.POLICY_VIOLATION, "rate limit exceeded");
+            }
+            return;
+        }
+        Frame frame;
+        try {
+            frame = node.codec().decode(text);
+        } catch (ProtocolException e) {
+            node.listener().badFrame(conn, e.getMessage());
+            if (e.requestId() != null) {
+                reply(e.requestId(), null, WireError.of(e.code(), e.getMessage()));
+            } else {
+                sendError(WireError.of(e.code(), e.getMessage()));
+            }
+            return;
+        }
+        dispatch(frame);
+    }
+
+    void onBinary(int size) {
+        node.listener().badFrame(conn, "binary");
+        sendError(WireError.of(ErrorCode.BAD_REQUEST,
+                "binary frames are not supported: send JSON text frames (protocol switchboard.v1)"));
+    }
+
+    /** Cancels client requests still being handled, so their results are dropped, not leaked. */
+    void cancelInFlight() {
+        for (CompletableFuture<?> f : inFlight) {
+            f.cancel(false);
+        }
+        inFlight.clear();
+    }
+
+    private void dispatch(Frame frame) {
+        if (frame instanceof Frame.Pong) {
+            return; // lastSeen is already updated
+        }
+        if (frame instanceof Frame.Ping) {
+            conn.send(EncodedFrame.ofBytes(node.codec().encode(new Frame.Pong())));
+        } else if (frame instanceof Frame.Reply r) {
+            if (!conn.pending().complete(r)) {
+                log.debug("Reply {} on {} matches no pending request (late or unknown)", r.id(), conn.id());
+            }
+        } else if (frame instanceof Frame.Emit e) {
+            serial(() -> handleEmit(e));
+        } else if (frame instanceof Frame.Request r) {
+            handleRequest(r);
+        } else if (frame instanceof Frame.Subscribe s) {
+            serial(() -> handleSubscribe(s));
+        } else if (frame instanceof Frame.Unsubscribe u) {
+            serial(() -> {
+                boolean was = conn.topicSet().contains(u.topic());
+                conn.leave(u.topic());
+                ObjectNode data = node.mapper().createObjectNode();
+                data.put("topic", u.topic());
+                data.put("unsubscribed", was);
+                reply(u.id(), data, null);
+            });
+        } else {
+            sendError(WireError.of(ErrorCode.BAD_REQUEST, "a client may not send \"" + frame.type() + "\" frames"));
+        }
+    }
+
+    private void serial(Runnable task) {
+        try {
+            conn.inboundExecutor().execute(task);
+        } catch (RejectedExecutionException e) {
+            sendError(WireError.of(ErrorCode.UNAVAILABLE, "server is busy"));
+        }
+    }
+
+    private void handleEmit(Frame.Emit e) {
+        DefaultSwitchboard.Handler<?> handler = node.eventHandler(e.event());
+        if (handler == null) {
+            sendError(WireError.of(ErrorCode.UNKNOWN_EVENT, "no handler for event \"" + e.event() + "\""));
+            return;
+        }
+        try {
+            intercept("emit", e.event(), e.data());
+            handler.invokeEmit(conn, e.data());
+        } catch (Throwable t) {
+            sendError(toWireError(e.event(), t));
+        }
+    }
+
+    private void handleRequest(Frame.Request r) {
+        DefaultSwitchboard.Handler<?> handler = node.requestHandler(r.event());
+        if (handler == null) {
+            reply(r.id(), null, WireError.of(ErrorCode.UNKNOWN_EVENT, "no handler for request \"" + r.event() + "\""));
+            return;
+        }
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        inFlight.add(result);
+        long timeoutMs = node.options().requestTimeout().toMillis();
+        result.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).whenComplete((value, failure) -> {
+            inFlight.remove(result);
+            if (failure instanceof java.util.concurrent.CancellationException) {
+                return; // the connection closed
+            }
+            if (failure != null) {
+                reply(r.id(), null, toWireError(r.event(), failure));
+            } else {
+                JsonNode data;
+                try {
+                    data = node.codec().toTree(value);
+                } catch (IllegalArgumentException ex) {
+                    reply(r.id(), null, toWireError(r.event(), ex));
+                    return;
+                }
+                reply(r.id(), data, null);
+            }
+        });
+        try {
+            node.handlerExecutor().execute(() -> {
+                try {
+                    intercept("request", r.event(), r.data());
+                    Object value = handler.invokeRequest(conn, r.data());
+                    if (value instanceof CompletionStage<?> stage) {
+                        stage.whenComplete((v, f) -> {
+                            if (f != null) {
+                                result.completeExceptionally(f);
+                            } else {
+                                result.complete(v);
+                            }
+                        });
+                    } else {
+                        result.complete(value);
+                    }
+                } catch (Throwable t) {
+                    result.completeExceptionally(t);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new SwitchboardException(ErrorCode.UNAVAILABLE, "server is busy"));
+        }
+    }
+
+    private void handleSubscribe(Frame.Subscribe s) {
+        try {
+            intercept("subscribe", s.topic(), s.since());
+            if (!node.subscriptionPolicy().canSubscribe(conn, s.topic())) {
+                reply(s.id(), null, WireError.of(ErrorCode.FORBIDDEN, "not allowed to subscribe to \"" + s.topic() + "\""));
+                return;
+            }
+            conn.join(s.topic());
+            ObjectNode data = node.mapper().createObjectNode();
+            data.put("topic", s.topic());
+            data.putNull("epoch");
+            data.putNull("offset");
+            data.put("recovered", false);
+            reply(s.id(), data, null);
+        } catch (Throwable t) {
+            reply(s.id(), null, toWireError("subscribe", t));
+        }
+    }
+
+    private void intercept(String kind, String event, JsonNode data) {
+        for (Interceptor i : node.interceptors()) {
+            i.intercept(conn, new Interceptor.Inbound(kind, event, data == null ? NullNode.getInstance() : data));
+        }
+    }
+
+    private WireError toWireError(String event, Throwable t) {
+        Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (cause instanceof SwitchboardException se) {
+            return WireError.of(se.code(), se.getMessage() == null ? se.code().wire() : se.getMessage());
+        }
+        if (cause instanceof TimeoutException) {
+            return WireError.of(ErrorCode.TIMEOUT, "handler for \"" + event + "\" did not answer in time");
+        }
+        log.error("Handler for \"{}\" failed on {}", event, conn.id(), cause);
+        return WireError.of(ErrorCode.INTERNAL, "internal error");
+    }
+
+    private void reply(JsonNode id, JsonNode data, WireError error) {
+        conn.send(EncodedFrame.ofBytes(node.codec().encode(new Frame.Reply(id, data, error))));
+    }
+
+    private void sendError(WireError error) {
+        conn.send(EncodedFrame.ofBytes(node.codec().encode(new Frame.Error(error))));
+    }
+
+    /** For interceptors' sake the connection type is the public one. */
+    Connection connection() {
+        return conn;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.switchboard.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Objects;
+
+/**
+ * The frames of wire protocol v1 (see {@code docs/protocol.md}). Each is one JSON object with a
+ * {@code "type"}. Request ids are kept as JSON ({@code 7} or {@code "s-3"}) so replies echo them exactly.
+ */
+public sealed interface Frame {
+
+    /** @return the frame's {@code type} */
+    String type();
+
+    /** The server's first frame. */
+    record Welcome(String connectionId, String node, long heartbeatMs, int maxFrameBytes) implements Frame {
+        public String type() { return "welcome"; }
+    }
+
+    /** A fire-and-forget event from the client. */
+    record Emit(String event, JsonNode data) implements Frame {
+        public Emit { Objects.requireNonNull(event, "event"); }
+        public String type() { return "emit"; }
+    }
+
+    /** A request, in either direction; {@code id} is chosen by the requester. */
+    record Request(JsonNode id, String event, JsonNode data) implements Frame {
+        public Request { Objects.requireNonNull(id, "id"); Objects.requireNonNull(event, "event"); }
+        public String type() { return "request"; }
+    }
+
+    /** The answer to a request, in either direction: {@code data} or {@code error}, never both. */
+    record Reply(JsonNode id, JsonNode data, WireError error) implements Frame {
+        public Reply { Objects.requireNonNull(id, "id"); }
+        public String type() { return "reply"; }
+        /** @return true when this reply carries an error */
+        public boolean isError() { return error != null; }
+    }
+
+    /** A client's request to join a topic; {@code since} (durable topics) may be null. */
+    record Subscribe(JsonNode id, String topic, JsonNode since) implements Frame {
+        public Subscribe { Objects.requireNonNull(id, "id"); Objects.requireNonNull(topic, "topic"); }
+        public String type() { return "subscribe"; }
+    }
+
+    /** A client's request to leave a topic. */
+    record Unsubscribe(JsonNode id, String topic) implements Frame {
+        public Unsubscribe { Objects.requireNonNull(id, "id"); Objects.requireNonNull(topic, "topic"); }
+        public String type() { return "unsubscribe"; }
+    }
+
+    /** An event pushed by the server; {@code topic} and {@code offset} may be null. */
+    record Event(String event, String topic, Long offset, JsonNode data) implements Frame {
+        public Event { Objects.requireNonNull(event, "event"); }
+        public String type() { return "event"; }
+    }
+
+    /** A protocol-level error not tied to a request. */
+    record Error(WireError error) implements Frame {
+        public Error { Objects.requireNonNull(error, "error"); }
+        public String type() { return "error"; }
+    }
+
+    /** The server's heartbeat. */
+    record Ping() implements Frame {
+        public String type() { return "ping"; }
+    }
+
+    /** The client's answer to a ping. */
+    record Pong() implements Frame {
+        public String type() { return "pong"; }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.switchboard.spi;
+
+import dev.switchboard.Identity;
+
+/**
+ * What a {@link Transport} talks to: the core's entry point for new connections. The
+ * {@link dev.switchboard.Switchboard} node is one.
+ */
+public interface SessionAcceptor {
+
+    /**
+     * Authenticates an upgrade request before the transport upgrades it.
+     *
+     * @param handshake the upgrade request
+     * @return the identity to open the connection with
+     * @throws AuthenticationException to refuse with 401/403
+     */
+    Identity authenticate(Handshake handshake);
+
+    /**
+     * Opens a connection for an upgraded session. The core sends the {@code welcome} frame from here.
+     *
+     * @param session the transport's session
+     * @param identity the identity {@link #authenticate} returned
+     * @return the handler the transport feeds with this session's events
+     */
+    SessionHandler open(TransportSession session, Identity identity);
+
+    /** @return the largest text frame accepted, in bytes; transports close bigger ones with 1009 */
+    int maxFrameBytes();
+
+    /** @return the sub-protocols the core speaks, most preferred first */
+    java.util.List<String> subProtocols();
+}

@@ -1,0 +1,171 @@
+package dev.switchboard.transport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.spi.EncodedFrame;
+import dev.switchboard.spi.Handshake;
+import dev.switchboard.spi.SessionHandler;
+import dev.switchboard.spi.TransportSession;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The client end of an {@link InMemoryTransport} connection. Records every frame the server writes;
+ * {@link #pause()} stops acknowledging writes, like a peer that stopped reading, to test slow
+ * consumers. Thread-safe.
+ */
+public final class InMemoryClient implements AutoCloseable {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final Handshake handshake;
+    private final Consumer<InMemoryClient> onGone;
+    private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    private final CompletableFuture<int[]> closed = new CompletableFuture<>();
+    private final List<Consumer<Throwable>> heldCallbacks = new ArrayList<>();
+    private volatile String closeReason = "";
+    private volatile SessionHandler handler;
+    private boolean paused;
+
+    InMemoryClient(Handshake handshake, Consumer<InMemoryClient> onGone) {
+        this.handshake = handshake;
+        this.onGone = onGone;
+    }
+
+    void attach(SessionHandler handler) {
+        this.handler = handler;
+    }
+
+    TransportSession session() {
+        return new TransportSession() {
+            @Override
+            public Handshake handshake() {
+                return handshake;
+            }
+
+            @Override
+            public String subProtocol() {
+                return "switchboard.v1";
+            }
+
+            @Override
+            public void send(EncodedFrame frame, Consumer<Throwable> done) {
+                if (closed.isDone()) {
+                    done.accept(new IOException("closed"));
+                    return;
+                }
+                synchronized (InMemoryClient.this) {
+                    if (paused) {
+                        received.add(frame.text());
+                        heldCallbacks.add(done);
+                        return;
+                    }
+                }
+                received.add(frame.text());
+                done.accept(null);
+            }
+
+            @Override
+            public void close(int code, String reason) {
+                serverClosed(code, reason);
+            }
+
+            @Override
+            public void abort() {
+                serverClosed(1006, "aborted");
+            }
+        };
+    }
+
+    /** @param text a raw text frame to send to the server */
+    public void send(String text) {
+        handler.onText(text);
+    }
+
+    /** @param size a binary frame's size to send to the server */
+    public void sendBinary(int size) {
+        handler.onBinary(size);
+    }
+
+    /**
+     * @param timeout how long to wait
+     * @return the next frame the server wrote, parsed
+     * @throws AssertionError when none arrives in time
+     */
+    public JsonNode nextFrame(Duration timeout) {
+        try {
+            String text = received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (text == null) {
+                throw new AssertionError("no frame within " + timeout.toMillis() + " ms");
+            }
+            return MAPPER.readTree(text);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return the next frame if one is already there, else null */
+    public JsonNode pollFrame() {
+        String text = received.poll();
+        try {
+            return text == null ? null : MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return how many frames are waiting to be read by the test */
+    public int pendingFrames() {
+        return received.size();
+    }
+
+    /** Stops acknowledging the server's writes, like a peer that stopped reading. */
+    public synchronized void pause() {
+        paused = true;
+    }
+
+    /** Acknowledges the held writes and goes back to acknowledging at once. */
+    public void resume() {
+        List<Consumer<Throwable>> held;
+        synchronized (this) {
+            paused = false;
+            held = new ArrayList<>(heldCallbacks);
+            heldCallbacks.clear();
+        }
+        held.forEach(cb -> cb.accept(null));
+    }
+
+    /** @return completes with the close code once the connection closed */
+    public CompletableFuture<Integer> closeCode() {
+        return closed.thenApply(c -> c[0]);
+    }
+
+    /** @return the close reason, once closed */
+    public String closeReason() {
+        return closeReason;
+    }
+
+    void serverClosed(int code, String reason) {
+        if (closed.complete(new int[] {code})) {
+            closeReason = reason;
+            onGone.accept(this);
+            handler.onClosed(code, reason);
+        }
+    }
+
+    /** Closes from the client side with 1000. */
+    @Override
+    public void close() {
+        serverClosed(1000, "client closed");
+    }
+}

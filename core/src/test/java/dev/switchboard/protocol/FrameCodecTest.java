@@ -1,0 +1,112 @@
+package dev.switchboard.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.switchboard.ErrorCode;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FrameCodecTest {
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final FrameCodec codec = new FrameCodec(mapper);
+
+    @Test
+    void decodesEveryClientFrame() {
+        assertThat(codec.decode("{\"type\":\"emit\",\"event\":\"chat.send\",\"data\":\"hello\"}"))
+                .isEqualTo(new Frame.Emit("chat.send", TextNode.valueOf("hello")));
+        Frame.Request r = (Frame.Request) codec.decode("{\"type\":\"request\",\"id\":7,\"event\":\"echo\",\"data\":{\"x\":1}}");
+        assertThat(r.id()).isEqualTo(IntNode.valueOf(7));
+        assertThat(r.data().get("x").asInt()).isEqualTo(1);
+        Frame.Subscribe s = (Frame.Subscribe) codec.decode(
+                "{\"type\":\"subscribe\",\"id\":8,\"topic\":\"collection:items\",\"since\":{\"offset\":41,\"epoch\":\"9f2c\"}}");
+        assertThat(s.topic()).isEqualTo("collection:items");
+        assertThat(s.since().get("offset").asLong()).isEqualTo(41);
+        assertThat(codec.decode("{\"type\":\"unsubscribe\",\"id\":9,\"topic\":\"t\"}"))
+                .isEqualTo(new Frame.Unsubscribe(IntNode.valueOf(9), "t"));
+        Frame.Reply reply = (Frame.Reply) codec.decode("{\"type\":\"reply\",\"id\":\"s-3\",\"data\":true}");
+        assertThat(reply.id()).isEqualTo(TextNode.valueOf("s-3"));
+        assertThat(reply.isError()).isFalse();
+        assertThat(codec.decode("{\"type\":\"pong\"}")).isInstanceOf(Frame.Pong.class);
+    }
+
+    @Test
+    void decodesErrorReplies() {
+        Frame.Reply reply = (Frame.Reply) codec.decode(
+                "{\"type\":\"reply\",\"id\":7,\"error\":{\"code\":\"not_found\",\"message\":\"items/1 does not exist\"}}");
+        assertThat(reply.error()).isEqualTo(new WireError("not_found", "items/1 does not exist"));
+        assertThat(reply.error().errorCode()).isEqualTo(ErrorCode.NOT_FOUND);
+    }
+
+    @Test
+    void encodesServerFramesAsInTheProtocol() throws Exception {
+        assertJson(codec.encode(new Frame.Welcome("c-7f3a", "n-1", 25000, 65536)),
+                "{\"type\":\"welcome\",\"connectionId\":\"c-7f3a\",\"node\":\"n-1\",\"heartbeatMs\":25000,\"maxFrameBytes\":65536}");
+        assertJson(codec.encode(new Frame.Reply(IntNode.valueOf(7), null,
+                        WireError.of(ErrorCode.NOT_FOUND, "items/1 does not exist"))),
+                "{\"type\":\"reply\",\"id\":7,\"error\":{\"code\":\"not_found\",\"message\":\"items/1 does not exist\"}}");
+        assertJson(codec.encode(new Frame.Request(TextNode.valueOf("s-3"), "confirm",
+                        mapper.valueToTree(Map.of("question", "Ship now?")))),
+                "{\"type\":\"request\",\"id\":\"s-3\",\"event\":\"confirm\",\"data\":{\"question\":\"Ship now?\"}}");
+        assertJson(codec.encode(new Frame.Ping()), "{\"type\":\"ping\"}");
+        assertJson(codec.encodeEvent("ADDED", "collection:items", 42L, Map.of("id", "1")),
+                "{\"type\":\"event\",\"event\":\"ADDED\",\"topic\":\"collection:items\",\"offset\":42,\"data\":{\"id\":\"1\"}}");
+        assertJson(codec.encodeEvent("chat.message", null, null, "Alice: hello"),
+                "{\"type\":\"event\",\"event\":\"chat.message\",\"data\":\"Alice: hello\"}");
+    }
+
+    @Test
+    void roundTripsEveryFrame() {
+        Frame[] frames = {
+            new Frame.Welcome("c-1", "n-1", 1000, 4096),
+            new Frame.Emit("e", TextNode.valueOf("x")),
+            new Frame.Request(IntNode.valueOf(1), "echo", IntNode.valueOf(5)),
+            new Frame.Reply(TextNode.valueOf("s-1"), TextNode.valueOf("ok"), null),
+            new Frame.Subscribe(IntNode.valueOf(2), "t", null),
+            new Frame.Unsubscribe(IntNode.valueOf(3), "t"),
+            new Frame.Event("e", "t", 4L, IntNode.valueOf(1)),
+            new Frame.Error(WireError.of(ErrorCode.BAD_REQUEST, "bad")),
+            new Frame.Ping(),
+            new Frame.Pong(),
+        };
+        for (Frame f : frames) {
+            assertThat(codec.decode(new String(codec.encode(f), StandardCharsets.UTF_8))).isEqualTo(f);
+        }
+    }
+
+    @Test
+    void rejectsMalformedFramesWithTypedErrors() {
+        assertBad("not json", "frame is not JSON");
+        assertBad("[1,2]", "frame is not a JSON object");
+        assertBad("{\"event\":\"x\"}", "frame has no \"type\"");
+        assertBad("{\"type\":\"teleport\"}", "unknown frame type \"teleport\"");
+        assertBad("{\"type\":\"request\",\"event\":\"echo\"}", "request frame has no \"id\"");
+        assertBad("{\"type\":\"request\",\"id\":{},\"event\":\"echo\"}", "\"id\" must be a number or a string");
+        assertBad("{\"type\":\"emit\",\"data\":1}", "emit frame needs a string \"event\"");
+    }
+
+    @Test
+    void keepsTheRequestIdOfAMalformedRequestSoTheErrorCanBeItsReply() {
+        assertThatThrownBy(() -> codec.decode("{\"type\":\"request\",\"id\":4}"))
+                .isInstanceOfSatisfying(ProtocolException.class,
+                        e -> assertThat(e.requestId()).isEqualTo(IntNode.valueOf(4)));
+    }
+
+    private void assertBad(String text, String message) {
+        assertThatThrownBy(() -> codec.decode(text))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
+                    assertThat(e.getMessage()).isEqualTo(message);
+                });
+    }
+
+    private void assertJson(byte[] actual, String expected) throws Exception {
+        JsonNode a = mapper.readTree(actual);
+        assertThat(a).isEqualTo(mapper.readTree(expected));
+    }
+}
