@@ -354,8 +354,19 @@ public final class DefaultSwitchboard implements Switchboard {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        List<java.util.concurrent.CompletableFuture<Void>> closing = new ArrayList<>();
         for (DefaultConnection c : new ArrayList<>(registry.all())) {
             c.close(CloseCodes.GOING_AWAY, "server shutting down");
+            closing.add(c.closedFuture());
+        }
+        // Give peers a moment to complete the close handshake, so disconnect handlers still run.
+        try {
+            java.util.concurrent.CompletableFuture.allOf(closing.toArray(new java.util.concurrent.CompletableFuture[0]))
+                    .get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.debug("Not every connection closed in time; closing the node anyway");
         }
         timer.shutdown();
         handlers.shutdown();
@@ -369,10 +380,6 @@ public final class DefaultSwitchboard implements Switchboard {
     }
 
     // ---- internals for connections ----
-
-    SwitchboardOptions opts() {
-        return options;
-    }
 
     Clock clock() {
         return clock;
