@@ -97,6 +97,31 @@ public interface Switchboard extends SessionAcceptor, AutoCloseable {
     Switchboard intercept(Interceptor interceptor);
 
     /**
+     * Exposes a repository over the socket as collection {@code name} with the default options: the
+     * protocol's {@code GET LIST POST PUT PATCH DELETE} requests, and {@code ADDED / MODIFIED / DELETED}
+     * events on topic {@code collection:<name>}, which clients may subscribe to.
+     *
+     * @param name the collection name (no ':')
+     * @param repository its storage
+     * @return this
+     */
+    default Switchboard crud(String name, dev.switchboard.crud.Repository repository) {
+        return crud(name, repository, dev.switchboard.crud.CollectionOptions.defaults());
+    }
+
+    /**
+     * Exposes a repository over the socket as collection {@code name}.
+     *
+     * @param name the collection name (no ':')
+     * @param repository its storage
+     * @param options queryable fields, page sizes, validation, authorisation, change feed
+     * @return this
+     * @throws IllegalStateException if the name is already registered
+     */
+    Switchboard crud(String name, dev.switchboard.crud.Repository repository,
+                     dev.switchboard.crud.CollectionOptions options);
+
+    /**
      * @param audience who to send to
      * @return an emitter for that audience, on this node and every other
      */

@@ -70,6 +70,7 @@ public final class DefaultSwitchboard implements Switchboard {
     private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final EncodedFrame ping;
+    private volatile dev.switchboard.crud.internal.CrudService crud;
 
     private DefaultSwitchboard(SwitchboardOptions options, Backplane backplane, Authenticator authenticator,
                                SubscriptionPolicy subscriptionPolicy, EventListener listener, ObjectMapper mapper,
@@ -193,6 +194,20 @@ public final class DefaultSwitchboard implements Switchboard {
     public Switchboard intercept(Interceptor interceptor) {
         interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
         return this;
+    }
+
+    @Override
+    public Switchboard crud(String name, dev.switchboard.crud.Repository repository,
+                            dev.switchboard.crud.CollectionOptions options) {
+        crudService().register(name, repository, options);
+        return this;
+    }
+
+    private synchronized dev.switchboard.crud.internal.CrudService crudService() {
+        if (crud == null) {
+            crud = new dev.switchboard.crud.internal.CrudService(this);
+        }
+        return crud;
     }
 
     // ---- routing ----
@@ -368,6 +383,9 @@ public final class DefaultSwitchboard implements Switchboard {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             log.debug("Not every connection closed in time; closing the node anyway");
         }
+        if (crud != null) {
+            crud.close();
+        }
         timer.shutdown();
         handlers.shutdown();
         try {
@@ -405,8 +423,13 @@ public final class DefaultSwitchboard implements Switchboard {
         return registry;
     }
 
+    /** The app's policy, widened by the collections' change topics their authorizers open. */
     SubscriptionPolicy subscriptionPolicy() {
-        return subscriptionPolicy;
+        dev.switchboard.crud.internal.CrudService c = crud;
+        if (c == null) {
+            return subscriptionPolicy;
+        }
+        return (conn, topic) -> c.canSubscribe(conn, topic) || subscriptionPolicy.canSubscribe(conn, topic);
     }
 
     List<Interceptor> interceptors() {
