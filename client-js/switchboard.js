@@ -1,0 +1,830 @@
+// Switchboard JavaScript client: wire protocol v1 (DESIGN.md §4) over one WebSocket.
+//
+// One dependency-free ES module for browsers and Node. It speaks JSON text frames, answers
+// the server's pings, correlates requests in both directions, keeps topic subscriptions
+// alive across reconnects (resuming durable topics from the last offset seen), and turns
+// every failure into a SwitchboardError carrying a protocol error code.
+
+/** The sub-protocol offered by default. */
+export const PROTOCOL = "switchboard.v1";
+
+/** Wire error codes (DESIGN.md §4). */
+export const ErrorCode = Object.freeze({
+  BAD_REQUEST: "bad_request",
+  UNAUTHORIZED: "unauthorized",
+  FORBIDDEN: "forbidden",
+  NOT_FOUND: "not_found",
+  CONFLICT: "conflict",
+  UNKNOWN_EVENT: "unknown_event",
+  TIMEOUT: "timeout",
+  TOO_LARGE: "too_large",
+  RATE_LIMITED: "rate_limited",
+  UNAVAILABLE: "unavailable",
+  INTERNAL: "internal",
+});
+
+/** Connection states reported by `client.state` and `onState`. */
+export const State = Object.freeze({
+  CONNECTING: "connecting",
+  OPEN: "open",
+  RECONNECTING: "reconnecting",
+  CLOSED: "closed",
+});
+
+/**
+ * The one error type of this client: a failed request, an error reply, an `error` frame or a
+ * lost connection. `code` is a wire error code; `details` is the error object as received.
+ */
+export class SwitchboardError extends Error {
+  constructor(code, message, details) {
+    super(message || code);
+    this.name = "SwitchboardError";
+    this.code = code;
+    if (details !== undefined) this.details = details;
+  }
+}
+
+/** Default option values; `connect` documents each. */
+export const DEFAULTS = Object.freeze({
+  protocols: [PROTOCOL],
+  reconnect: true,
+  backoff: Object.freeze({ initialMs: 500, maxMs: 30000, factor: 2, maxAttempts: Infinity }),
+  requestTimeoutMs: 10000,
+  connectTimeoutMs: 10000,
+  maxPendingWhileDisconnected: 100,
+  queueTimeoutMs: 10000,
+});
+
+// Close codes after which reconnecting would only repeat the refusal: a deliberate normal
+// closure by the server (1000), a policy violation such as a rate limit (1008), and the
+// application's authentication failures 4001-4003 (4000 + HTTP 401..403).
+const FINAL_CLOSE_CODES = new Set([1000, 1008, 4001, 4002, 4003]);
+
+/** The default reconnect rule: reconnect after any close except 1000, 1008 and 4001-4003. */
+export function shouldReconnect(code) {
+  return !FINAL_CLOSE_CODES.has(code);
+}
+
+/**
+ * Delay before reconnect attempt `attempt` (0-based): exponential backoff with full jitter,
+ * a uniformly random value in [0, min(maxMs, initialMs * factor^attempt)).
+ */
+export function backoffDelay(attempt, backoff = DEFAULTS.backoff, random = Math.random) {
+  const { initialMs, maxMs, factor } = { ...DEFAULTS.backoff, ...backoff };
+  const ceiling = Math.min(maxMs, initialMs * Math.pow(factor, attempt));
+  return Math.floor(random() * ceiling);
+}
+
+/**
+ * Opens a connection and resolves with a Client once the server's `welcome` frame arrived.
+ * Rejects with a SwitchboardError (`unauthorized` for close code 4001, `forbidden` for 4003,
+ * `timeout` when no welcome came within connectTimeoutMs, otherwise `unavailable`) when the
+ * first attempt fails: automatic reconnect only applies to a connection that was once open.
+ */
+export function connect(url, options = {}) {
+  try {
+    return Client.open(url, options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+const OPEN = 1; // WebSocket.OPEN, without relying on the implementation exposing it
+
+class Client {
+  #url;
+  #opts;
+  #WebSocket;
+  #random;
+  #ws = null; // the current socket, or null between attempts
+  #ready = false; // true from welcome until the current socket closes
+  #state = State.CONNECTING;
+  #welcome = null;
+  #maxFrameBytes = Infinity;
+  #nextId = 1;
+  #pending = new Map(); // String(id) -> in-flight request sent on #ws
+  #queue = []; // frames waiting for the next welcome
+  #subs = new Map(); // topic -> Subscription
+  #listeners = new Map(); // event -> Set<fn>
+  #requestHandlers = new Map(); // event -> handler
+  #errorListeners = new Set();
+  #stateListeners = new Set();
+  #attempt = 0;
+  #reconnectTimer = null;
+  #connectTimer = null;
+  #heartbeatTimer = null;
+  #lastFrameAt = 0;
+  #starting = null; // {resolve, reject} while the first attempt runs
+  #held = null; // frames received while connect() is resolving
+  #closeWaiters = [];
+
+  constructor(url, options) {
+    if (typeof url !== "string" && !(url instanceof URL)) throw new TypeError("url must be a string or URL");
+    const opts = { ...DEFAULTS, ...defined(options), backoff: { ...DEFAULTS.backoff, ...defined(options.backoff) } };
+    if (typeof opts.protocols === "string") opts.protocols = [opts.protocols];
+    for (const key of ["requestTimeoutMs", "connectTimeoutMs", "queueTimeoutMs"]) {
+      if (!(opts[key] > 0)) throw new TypeError(`${key} must be a positive number`);
+    }
+    if (!(opts.maxPendingWhileDisconnected >= 0)) throw new TypeError("maxPendingWhileDisconnected must be >= 0");
+    this.#url = String(url);
+    this.#opts = opts;
+    this.#WebSocket = opts.WebSocket || globalThis.WebSocket;
+    this.#random = opts.random || Math.random;
+    if (typeof this.#WebSocket !== "function") {
+      throw new TypeError("No WebSocket implementation: pass one as option WebSocket (e.g. from the 'ws' package)");
+    }
+  }
+
+  /** Current state: "connecting", "open", "reconnecting" or "closed". */
+  get state() {
+    return this.#state;
+  }
+
+  /** The server-assigned id of the current connection (from the latest welcome). */
+  get connectionId() {
+    return this.#welcome ? this.#welcome.connectionId : undefined;
+  }
+
+  /** The latest welcome frame: connectionId, node, heartbeatMs, maxFrameBytes. */
+  get welcome() {
+    return this.#welcome;
+  }
+
+  static open(url, options) {
+    const client = new Client(url, options);
+    return new Promise((resolve, reject) => {
+      client.#starting = { resolve: () => resolve(client), reject };
+      client.#open();
+    });
+  }
+
+  // ---- application API -------------------------------------------------------------------
+
+  /** Listens to server events named `event`; fn(data, {event, topic, offset}). Returns an unsubscribe function. */
+  on(event, fn) {
+    requireFunction(fn);
+    let set = this.#listeners.get(event);
+    if (!set) this.#listeners.set(event, (set = new Set()));
+    set.add(fn);
+    return () => this.off(event, fn);
+  }
+
+  /** Removes one listener, or every listener of `event` when fn is omitted. */
+  off(event, fn) {
+    const set = this.#listeners.get(event);
+    if (!set) return;
+    if (fn === undefined) set.clear();
+    else set.delete(fn);
+    if (set.size === 0) this.#listeners.delete(event);
+  }
+
+  /**
+   * Sends a fire-and-forget event. Returns true when sent or queued for the next connection,
+   * false when dropped (closed client, or the disconnected queue is full). Throws a
+   * SwitchboardError `too_large` when the frame exceeds the server's maxFrameBytes.
+   */
+  emit(event, data) {
+    requireEvent(event);
+    const text = this.#encode({ type: "emit", event, data: orNull(data) });
+    if (text instanceof SwitchboardError) throw text;
+    if (this.#ready) {
+      this.#ws.send(text);
+      return true;
+    }
+    return this.#enqueue({ text, timeoutMs: this.#opts.queueTimeoutMs, drop() {} });
+  }
+
+  /** Sends a request; resolves with the reply's data or rejects with a SwitchboardError. */
+  request(event, data, options = {}) {
+    try {
+      requireEvent(event);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const id = this.#nextId++;
+    return this.#call({ type: "request", id, event, data: orNull(data) }, options.timeoutMs);
+  }
+
+  /** Registers the answer to server `request` frames for `event` (one handler per event). */
+  onRequest(event, handler) {
+    requireFunction(handler);
+    this.#requestHandlers.set(event, handler);
+    return () => {
+      if (this.#requestHandlers.get(event) === handler) this.#requestHandlers.delete(event);
+    };
+  }
+
+  /** Listens to server `error` frames (and to failed re-subscriptions); fn(SwitchboardError). */
+  onError(fn) {
+    requireFunction(fn);
+    this.#errorListeners.add(fn);
+    return () => this.#errorListeners.delete(fn);
+  }
+
+  /** Listens to state changes; fn(state, info). Returns an unsubscribe function. */
+  onState(fn) {
+    requireFunction(fn);
+    this.#stateListeners.add(fn);
+    return () => this.#stateListeners.delete(fn);
+  }
+
+  /**
+   * Subscribes to `topic`; fn receives {event, topic, offset, data} for each of its events.
+   * Resolves with the server's reply {topic, epoch, offset, recovered}. A second subscribe to
+   * the same topic adds fn to the existing subscription and shares its reply.
+   */
+  subscribe(topic, fn, options = {}) {
+    try {
+      requireTopic(topic);
+      requireFunction(fn);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (this.#state === State.CLOSED) return Promise.reject(closedError());
+    const existing = this.#subs.get(topic);
+    if (existing) {
+      existing.handlers.add(fn);
+      return existing.promise;
+    }
+    const sub = new Subscription(topic, fn, options);
+    this.#subs.set(topic, sub);
+    const timeoutMs = options.timeoutMs ?? this.#opts.requestTimeoutMs;
+    if (Number.isFinite(timeoutMs)) {
+      sub.timer = setTimeout(() => {
+        if (this.#subs.get(topic) === sub) this.#subs.delete(topic);
+        sub.settle(
+          null,
+          sub.sent
+            ? new SwitchboardError(ErrorCode.TIMEOUT, `subscribe ${topic} timed out after ${timeoutMs} ms`)
+            : new SwitchboardError(ErrorCode.UNAVAILABLE, `not connected within ${timeoutMs} ms`),
+        );
+      }, timeoutMs);
+    }
+    if (this.#ready) this.#sendSubscribe(sub);
+    return sub.promise;
+  }
+
+  /**
+   * Removes fn from the topic's subscription, or the whole subscription when fn is omitted;
+   * once no handler is left, sends `unsubscribe` and resolves with its reply (null when not
+   * connected or when the connection drops meanwhile: a new connection starts with no
+   * subscriptions anyway).
+   */
+  unsubscribe(topic, fn) {
+    const sub = this.#subs.get(topic);
+    if (!sub) return Promise.resolve(null);
+    if (fn !== undefined) {
+      sub.handlers.delete(fn);
+      if (sub.handlers.size > 0) return Promise.resolve(null);
+    }
+    this.#subs.delete(topic);
+    sub.settle(null, new SwitchboardError(ErrorCode.UNAVAILABLE, `unsubscribed from ${topic} before the reply`));
+    if (!this.#ready) return Promise.resolve(null);
+    // A lost connection has dropped the subscription too, so that is success, not an error.
+    return this.#call({ type: "unsubscribe", id: this.#nextId++, topic }).catch((error) => {
+      if (error.code === ErrorCode.UNAVAILABLE) return null;
+      throw error;
+    });
+  }
+
+  /** CRUD helpers for a server collection (DESIGN.md §4 reserved events). */
+  collection(name) {
+    requireTopic(name);
+    const call = (event, data, options = {}) =>
+      this.request(event, { collection: name, ...data }, { timeoutMs: options.timeoutMs });
+    const versioned = (options = {}) => (options.version === undefined ? {} : { version: options.version });
+    const topic = `collection:${name}`;
+    return Object.freeze({
+      name,
+      topic,
+      get: (id, options) => call("GET", { id }, options),
+      list: (query = {}, options) => {
+        const data = {};
+        for (const key of ["page", "size", "sort", "filters"]) {
+          if (query[key] !== undefined) data[key] = query[key];
+        }
+        if (Array.isArray(data.sort)) data.sort = data.sort.join(",");
+        return call("LIST", data, options);
+      },
+      create: (item, options) => call("POST", { item }, options),
+      replace: (id, item, options) => call("PUT", { id, item, ...versioned(options) }, options),
+      patch: (id, patch, options) => call("PATCH", { id, patch, ...versioned(options) }, options),
+      delete: (id, options) => call("DELETE", { id }, options),
+      subscribe: (fn, options) => this.subscribe(topic, fn, options),
+      unsubscribe: (fn) => this.unsubscribe(topic, fn),
+    });
+  }
+
+  /**
+   * Closes for good: no reconnect; pending and queued requests reject with `unavailable`.
+   * Resolves once the socket has closed.
+   */
+  close(code = 1000, reason = "") {
+    if (this.#state === State.CLOSED) return Promise.resolve();
+    const ws = this.#ws;
+    const done = new Promise((resolve) => this.#closeWaiters.push(resolve));
+    this.#detach();
+    if (ws) {
+      ws.onclose = () => this.#closeWaitersDone();
+      try {
+        ws.close(code, reason);
+      } catch {
+        // Browsers accept only 1000 and 3000-4999 from scripts: close plainly instead.
+        try {
+          ws.close();
+        } catch {
+          this.#closeWaitersDone();
+        }
+      }
+    } else {
+      this.#closeWaitersDone();
+    }
+    this.#finish(closedError(), { code, reason, byClient: true });
+    return done;
+  }
+
+  // ---- connection lifecycle --------------------------------------------------------------
+
+  async #open() {
+    let url;
+    try {
+      const token = typeof this.#opts.token === "function" ? await this.#opts.token() : this.#opts.token;
+      if (this.#state === State.CLOSED) return;
+      url = buildUrl(this.#url, token);
+    } catch (e) {
+      if (this.#starting) return this.#failStart(e instanceof TypeError ? e : new SwitchboardError(ErrorCode.UNAUTHORIZED, `token: ${e.message || e}`));
+      return this.#afterClose(4000, `token provider failed: ${e.message || e}`);
+    }
+    let ws;
+    try {
+      ws = this.#opts.protocols.length
+        ? new this.#WebSocket(url, this.#opts.protocols)
+        : new this.#WebSocket(url);
+    } catch (e) {
+      if (this.#starting) return this.#failStart(e);
+      return this.#afterClose(1006, String(e.message || e));
+    }
+    this.#ws = ws;
+    ws.onopen = null;
+    ws.onerror = () => {}; // a close event always follows
+    ws.onmessage = (e) => {
+      if (this.#ws === ws) this.#onFrame(e.data);
+    };
+    ws.onclose = (e) => {
+      if (this.#ws === ws) this.#onSocketClosed(e.code, e.reason);
+    };
+    this.#connectTimer = setTimeout(() => {
+      if (this.#ws !== ws || this.#ready) return;
+      this.#abandon(ws, 4000, "no welcome within connectTimeoutMs", ErrorCode.TIMEOUT);
+    }, this.#opts.connectTimeoutMs);
+  }
+
+  // Drops a socket we no longer trust (no welcome, silent server) and proceeds as if it closed.
+  #abandon(ws, code, reason, failCode) {
+    ws.onmessage = ws.onclose = null;
+    try {
+      ws.close(code, reason);
+    } catch {
+      // already closing: nothing to do
+    }
+    this.#onSocketClosed(code, reason, failCode);
+  }
+
+  #onSocketClosed(code, reason, failCode) {
+    this.#ws = null;
+    this.#ready = false;
+    clearTimeout(this.#connectTimer);
+    clearTimeout(this.#heartbeatTimer);
+    const lost = new SwitchboardError(ErrorCode.UNAVAILABLE, `connection lost (${code}${reason ? " " + reason : ""})`);
+    for (const entry of this.#pending.values()) entry.fail(lost);
+    this.#pending.clear();
+    if (this.#starting) {
+      const codeForStart = failCode || (code === 4001 ? ErrorCode.UNAUTHORIZED : code === 4003 ? ErrorCode.FORBIDDEN : ErrorCode.UNAVAILABLE);
+      return this.#failStart(new SwitchboardError(codeForStart, `could not connect (${code}${reason ? " " + reason : ""})`));
+    }
+    this.#afterClose(code, reason);
+  }
+
+  #afterClose(code, reason) {
+    const rule = this.#opts.shouldReconnect || shouldReconnect;
+    const { maxAttempts } = this.#opts.backoff;
+    if (this.#opts.reconnect && rule(code, reason) && this.#attempt < maxAttempts) {
+      const delayMs = backoffDelay(this.#attempt, this.#opts.backoff, this.#random);
+      this.#attempt++;
+      this.#setState(State.RECONNECTING, { attempt: this.#attempt, delayMs, code, reason });
+      this.#reconnectTimer = setTimeout(() => this.#open(), delayMs);
+    } else {
+      const error = new SwitchboardError(ErrorCode.UNAVAILABLE, `connection closed (${code}${reason ? " " + reason : ""})`);
+      this.#finish(error, { code, reason, byClient: false });
+    }
+  }
+
+  #failStart(error) {
+    const { reject } = this.#starting;
+    this.#starting = null;
+    this.#detach();
+    this.#state = State.CLOSED;
+    reject(error);
+  }
+
+  // Stops timers and forgets the socket without touching application-visible state.
+  #detach() {
+    clearTimeout(this.#reconnectTimer);
+    clearTimeout(this.#connectTimer);
+    clearTimeout(this.#heartbeatTimer);
+    const ws = this.#ws;
+    if (ws) ws.onmessage = ws.onclose = null;
+    this.#ws = null;
+    this.#ready = false;
+  }
+
+  #finish(error, info) {
+    for (const entry of this.#pending.values()) entry.fail(error);
+    this.#pending.clear();
+    for (const entry of this.#queue.splice(0)) {
+      clearTimeout(entry.timer);
+      entry.drop(error);
+    }
+    for (const sub of this.#subs.values()) sub.settle(null, error);
+    this.#subs.clear();
+    this.#setState(State.CLOSED, info);
+  }
+
+  #closeWaitersDone() {
+    for (const resolve of this.#closeWaiters.splice(0)) resolve();
+  }
+
+  #setState(state, info = {}) {
+    this.#state = state;
+    for (const fn of [...this.#stateListeners]) guard(() => fn(state, info));
+  }
+
+  // ---- inbound frames --------------------------------------------------------------------
+
+  #onFrame(raw) {
+    this.#lastFrameAt = Date.now();
+    let frame;
+    try {
+      frame = JSON.parse(typeof raw === "string" ? raw : String(raw));
+    } catch {
+      return; // not ours to answer: the server never sends invalid JSON
+    }
+    if (frame === null || typeof frame !== "object") return;
+    if (this.#held && (frame.type === "event" || frame.type === "request")) {
+      this.#held.push(frame);
+      return;
+    }
+    this.#dispatch(frame);
+  }
+
+  #dispatch(frame) {
+    switch (frame.type) {
+      case "welcome":
+        return this.#onWelcome(frame);
+      case "event":
+        return this.#onEvent(frame);
+      case "reply":
+        return this.#onReply(frame);
+      case "request":
+        return this.#onServerRequest(frame);
+      case "error":
+        return this.#reportError(toError(frame.error));
+      case "ping":
+        return this.#ws.send('{"type":"pong"}');
+      default:
+        return; // unknown types are ignored so servers can add frames compatibly
+    }
+  }
+
+  #onWelcome(frame) {
+    clearTimeout(this.#connectTimer);
+    const reconnected = this.#welcome !== null;
+    this.#welcome = frame;
+    this.#maxFrameBytes = frame.maxFrameBytes > 0 ? frame.maxFrameBytes : Infinity;
+    this.#ready = true;
+    this.#attempt = 0;
+    this.#armHeartbeat(frame.heartbeatMs);
+    // Subscriptions first, then what waited in the queue, so the state listeners see the
+    // connection as it will be.
+    for (const sub of this.#subs.values()) this.#sendSubscribe(sub);
+    for (const entry of this.#queue.splice(0)) {
+      if (!this.#ready) break;
+      entry.send();
+    }
+    const starting = this.#starting;
+    this.#starting = null;
+    this.#setState(State.OPEN, { connectionId: frame.connectionId, node: frame.node, reconnected });
+    if (starting) {
+      // Servers greet right after the welcome, and some WebSocket implementations deliver
+      // several frames in one go: hold events and requests for one macrotask, so that code
+      // doing `const sb = await connect(); sb.on(...)` sees them.
+      this.#held = [];
+      setTimeout(() => this.#release(), 0);
+      starting.resolve();
+    }
+  }
+
+  #release() {
+    const held = this.#held || [];
+    this.#held = null;
+    for (const frame of held) {
+      if (this.#state === State.CLOSED) return;
+      this.#dispatch(frame);
+    }
+  }
+
+  // A server that said it pings every heartbeatMs and then stays silent for 2.5 periods is
+  // gone (half-open TCP); the timer re-arms itself instead of being reset on every frame.
+  #armHeartbeat(heartbeatMs) {
+    if (!(heartbeatMs > 0)) return;
+    const limit = heartbeatMs * 2.5;
+    const ws = this.#ws;
+    const check = () => {
+      if (this.#ws !== ws || !this.#ready) return;
+      const silentFor = Date.now() - this.#lastFrameAt;
+      if (silentFor >= limit) this.#abandon(ws, 4000, "heartbeat timeout");
+      else this.#heartbeatTimer = setTimeout(check, limit - silentFor);
+    };
+    this.#heartbeatTimer = setTimeout(check, limit);
+  }
+
+  #onEvent(frame) {
+    const { event, topic, offset, data } = frame;
+    const sub = topic === undefined ? undefined : this.#subs.get(topic);
+    if (sub) {
+      if (offset !== undefined) sub.offset = offset;
+      const message = { event, topic, offset, data };
+      for (const fn of [...sub.handlers]) guard(() => fn(message));
+    }
+    const set = this.#listeners.get(event);
+    if (set) {
+      const meta = { event, topic, offset };
+      for (const fn of [...set]) guard(() => fn(data, meta));
+    }
+  }
+
+  #onReply(frame) {
+    const key = String(frame.id);
+    const entry = this.#pending.get(key);
+    if (!entry) return; // timed out or from a previous connection
+    this.#pending.delete(key);
+    if (frame.error) entry.fail(toError(frame.error));
+    else entry.succeed(orNull(frame.data));
+  }
+
+  #onServerRequest(frame) {
+    const ws = this.#ws;
+    const { id, event } = frame;
+    const answer = (reply) => {
+      if (this.#ws !== ws || !this.#ready) return; // the asking connection is gone
+      let text = this.#encode(reply);
+      if (text instanceof SwitchboardError) text = JSON.stringify({ type: "reply", id, error: wireError(text) });
+      ws.send(text);
+    };
+    const handler = this.#requestHandlers.get(event);
+    if (!handler) {
+      return answer({ type: "reply", id, error: { code: ErrorCode.UNKNOWN_EVENT, message: `no handler for ${event}` } });
+    }
+    new Promise((resolve) => resolve(handler(frame.data, { id, event }))).then(
+      (value) => answer({ type: "reply", id, data: orNull(value) }),
+      (error) => answer({ type: "reply", id, error: wireError(error) }),
+    );
+  }
+
+  #reportError(error) {
+    for (const fn of [...this.#errorListeners]) guard(() => fn(error));
+  }
+
+  // ---- outbound requests -----------------------------------------------------------------
+
+  // Sends (or queues) a frame that expects a reply and settles with it.
+  #call(frame, timeoutMs = this.#opts.requestTimeoutMs) {
+    if (this.#state === State.CLOSED) return Promise.reject(closedError());
+    let text;
+    try {
+      text = this.#encode(frame);
+    } catch (error) {
+      return Promise.reject(error); // data JSON cannot represent (a cycle, a BigInt)
+    }
+    if (text instanceof SwitchboardError) return Promise.reject(text);
+    return new Promise((resolve, reject) => {
+      const key = String(frame.id);
+      let timer;
+      let queued = null;
+      const entry = {
+        succeed: (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        fail: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      const send = () => {
+        this.#pending.set(key, entry);
+        this.#ws.send(text);
+      };
+      if (Number.isFinite(timeoutMs)) {
+        timer = setTimeout(() => {
+          if (this.#pending.get(key) === entry) {
+            this.#pending.delete(key);
+            reject(new SwitchboardError(ErrorCode.TIMEOUT, `${describe(frame)} timed out after ${timeoutMs} ms`));
+          } else if (queued && this.#unqueue(queued)) {
+            reject(new SwitchboardError(ErrorCode.UNAVAILABLE, `not connected within ${timeoutMs} ms`));
+          }
+        }, timeoutMs);
+      }
+      if (this.#ready) return send();
+      queued = { text, timeoutMs: this.#opts.queueTimeoutMs, send, drop: entry.fail };
+      if (!this.#enqueue(queued)) {
+        entry.fail(new SwitchboardError(ErrorCode.UNAVAILABLE, "not connected and the disconnected queue is full"));
+      }
+    });
+  }
+
+  // Queues an outbound frame until the next welcome; false when there is no room.
+  #enqueue(entry) {
+    if (this.#state === State.CLOSED || this.#queue.length >= this.#opts.maxPendingWhileDisconnected) return false;
+    const send = entry.send || (() => this.#ws.send(entry.text));
+    const queued = {
+      drop: entry.drop,
+      send: () => {
+        clearTimeout(queued.timer);
+        send();
+      },
+      timer: setTimeout(() => {
+        if (this.#unqueue(queued)) {
+          entry.drop(new SwitchboardError(ErrorCode.UNAVAILABLE, `not connected within ${entry.timeoutMs} ms`));
+        }
+      }, entry.timeoutMs),
+    };
+    entry.queued = queued;
+    this.#queue.push(queued);
+    return true;
+  }
+
+  #unqueue(entry) {
+    const queued = entry.queued || entry;
+    const index = this.#queue.indexOf(queued);
+    if (index < 0) return false;
+    this.#queue.splice(index, 1);
+    clearTimeout(queued.timer);
+    return true;
+  }
+
+  #sendSubscribe(sub) {
+    const id = this.#nextId++;
+    const frame = { type: "subscribe", id, topic: sub.topic };
+    const since = sub.since();
+    if (since) frame.since = since;
+    sub.sent = true;
+    sub.resuming = since !== undefined;
+    // No timer here: the subscription's own deadline covers the first reply, and a
+    // re-subscription is bounded by the connection's life.
+    this.#pending.set(String(id), {
+      succeed: (reply) => this.#onSubscribed(sub, reply),
+      fail: (error) => {
+        if (error.code === ErrorCode.UNAVAILABLE) return; // connection lost: retried on reconnect
+        if (this.#subs.get(sub.topic) === sub) this.#subs.delete(sub.topic);
+        if (sub.settled) this.#reportError(Object.assign(error, { topic: sub.topic }));
+        else sub.settle(null, error);
+      },
+    });
+    this.#ws.send(JSON.stringify(frame));
+  }
+
+  #onSubscribed(sub, reply) {
+    if (this.#subs.get(sub.topic) !== sub) {
+      // Unsubscribed or timed out meanwhile: tell the server too.
+      if (this.#ready) this.#ws.send(JSON.stringify({ type: "unsubscribe", id: this.#nextId++, topic: sub.topic }));
+      return;
+    }
+    const r = reply || {};
+    sub.epoch = r.epoch;
+    // Resumed with `since`: the missed events follow and advance the offset themselves.
+    if (!(sub.resuming && r.recovered === true)) sub.offset = r.offset;
+    if (!sub.settled) sub.settle(reply);
+    else if (sub.onResubscribe) guard(() => sub.onResubscribe(reply));
+  }
+
+  #encode(frame) {
+    const text = JSON.stringify(frame);
+    // UTF-8 needs at most 3 bytes per UTF-16 unit, so most frames skip the exact count.
+    if (text.length * 3 > this.#maxFrameBytes && utf8Length(text) > this.#maxFrameBytes) {
+      return new SwitchboardError(ErrorCode.TOO_LARGE, `${describe(frame)} exceeds maxFrameBytes ${this.#maxFrameBytes}`);
+    }
+    return text;
+  }
+}
+
+class Subscription {
+  constructor(topic, fn, options) {
+    this.topic = topic;
+    this.handlers = new Set([fn]);
+    this.onResubscribe = options.onResubscribe;
+    this.epoch = options.since ? options.since.epoch : undefined;
+    this.offset = options.since ? options.since.offset : undefined;
+    this.explicitSince = options.since;
+    this.sent = false;
+    this.resuming = false;
+    this.settled = false;
+    this.timer = null;
+    this.promise = new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    // Nobody may be awaiting a subscription that gets cancelled; don't report that as unhandled.
+    this.promise.catch(() => {});
+  }
+
+  // The `since` to send: the caller's on the first subscribe, then the last offset seen on a
+  // durable topic (one whose reply carried an epoch).
+  since() {
+    if (this.explicitSince && !this.settled) return this.explicitSince;
+    if (this.epoch === undefined || this.epoch === null || this.offset === undefined || this.offset === null) return undefined;
+    return { offset: this.offset, epoch: this.epoch };
+  }
+
+  settle(value, error) {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    if (error) this.reject(error);
+    else this.resolve(value);
+  }
+}
+
+// ---- helpers -----------------------------------------------------------------------------
+
+function buildUrl(url, token) {
+  const base = globalThis.location ? globalThis.location.href : undefined;
+  const u = new URL(url, base);
+  if (u.protocol === "http:") u.protocol = "ws:";
+  else if (u.protocol === "https:") u.protocol = "wss:";
+  if (u.protocol !== "ws:" && u.protocol !== "wss:") throw new TypeError(`not a WebSocket URL: ${url}`);
+  u.hash = ""; // WebSocket URLs must not carry a fragment
+  let href = u.href.replace(/#$/, "");
+  if (token !== undefined && token !== null && token !== "") {
+    href += (u.search ? "&" : "?") + "access_token=" + encodeURIComponent(String(token));
+  }
+  return href;
+}
+
+function toError(error) {
+  const e = error && typeof error === "object" ? error : {};
+  const code = typeof e.code === "string" ? e.code : ErrorCode.INTERNAL;
+  return new SwitchboardError(code, typeof e.message === "string" ? e.message : code, error);
+}
+
+function wireError(error) {
+  if (error instanceof SwitchboardError || (error && error.name === "SwitchboardError" && typeof error.code === "string")) {
+    return { code: error.code, message: error.message };
+  }
+  return { code: ErrorCode.INTERNAL, message: String((error && error.message) || error || "internal error") };
+}
+
+function closedError() {
+  return new SwitchboardError(ErrorCode.UNAVAILABLE, "client is closed");
+}
+
+function describe(frame) {
+  return frame.event ? `${frame.type} ${frame.event}` : `${frame.type} ${frame.topic}`;
+}
+
+// Options left undefined take their defaults.
+function defined(object) {
+  return Object.fromEntries(Object.entries(object || {}).filter(([, value]) => value !== undefined));
+}
+
+function orNull(value) {
+  return value === undefined ? null : value;
+}
+
+let encoder;
+function utf8Length(text) {
+  encoder = encoder || new TextEncoder();
+  return encoder.encode(text).length;
+}
+
+// A throwing listener must not break frame handling; report it the way the platform does.
+function guard(fn) {
+  try {
+    fn();
+  } catch (error) {
+    if (typeof globalThis.reportError === "function") globalThis.reportError(error);
+    else console.error(error);
+  }
+}
+
+function requireFunction(fn) {
+  if (typeof fn !== "function") throw new TypeError("expected a function");
+}
+
+function requireEvent(event) {
+  if (typeof event !== "string" || event === "") throw new TypeError("event must be a non-empty string");
+}
+
+function requireTopic(topic) {
+  if (typeof topic !== "string" || topic === "") throw new TypeError("topic must be a non-empty string");
+}
