@@ -1,0 +1,213 @@
+package dev.switchboard.transport.jetty;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link JettyTransport}. Immutable; build with {@link #builder()}; validated at
+ * construction (a bad value throws {@link IllegalArgumentException} naming the field).
+ *
+ * <pre>{@code
+ * JettyTransportOptions options = JettyTransportOptions.builder()
+ *     .port(8080)
+ *     .staticFiles(Path.of("web"))
+ *     .build();
+ * }</pre>
+ *
+ * @param host the interface to bind (default {@code 0.0.0.0}, every interface)
+ * @param port the TCP port (default 8080); 0 binds a free port, see {@link JettyTransport#port()}
+ * @param path the WebSocket endpoint path (default {@code /ws}); may be a Jakarta URI template such
+ *     as {@code /chat/{room}}, in which case the core sees the concrete path in
+ *     {@link dev.switchboard.spi.Handshake#path()}
+ * @param staticRoot a directory served as static files at {@code /}, or {@code null} for none (default)
+ * @param staticClasspathBase a classpath folder served as static files at {@code /} after
+ *     {@code staticRoot}, e.g. {@code "web"} for pages packaged in a jar; {@code null} for none (default)
+ * @param keyStore a PKCS#12 or JKS key store; when set the single connector speaks HTTPS/WSS instead of
+ *     HTTP/WS (default {@code null}: plain)
+ * @param keyStorePassword the key store's password; required exactly when {@code keyStore} is set
+ * @param idleTimeout how long an HTTP or WebSocket connection may be silent before Jetty drops it
+ *     (default 2 minutes; longer than two core heartbeat periods, so the core's heartbeat, which closes
+ *     with 4000, normally decides first)
+ * @param maxThreads the bound of Jetty's thread pool (default {@code max(32, 4 × CPUs)}). Jetty threads
+ *     only parse HTTP, upgrade and move bytes: application handlers run on the core's executor, so a
+ *     small bounded pool suffices and stops connect bursts from growing Jetty's default pool past 200
+ * @param stopTimeout how long {@link JettyTransport#close()} waits for clients to answer the 1001
+ *     close handshake before the server stops (default 2 s)
+ * @param compression whether to negotiate {@code permessage-deflate} when a client offers it (default
+ *     {@code false}: every recipient gets the same pre-encoded bytes, and no per-connection deflater,
+ *     which costs tens of KB each, is allocated)
+ */
+public record JettyTransportOptions(String host, int port, String path, Path staticRoot,
+                                    String staticClasspathBase, Path keyStore, String keyStorePassword,
+                                    Duration idleTimeout, int maxThreads, Duration stopTimeout,
+                                    boolean compression) {
+
+    /** The smallest pool Jetty starts with: acceptor, selectors and a few workers need threads. */
+    static final int MIN_THREADS = 8;
+
+    /** Validates every field. */
+    public JettyTransportOptions {
+        Objects.requireNonNull(host, "host");
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("host must not be blank");
+        }
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0..65535: " + port);
+        }
+        Objects.requireNonNull(path, "path");
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("path must start with '/': " + path);
+        }
+        if (staticClasspathBase != null && staticClasspathBase.isBlank()) {
+            throw new IllegalArgumentException("staticClasspathBase must not be blank");
+        }
+        if ((keyStore == null) != (keyStorePassword == null)) {
+            throw new IllegalArgumentException("keyStore and keyStorePassword must be set together");
+        }
+        requirePositive(idleTimeout, "idleTimeout");
+        requirePositive(stopTimeout, "stopTimeout");
+        if (maxThreads < MIN_THREADS) {
+            throw new IllegalArgumentException("maxThreads must be at least " + MIN_THREADS + ": " + maxThreads);
+        }
+    }
+
+    /** @return the defaults: {@code 0.0.0.0:8080}, path {@code /ws}, no static files, no TLS */
+    public static JettyTransportOptions defaults() {
+        return builder().build();
+    }
+
+    /** @return a builder starting from the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder starting from these options */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.host = host;
+        b.port = port;
+        b.path = path;
+        b.staticRoot = staticRoot;
+        b.staticClasspathBase = staticClasspathBase;
+        b.keyStore = keyStore;
+        b.keyStorePassword = keyStorePassword;
+        b.idleTimeout = idleTimeout;
+        b.maxThreads = maxThreads;
+        b.stopTimeout = stopTimeout;
+        b.compression = compression;
+        return b;
+    }
+
+    /** @return true when a key store is configured, so the connector speaks TLS */
+    public boolean tls() {
+        return keyStore != null;
+    }
+
+    @Override
+    public String toString() {
+        // Never print the key store password.
+        return "JettyTransportOptions[host=" + host + ", port=" + port + ", path=" + path
+                + ", staticRoot=" + staticRoot + ", staticClasspathBase=" + staticClasspathBase
+                + ", tls=" + tls() + ", idleTimeout=" + idleTimeout + ", maxThreads=" + maxThreads
+                + ", stopTimeout=" + stopTimeout + ", compression=" + compression + "]";
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + d);
+        }
+    }
+
+    /** Builds {@link JettyTransportOptions}; see the record's components for the defaults. Not thread-safe. */
+    public static final class Builder {
+        private String host = "0.0.0.0";
+        private int port = 8080;
+        private String path = "/ws";
+        private Path staticRoot;
+        private String staticClasspathBase;
+        private Path keyStore;
+        private String keyStorePassword;
+        private Duration idleTimeout = Duration.ofMinutes(2);
+        private int maxThreads = Math.max(32, 4 * Runtime.getRuntime().availableProcessors());
+        private Duration stopTimeout = Duration.ofSeconds(2);
+        private boolean compression;
+
+        private Builder() {
+        }
+
+        /** @param v the interface to bind (default {@code 0.0.0.0}) @return this */
+        public Builder host(String v) {
+            host = v;
+            return this;
+        }
+
+        /** @param v the port, 0 for a free one (default 8080) @return this */
+        public Builder port(int v) {
+            port = v;
+            return this;
+        }
+
+        /** @param v the WebSocket path or URI template (default {@code /ws}) @return this */
+        public Builder path(String v) {
+            path = v;
+            return this;
+        }
+
+        /** @param v a directory of static files, or {@code null} (default none) @return this */
+        public Builder staticFiles(Path v) {
+            staticRoot = v;
+            return this;
+        }
+
+        /** @param v a classpath folder of static files, or {@code null} (default none) @return this */
+        public Builder staticClasspath(String v) {
+            staticClasspathBase = v;
+            return this;
+        }
+
+        /**
+         * Serves HTTPS and WSS instead of HTTP and WS.
+         *
+         * @param keyStore a PKCS#12 or JKS key store holding the server's key and certificate
+         * @param password the key store's password (also used for the key)
+         * @return this
+         */
+        public Builder tls(Path keyStore, String password) {
+            this.keyStore = Objects.requireNonNull(keyStore, "keyStore");
+            this.keyStorePassword = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
+        /** @param v idle timeout for HTTP and WebSocket connections (default 2 min) @return this */
+        public Builder idleTimeout(Duration v) {
+            idleTimeout = v;
+            return this;
+        }
+
+        /** @param v Jetty's thread pool bound, at least 8 (default {@code max(32, 4 × CPUs)}) @return this */
+        public Builder maxThreads(int v) {
+            maxThreads = v;
+            return this;
+        }
+
+        /** @param v how long close waits for clients' close handshakes (default 2 s) @return this */
+        public Builder stopTimeout(Duration v) {
+            stopTimeout = v;
+            return this;
+        }
+
+        /** @param v negotiate permessage-deflate when offered (default false) @return this */
+        public Builder compression(boolean v) {
+            compression = v;
+            return this;
+        }
+
+        /** @return validated options */
+        public JettyTransportOptions build() {
+            return new JettyTransportOptions(host, port, path, staticRoot, staticClasspathBase, keyStore,
+                    keyStorePassword, idleTimeout, maxThreads, stopTimeout, compression);
+        }
+    }
+}

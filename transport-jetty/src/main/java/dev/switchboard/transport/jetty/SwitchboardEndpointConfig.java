@@ -1,0 +1,55 @@
+package dev.switchboard.transport.jetty;
+
+import dev.switchboard.spi.SessionAcceptor;
+import dev.switchboard.transport.jetty.internal.OpenSessions;
+import dev.switchboard.transport.jetty.internal.SwitchboardConfigurator;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.util.Objects;
+
+/**
+ * Creates the Jakarta {@link ServerEndpointConfig} that mounts Switchboard in a WebSocket container:
+ * {@link JettyTransport}'s own, or a host application's.
+ *
+ * <pre>{@code
+ * ServerContainer container = ...; // the host's jakarta.websocket.server.ServerContainer
+ * container.addEndpoint(SwitchboardEndpointConfig.create(board, "/ws"));
+ * // and, so that refused handshakes get 401/403 before the upgrade on any container:
+ * servletContext.addFilter("switchboard", new SwitchboardUpgradeFilter(board, "/ws"))
+ *     .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+ * }</pre>
+ *
+ * <p>The configuration negotiates sub-protocol {@code switchboard.v1} (a client offering none is
+ * accepted too), authenticates each upgrade exactly once through {@link SessionAcceptor#authenticate},
+ * and does not negotiate {@code permessage-deflate}.
+ */
+public final class SwitchboardEndpointConfig {
+
+    private SwitchboardEndpointConfig() {
+    }
+
+    /**
+     * @param acceptor the core, usually the {@link dev.switchboard.Switchboard} node
+     * @param path the endpoint path within the servlet context, e.g. {@code /ws}, or a URI template such
+     *     as {@code /chat/{room}}
+     * @return a configuration to pass to {@code ServerContainer.addEndpoint}
+     */
+    public static ServerEndpointConfig create(SessionAcceptor acceptor, String path) {
+        return create(acceptor, path, false, null);
+    }
+
+    /** The transport's variant: optional compression, and a registry of sessions to close on shutdown. */
+    static ServerEndpointConfig create(SessionAcceptor acceptor, String path, boolean compression,
+                                       OpenSessions openSessions) {
+        Objects.requireNonNull(acceptor, "acceptor");
+        Objects.requireNonNull(path, "path");
+        ServerEndpointConfig config = ServerEndpointConfig.Builder.create(SwitchboardEndpoint.class, path)
+                .subprotocols(acceptor.subProtocols())
+                .configurator(new SwitchboardConfigurator(acceptor, compression))
+                .build();
+        if (openSessions != null) {
+            // Containers copy these per upgrade, so every endpoint instance finds the registry in onOpen.
+            config.getUserProperties().put(OpenSessions.USER_PROPERTY, openSessions);
+        }
+        return config;
+    }
+}

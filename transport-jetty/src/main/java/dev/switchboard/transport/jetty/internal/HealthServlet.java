@@ -1,0 +1,51 @@
+package dev.switchboard.transport.jetty.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.Switchboard;
+import dev.switchboard.spi.BackplaneHealth;
+import dev.switchboard.spi.SessionAcceptor;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * {@code GET /health}: liveness and readiness for load balancers and orchestrators.
+ *
+ * <pre>{@code
+ * 200 {"status":"UP","node":"n-1","connections":12,"backplane":{"up":true,"name":"redis","detail":""}}
+ * 503 {"status":"DOWN",...}   when the backplane is down
+ * }</pre>
+ *
+ * <p>For an acceptor that is not a {@link Switchboard} node only {@code {"status":"UP"}} is reported.
+ * Runs on a Jetty request thread; it reads the connection count and asks the backplane for its
+ * {@link dev.switchboard.spi.Backplane#health()}, which backplanes answer from their last known state.
+ */
+public final class HealthServlet extends HttpServlet {
+    private final transient SessionAcceptor acceptor;
+
+    /** @param acceptor the core whose state is reported */
+    public HealthServlet(SessionAcceptor acceptor) {
+        this.acceptor = acceptor;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        ObjectNode body = JsonResponses.MAPPER.createObjectNode();
+        boolean up = true;
+        if (acceptor instanceof Switchboard board) {
+            BackplaneHealth backplane = board.backplaneHealth();
+            up = backplane.up();
+            body.put("status", up ? "UP" : "DOWN");
+            body.put("node", board.nodeId());
+            body.put("connections", board.connectionCount());
+            ObjectNode b = body.putObject("backplane");
+            b.put("up", backplane.up());
+            b.put("name", backplane.name());
+            b.put("detail", backplane.detail());
+        } else {
+            body.put("status", "UP");
+        }
+        JsonResponses.write(response, up ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE, body);
+    }
+}

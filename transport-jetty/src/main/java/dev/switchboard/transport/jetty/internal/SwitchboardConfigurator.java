@@ -1,0 +1,80 @@
+package dev.switchboard.transport.jetty.internal;
+
+import dev.switchboard.Identity;
+import dev.switchboard.spi.AuthenticationException;
+import dev.switchboard.spi.Handshake;
+import dev.switchboard.spi.SessionAcceptor;
+import dev.switchboard.transport.jetty.SwitchboardEndpoint;
+import jakarta.websocket.Extension;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.util.List;
+import java.util.Objects;
+import org.eclipse.jetty.http.HttpException;
+
+/**
+ * The Jakarta configurator of the Switchboard endpoint: negotiates the sub-protocol, authenticates the
+ * upgrade once and creates one {@link SwitchboardEndpoint} per connection. Called by the container on
+ * its upgrade thread; thread-safe (it keeps no per-upgrade state of its own).
+ */
+public final class SwitchboardConfigurator extends ServerEndpointConfig.Configurator {
+    private final SessionAcceptor acceptor;
+    private final boolean compression;
+
+    /**
+     * @param acceptor the core
+     * @param compression whether to negotiate the extensions the container offers (permessage-deflate)
+     */
+    public SwitchboardConfigurator(SessionAcceptor acceptor, boolean compression) {
+        this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
+        this.compression = compression;
+    }
+
+    /**
+     * Picks the first protocol the client offered that the core speaks. A client that offered none (or
+     * none we know) gets no {@code Sec-WebSocket-Protocol} header, since RFC 6455 forbids answering with
+     * one it did not offer, and is spoken to in v1 all the same.
+     */
+    @Override
+    public String getNegotiatedSubprotocol(List<String> supported, List<String> requested) {
+        for (String offered : requested) {
+            if (supported.contains(offered)) {
+                return offered;
+            }
+        }
+        return "";
+    }
+
+    @Override
+    public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
+        return compression ? super.getNegotiatedExtensions(installed, requested) : List.of();
+    }
+
+    /**
+     * Uses the upgrade {@code SwitchboardUpgradeFilter} already authenticated on this thread, or
+     * authenticates now. A refusal here (no filter in front) becomes Jetty's {@link HttpException}, which
+     * Jetty answers with that status before upgrading; other containers need the filter for a clean
+     * 401/403.
+     */
+    @Override
+    public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+        PendingUpgrade upgrade = PendingUpgrade.take(Handshakes.pathOf(request));
+        if (upgrade == null) {
+            Handshake handshake = Handshakes.fromJakarta(request, config.getUserProperties());
+            Identity identity;
+            try {
+                identity = acceptor.authenticate(handshake);
+            } catch (AuthenticationException e) {
+                throw new HttpException.RuntimeException(e.httpStatus(), e.getMessage());
+            }
+            upgrade = new PendingUpgrade(handshake, identity);
+        }
+        config.getUserProperties().put(PendingUpgrade.USER_PROPERTY, upgrade);
+    }
+
+    @Override
+    public <T> T getEndpointInstance(Class<T> endpointClass) {
+        return endpointClass.cast(new SwitchboardEndpoint(acceptor));
+    }
+}
