@@ -1,0 +1,94 @@
+package dev.switchboard.examples.chat;
+
+import dev.switchboard.Audience;
+import dev.switchboard.Connection;
+import dev.switchboard.Identity;
+import dev.switchboard.Switchboard;
+import dev.switchboard.spi.AuthenticationException;
+import dev.switchboard.spi.Handshake;
+import dev.switchboard.transport.jetty.JettyTransport;
+import dev.switchboard.transport.jetty.JettyTransportOptions;
+
+/**
+ * The classic WebSocket chat. Clients connect at {@code /chat/{name}?age=NN}; the newcomer is
+ * greeted, everyone hears who joined and left, and every text is broadcast as {@code NAME: TEXT}.
+ * Every message travels as event {@code chat.message} with a string as data; clients send
+ * {@code chat.send} with the text.
+ */
+public final class ChatExample implements AutoCloseable {
+    /** The topic every chat member is in. */
+    public static final String ROOM = "chat";
+    /** The event carrying every chat line to clients. */
+    public static final String MESSAGE = "chat.message";
+    private static final String PREFIX = "/chat/";
+
+    private final Switchboard board;
+    private final JettyTransport transport;
+
+    private ChatExample(Switchboard board, JettyTransport transport) {
+        this.board = board;
+        this.transport = transport;
+    }
+
+    /**
+     * @param port the HTTP port, 0 for any free one
+     * @return the running example
+     */
+    public static ChatExample start(int port) {
+        Switchboard board = Switchboard.builder().authenticator(ChatExample::identify).build();
+        board.onConnect(conn -> {
+            conn.join(ROOM);
+            conn.send(MESSAGE, "Hi " + name(conn) + "! You have successfully connected to the chat");
+            board.to(Audience.topic(ROOM)).emit(MESSAGE, name(conn) + " with age " + age(conn) + " connected to chat");
+        });
+        board.on("chat.send", String.class, (conn, text) ->
+                board.to(Audience.topic(ROOM)).emit(MESSAGE, name(conn) + ": " + text));
+        board.onDisconnect((conn, code, reason) ->
+                board.to(Audience.topic(ROOM)).emit(MESSAGE, name(conn) + " left the chat"));
+        JettyTransport transport = JettyTransport.start(board, JettyTransportOptions.builder()
+                .port(port)
+                .path("/chat/{name}")
+                .staticClasspath("chat")
+                .build());
+        return new ChatExample(board, transport);
+    }
+
+    /** The chat's "authentication": the name comes from the path, the age from the query. */
+    private static Identity identify(Handshake handshake) {
+        String path = handshake.path();
+        String raw = path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : "";
+        // The transport hands over the path already percent-decoded.
+        String name = raw.trim();
+        if (name.isEmpty() || name.length() > 40) {
+            throw AuthenticationException.unauthorized("connect at /chat/{name} with a name of 1 to 40 characters");
+        }
+        String age = handshake.queryParam("age");
+        return Identity.builder(name)
+                .claims(java.util.Map.of("age", age == null || age.isBlank() ? "unknown" : age.trim()))
+                .build();
+    }
+
+    private static String name(Connection conn) {
+        return conn.identity().name();
+    }
+
+    private static Object age(Connection conn) {
+        return conn.identity().claims().get("age");
+    }
+
+    /** @return the bound HTTP port */
+    public int port() {
+        return transport.port();
+    }
+
+    /** @return the node, for tests */
+    public Switchboard board() {
+        return board;
+    }
+
+    @Override
+    public void close() {
+        transport.close();
+        board.close();
+    }
+}
