@@ -2,6 +2,7 @@ package dev.switchboard.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.ConnectionClosedException;
 import dev.switchboard.RequestTimeoutException;
 import dev.switchboard.SwitchboardException;
@@ -241,6 +242,36 @@ public interface SwitchboardClient extends AutoCloseable {
      *     re-subscribed after a reconnect. A snapshot.
      */
     Set<String> subscriptions();
+
+    /**
+     * Typed CRUD calls on a server collection ({@code board.crud(name, repository, options)} on the
+     * server): {@code get}, {@code list}, {@code create}, {@code replace}, {@code patch}, {@code delete} as
+     * the protocol's {@code GET LIST POST PUT PATCH DELETE} requests, and its live changes from topic
+     * {@code collection:<name>}. Does not contact the server; an unknown collection shows as
+     * {@code not_found} on the first call.
+     *
+     * <pre>{@code
+     * RemoteCollection<Task> tasks = client.collection("tasks", Task.class);
+     * Task created = tasks.create(new Task(null, "Write docs", "todo", null)).join();
+     * }</pre>
+     *
+     * @param name the collection's name
+     * @param type the item type, converted with {@link #mapper()}
+     * @param <T> the item type
+     * @return a view of the collection using this client's connection and default request timeout
+     * @throws IllegalArgumentException when {@code name} is blank or contains {@code ':'} (no collection
+     *     can have such a name)
+     */
+    <T> RemoteCollection<T> collection(String name, Class<T> type);
+
+    /**
+     * Untyped CRUD calls on a server collection: items are the JSON objects as stored.
+     *
+     * @param name the collection's name
+     * @return as {@link #collection(String, Class)} with {@link ObjectNode} items
+     * @throws IllegalArgumentException when {@code name} is blank or contains {@code ':'}
+     */
+    RemoteCollection<ObjectNode> collection(String name);
 
     /**
      * @param listener receives the server's {@code error} frames and other errors tied to no request

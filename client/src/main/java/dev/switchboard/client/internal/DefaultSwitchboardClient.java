@@ -2,6 +2,7 @@ package dev.switchboard.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.ConnectionClosedException;
 import dev.switchboard.ErrorCode;
 import dev.switchboard.SwitchboardException;
@@ -10,6 +11,7 @@ import dev.switchboard.client.ClientState;
 import dev.switchboard.client.CloseStatus;
 import dev.switchboard.client.ErrorListener;
 import dev.switchboard.client.Registration;
+import dev.switchboard.client.RemoteCollection;
 import dev.switchboard.client.ServerEventListener;
 import dev.switchboard.client.ServerRequestHandler;
 import dev.switchboard.client.StateListener;
@@ -258,6 +260,16 @@ public final class DefaultSwitchboardClient implements SwitchboardClient, Lifecy
     @Override
     public Set<String> subscriptions() {
         return subscriptions.all();
+    }
+
+    @Override
+    public <T> RemoteCollection<T> collection(String name, Class<T> type) {
+        return new DefaultRemoteCollection<>(this, name, type, options.requestTimeout());
+    }
+
+    @Override
+    public RemoteCollection<ObjectNode> collection(String name) {
+        return collection(name, ObjectNode.class);
     }
 
     @Override
