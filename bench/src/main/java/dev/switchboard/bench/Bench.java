@@ -1,0 +1,86 @@
+package dev.switchboard.bench;
+
+import dev.switchboard.bench.generator.BenchOptions;
+import dev.switchboard.bench.generator.ConnectionsScenario;
+import dev.switchboard.bench.generator.FanoutScenario;
+import dev.switchboard.bench.generator.Figures;
+import dev.switchboard.bench.generator.RpcScenario;
+import dev.switchboard.bench.server.BaselineServer;
+import dev.switchboard.bench.server.BenchServer;
+import java.util.Arrays;
+
+/**
+ * The bench's one entry point (the jar's Main-Class). Scenarios print ONE line of figures per run:
+ *
+ * <pre>
+ * java -cp bench/target/switchboard-bench.jar dev.switchboard.bench.Bench fanout --url ws://127.0.0.1:8080/ws \
+ *      --receivers 1000 --messages 20000 --rate 0 --duration 10s
+ * </pre>
+ *
+ * <p>Commands: {@code fanout}, {@code crossnode} (fanout with {@code --publish-url} on another node),
+ * {@code baseline} (fanout against {@link BaselineServer}), {@code rpc}, {@code connections} — see
+ * {@link BenchOptions} for the options; {@code server} ({@link BenchServer}), {@code baseline-server}
+ * ({@link BaselineServer}); {@code jmh} (the JMH suite, {@code org.openjdk.jmh.Main}'s options).
+ */
+public final class Bench {
+
+    private Bench() {
+    }
+
+    /**
+     * Runs one scenario in this JVM.
+     *
+     * @param scenario fanout, crossnode, baseline, rpc or connections
+     * @param args its options
+     * @return the figures
+     * @throws InterruptedException when interrupted
+     * @throws IllegalArgumentException for an unknown scenario or option
+     */
+    public static Figures run(String scenario, String... args) throws InterruptedException {
+        BenchOptions o = BenchOptions.parse(scenario, new Args(args));
+        return switch (scenario) {
+            case "fanout", "baseline" -> FanoutScenario.run(o);
+            case "crossnode" -> {
+                if (o.publishUrl().equals(o.urls().get(0))) {
+                    throw new IllegalArgumentException("crossnode needs --publish-url on another node than --url");
+                }
+                yield FanoutScenario.run(o);
+            }
+            case "rpc" -> RpcScenario.run(o);
+            case "connections" -> ConnectionsScenario.run(o);
+            default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+        };
+    }
+
+    /**
+     * @param argv a command and its options
+     * @throws Exception when the command fails
+     */
+    public static void main(String[] argv) throws Exception {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("help")) {
+            System.out.println("usage: Bench fanout|crossnode|baseline|rpc|connections [--option value]...\n"
+                    + "       Bench server|baseline-server|jmh [options]\n"
+                    + "see docs/benchmarks.md");
+            return;
+        }
+        String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
+        switch (argv[0]) {
+            case "server" -> BenchServer.main(rest);
+            case "baseline-server" -> BaselineServer.main(rest);
+            case "jmh" -> org.openjdk.jmh.Main.main(rest);
+            default -> {
+                try {
+                    System.out.println(run(argv[0], rest).line());
+                } catch (IllegalArgumentException e) {
+                    System.err.println("bench: " + e.getMessage());
+                    System.exit(2);
+                }
+            }
+        }
+        // Jetty's and the core's threads are daemons or stopped; exit promptly either way.
+        System.exit(0);
+    }
+}

@@ -1,0 +1,157 @@
+package dev.switchboard.bench.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.Audience;
+import dev.switchboard.ErrorCode;
+import dev.switchboard.Switchboard;
+import dev.switchboard.SwitchboardException;
+import dev.switchboard.SwitchboardOptions;
+import dev.switchboard.bench.Args;
+import dev.switchboard.spi.Backplane;
+import dev.switchboard.transport.jetty.JettyTransport;
+import dev.switchboard.transport.jetty.JettyTransportOptions;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The bench server of DESIGN §7: one or more Switchboard nodes on {@link JettyTransport} answering
+ * request {@code echo} (its data), {@code join} {@code {"topic"}} (joins, replies {@code true}),
+ * {@code publish} {@code {"topic","payload"}} (routes event {@code msg} with the payload to the topic on
+ * every node, replies {@code true}) and {@code stats} (see {@link ServerStats}).
+ *
+ * <pre>
+ * java -cp switchboard-bench.jar dev.switchboard.bench.server.BenchServer --port 8080 --backplane none
+ * java -cp switchboard-bench.jar dev.switchboard.bench.server.BenchServer --port 8080 --nodes 2   # 8080, 8081
+ * </pre>
+ *
+ * <p>Options: {@code --host} (127.0.0.1), {@code --port} (8080; 0 = free ports), {@code --nodes} (1; node
+ * i listens on port + i), {@code --backplane} ({@code none} for one node, {@code memory} otherwise; see
+ * {@link Backplanes}), {@code --jetty-threads} (the transport's default), {@code --handler-threads} (the
+ * core's default), {@code --rate-limit} (0: the core's default of 100 frames/s would throttle the
+ * publisher and the rpc clients, which is not what is being measured).
+ */
+public final class BenchServer implements AutoCloseable {
+    private final List<Switchboard> boards = new ArrayList<>();
+    private final List<JettyTransport> transports = new ArrayList<>();
+
+    private BenchServer() {
+    }
+
+    /**
+     * Starts the nodes; blocks until every port is bound.
+     *
+     * @param host the interface to bind
+     * @param port the first node's port (0: every node on a free port)
+     * @param nodes how many nodes, each on its own port, all on one backplane
+     * @param backplane the {@code --backplane} value
+     * @param jettyThreads Jetty's pool bound, or 0 for the transport's default
+     * @param handlerThreads the core's handler pool on Java 17–20, or 0 for its default
+     * @param rateLimit inbound frames/s per connection, 0 = unlimited
+     * @return the running server
+     */
+    public static BenchServer start(String host, int port, int nodes, String backplane, int jettyThreads,
+                                    int handlerThreads, int rateLimit) {
+        Supplier<Backplane> backplanes = Backplanes.resolve(backplane, nodes);
+        BenchServer server = new BenchServer();
+        try {
+            for (int i = 0; i < nodes; i++) {
+                SwitchboardOptions.Builder options = SwitchboardOptions.builder()
+                        .nodeId("bench-" + (i + 1))
+                        .rateLimit(rateLimit);
+                if (handlerThreads > 0) {
+                    options.handlerThreads(handlerThreads);
+                }
+                Switchboard board = Switchboard.builder().options(options.build()).backplane(backplanes.get()).build();
+                server.boards.add(board);
+                server.install(board);
+                JettyTransportOptions.Builder transport = JettyTransportOptions.builder()
+                        .host(host)
+                        .port(port == 0 ? 0 : port + i);
+                if (jettyThreads > 0) {
+                    transport.maxThreads(jettyThreads);
+                }
+                server.transports.add(JettyTransport.start(board, transport.build()));
+            }
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private void install(Switchboard board) {
+        board.onRequest("echo", (conn, data) -> data);
+        board.onRequest("join", (conn, data) -> {
+            conn.join(topic(data));
+            return true;
+        });
+        board.onRequest("publish", (conn, data) -> {
+            board.to(Audience.topic(topic(data))).emit("msg", data.get("payload"));
+            return true;
+        });
+        board.onRequest("stats", (conn, data) -> ServerStats.collect(connectionCount(),
+                data != null && data.path("gc").asBoolean(false)));
+    }
+
+    private static String topic(JsonNode data) {
+        JsonNode topic = data == null ? null : data.get("topic");
+        if (topic == null || !topic.isTextual() || topic.asText().isEmpty()) {
+            throw new SwitchboardException(ErrorCode.BAD_REQUEST, "data needs a string \"topic\"");
+        }
+        return topic.asText();
+    }
+
+    /** @return the connections open on every node of this JVM */
+    public int connectionCount() {
+        int n = 0;
+        for (Switchboard b : boards) {
+            n += b.connectionCount();
+        }
+        return n;
+    }
+
+    /** @return the WebSocket URI of each node, in node order */
+    public List<URI> uris() {
+        List<URI> out = new ArrayList<>();
+        for (JettyTransport t : transports) {
+            out.add(URI.create("ws://" + t.options().host() + ":" + t.port() + t.options().path()));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        for (JettyTransport t : transports) {
+            t.close();
+        }
+        for (Switchboard b : boards) {
+            b.close();
+        }
+    }
+
+    /**
+     * Runs until killed.
+     *
+     * @param argv see the class comment
+     * @throws InterruptedException never in practice: the main thread waits forever
+     */
+    public static void main(String[] argv) throws InterruptedException {
+        Args args = new Args(argv);
+        String host = args.string("host", "127.0.0.1");
+        int port = args.integer("port", 8080);
+        int nodes = args.integer("nodes", 1);
+        String backplane = args.string("backplane", nodes > 1 ? "memory" : "none");
+        int jettyThreads = args.integer("jetty-threads", 0);
+        int handlerThreads = args.integer("handler-threads", 0);
+        int rateLimit = args.integer("rate-limit", 0);
+        args.requireAllUsed();
+        BenchServer server = start(host, port, nodes, backplane, jettyThreads, handlerThreads, rateLimit);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "bench-server-shutdown"));
+        System.out.println("bench-server ready backplane=" + backplane + " " + server.uris()
+                + " cpus=" + Runtime.getRuntime().availableProcessors()
+                + " gc=" + ServerStats.collect(0, false).get("gc"));
+        Thread.currentThread().join();
+    }
+}
