@@ -17,4 +17,17 @@ public interface Emitter {
 
     /** @return an emitter that does not publish to other nodes */
     Emitter local();
+
+    /**
+     * Encodes the event for a backplane to publish later, without delivering it anywhere now: for a
+     * publish inside a database transaction (see {@code PostgresBackplane.publish(java.sql.Connection,
+     * PreparedMessage)}), after which every node, this one included, delivers it.
+     *
+     * @param event the event name
+     * @param data any value Jackson can serialise, or {@code null}
+     * @return the encoded message
+     * @throws UnsupportedOperationException for an audience naming a durable topic (its offsets are
+     *     assigned at publish time, outside the caller's transaction)
+     */
+    PreparedMessage prepare(String event, Object data);
 }

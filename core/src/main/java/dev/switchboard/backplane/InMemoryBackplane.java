@@ -2,7 +2,9 @@ package dev.switchboard.backplane;
 
 import dev.switchboard.spi.Backplane;
 import dev.switchboard.spi.BackplaneHealth;
+import dev.switchboard.spi.History;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -71,6 +73,11 @@ public final class InMemoryBackplane implements Backplane {
     }
 
     @Override
+    public Optional<History> history() {
+        return Optional.of(bus.history);
+    }
+
+    @Override
     public BackplaneHealth health() {
         return closed ? BackplaneHealth.down("in-memory", "closed") : BackplaneHealth.up("in-memory");
     }
@@ -89,6 +96,7 @@ public final class InMemoryBackplane implements Backplane {
     /** The shared medium that connects the in-memory backplanes of several nodes. */
     public static final class Bus {
         private final Map<String, InMemoryBackplane> nodes = new ConcurrentHashMap<>();
+        private final InMemoryHistory history = new InMemoryHistory();
 
         private Bus() {
         }
@@ -96,6 +104,11 @@ public final class InMemoryBackplane implements Backplane {
         /** @return a new backplane attached to this bus, for one node */
         public InMemoryBackplane backplane() {
             return new InMemoryBackplane(this);
+        }
+
+        /** @return the durable-topic history the nodes of this bus share */
+        public InMemoryHistory history() {
+            return history;
         }
     }
 }

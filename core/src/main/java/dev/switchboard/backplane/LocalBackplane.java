@@ -2,13 +2,16 @@ package dev.switchboard.backplane;
 
 import dev.switchboard.spi.Backplane;
 import dev.switchboard.spi.BackplaneHealth;
+import dev.switchboard.spi.History;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * The default backplane of a single node: there is no other node, so nothing is published and the
- * core skips encoding cluster messages altogether.
+ * core skips encoding cluster messages altogether. Durable topics live in an {@link InMemoryHistory}.
  */
 public final class LocalBackplane implements Backplane {
+    private final InMemoryHistory history = new InMemoryHistory();
 
     /** Creates the backplane. */
     public LocalBackplane() {
@@ -27,6 +30,11 @@ public final class LocalBackplane implements Backplane {
     @Override
     public BackplaneHealth health() {
         return BackplaneHealth.up("local");
+    }
+
+    @Override
+    public Optional<History> history() {
+        return Optional.of(history);
     }
 
     @Override

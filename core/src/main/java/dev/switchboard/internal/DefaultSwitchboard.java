@@ -68,6 +68,7 @@ public final class DefaultSwitchboard implements Switchboard {
     private final List<DisconnectHandler> disconnectHandlers = new CopyOnWriteArrayList<>();
     private final List<Interceptor> interceptors = new CopyOnWriteArrayList<>();
     private final AtomicLong connectionIds = new AtomicLong();
+    private final AtomicLong rejectedMessages = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final EncodedFrame ping;
     private volatile dev.switchboard.crud.internal.CrudService crud;
@@ -229,23 +230,35 @@ public final class DefaultSwitchboard implements Switchboard {
         @Override
         public int emit(String event, Object data) {
             Objects.requireNonNull(event, "event");
-            String topic = audience.topics().size() == 1 && audience.users().isEmpty()
-                    && audience.connections().isEmpty() && audience.organisations().isEmpty()
-                    && audience.roles().isEmpty() && !audience.broadcast()
-                    ? audience.topics().iterator().next() : null;
-            byte[] frame = codec.encodeEvent(event, topic, null, data);
+            byte[] frame = codec.encodeEvent(event, singleTopic(audience), null, data);
             int local = deliverLocally(audience, EncodedFrame.ofBytes(frame));
             if (!localOnly && !backplane.isLocalOnly()) {
-                publish(new ClusterMessage.Routed(options.nodeId(), audience, frame));
+                publish(new ClusterMessage.Routed(options.nodeId(), audience, frame, false, null));
             }
             listener.messageRouted(event, local);
             return local;
         }
 
         @Override
+        public dev.switchboard.PreparedMessage prepare(String event, Object data) {
+            Objects.requireNonNull(event, "event");
+            byte[] frame = codec.encodeEvent(event, singleTopic(audience), null, data);
+            return new dev.switchboard.PreparedMessage(event,
+                    clusterCodec.encode(new ClusterMessage.Routed(options.nodeId(), audience, frame, true, null)));
+        }
+
+        @Override
         public Emitter local() {
             return new DefaultEmitter(audience, true);
         }
+    }
+
+    /** @return the topic when the audience is exactly one topic (event frames then name it), else null */
+    private static String singleTopic(Audience audience) {
+        return audience.topics().size() == 1 && audience.users().isEmpty()
+                && audience.connections().isEmpty() && audience.organisations().isEmpty()
+                && audience.roles().isEmpty() && !audience.broadcast()
+                ? audience.topics().iterator().next() : null;
     }
 
     private int deliverLocally(Audience audience, EncodedFrame frame) {
@@ -271,11 +284,16 @@ public final class DefaultSwitchboard implements Switchboard {
         ClusterMessage message;
         try {
             message = clusterCodec.decode(bytes);
+        } catch (ClusterCodec.UnsupportedVersionException e) {
+            rejectedMessages.incrementAndGet();
+            log.warn("Ignoring a backplane message this node does not speak: {}", e.getMessage());
+            return;
         } catch (Exception e) {
+            rejectedMessages.incrementAndGet();
             log.warn("Ignoring a backplane message that is not a cluster message: {}", e.toString());
             return;
         }
-        if (message == null || options.nodeId().equals(message.from())) {
+        if (options.nodeId().equals(message.from()) && !(message instanceof ClusterMessage.Routed r0 && r0.echo())) {
             return;
         }
         if (message instanceof ClusterMessage.Routed r) {

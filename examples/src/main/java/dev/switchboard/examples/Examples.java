@@ -2,11 +2,15 @@ package dev.switchboard.examples;
 
 import dev.switchboard.examples.board.BoardExample;
 import dev.switchboard.examples.chat.ChatExample;
-import java.util.Locale;
+import dev.switchboard.backplane.Backplanes;
 
 /**
- * Starts one example: {@code chat} (default) or {@code board}. The port comes from the
- * {@code PORT} environment variable or the {@code port} system property (default 8080).
+ * Starts one example: {@code chat} (default) or {@code board}, with the {@link Settings} from the
+ * command line, system properties or environment:
+ * <pre>
+ * mvn -q -pl examples exec:java -Dexample=chat -Dport=8081 -Dbackplane=redis://127.0.0.1:6379
+ * java -cp … dev.switchboard.examples.Examples board --port 8082 --backplane postgres://… --repository postgres://…
+ * </pre>
  */
 public final class Examples {
 
@@ -14,22 +18,29 @@ public final class Examples {
     }
 
     /**
-     * @param args the example's name
+     * @param args the example's name and options
      * @throws Exception if the server cannot start
      */
     public static void main(String[] args) throws Exception {
-        String which = args.length == 0 ? "chat" : args[0].toLowerCase(Locale.ROOT);
-        int port = port();
+        Settings settings;
+        try {
+            settings = Settings.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        String which = settings.example();
         Runnable stop;
         String url;
         switch (which) {
             case "chat" -> {
-                ChatExample chat = ChatExample.start(port);
+                ChatExample chat = ChatExample.start(settings);
                 stop = chat::close;
                 url = "http://localhost:" + chat.port() + "/";
             }
             case "board" -> {
-                BoardExample board = BoardExample.start(port);
+                BoardExample board = BoardExample.start(settings);
                 stop = board::close;
                 url = "http://localhost:" + board.port() + "/";
             }
@@ -41,16 +52,10 @@ public final class Examples {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "switchboard-example-shutdown"));
         System.out.println();
-        System.out.println("Switchboard " + which + " example is running. Open " + url + " in one or more browser tabs.");
+        System.out.println("Switchboard " + which + " example is running (backplane: "
+                + Backplanes.redact(settings.backplane()) + ", repository: " + Backplanes.redact(settings.repository())
+                + "). Open " + url + " in one or more browser tabs.");
         System.out.println("Press Ctrl+C to stop.");
         Thread.currentThread().join();
-    }
-
-    private static int port() {
-        String p = System.getenv("PORT");
-        if (p == null || p.isBlank()) {
-            p = System.getProperty("port", "8080");
-        }
-        return Integer.parseInt(p.trim());
     }
 }

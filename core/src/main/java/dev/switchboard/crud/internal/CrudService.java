@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.Audience;
+import dev.switchboard.Emitter;
 import dev.switchboard.Connection;
 import dev.switchboard.ErrorCode;
 import dev.switchboard.Switchboard;
@@ -64,7 +65,8 @@ public final class CrudService {
             throw new IllegalStateException("collection already registered: " + name);
         }
         if (options.changeFeed() != null) {
-            options.changeFeed().start(this::publish);
+            // Every node runs its own feed and hears every change: deliver to this node's subscribers only.
+            options.changeFeed().start(change -> publish(change, true));
         }
     }
 
@@ -88,9 +90,14 @@ public final class CrudService {
 
     /** Publishes a change to the collection's topic on every node. */
     public void publish(ChangeEvent change) {
+        publish(change, false);
+    }
+
+    private void publish(ChangeEvent change, boolean localOnly) {
         JsonNode data = change.type() == ChangeEvent.Type.DELETED
                 ? mapper.createObjectNode().put("id", change.id()) : change.item();
-        board.to(Audience.topic(ChangeEvent.topicOf(change.collection()))).emit(change.type().name(), data);
+        Emitter to = board.to(Audience.topic(ChangeEvent.topicOf(change.collection())));
+        (localOnly ? to.local() : to).emit(change.type().name(), data);
     }
 
     private Object handle(Connection conn, CrudOperation op, JsonNode data) {

@@ -3,7 +3,10 @@ package dev.switchboard.examples.board;
 import dev.switchboard.Switchboard;
 import dev.switchboard.crud.CollectionOptions;
 import dev.switchboard.crud.CrudOperation;
-import dev.switchboard.crud.InMemoryRepository;
+import dev.switchboard.backplane.Backplanes;
+import dev.switchboard.crud.Repositories;
+import dev.switchboard.crud.Repository;
+import dev.switchboard.examples.Settings;
 import dev.switchboard.crud.ValidationException;
 import dev.switchboard.transport.jetty.JettyTransport;
 import dev.switchboard.transport.jetty.JettyTransportOptions;
@@ -26,18 +29,28 @@ public final class BoardExample implements AutoCloseable {
 
     /**
      * @param port the HTTP port, 0 for any free one
-     * @return the running example
+     * @return the running example, on one node with in-memory tasks
      */
     public static BoardExample start(int port) {
-        Switchboard board = Switchboard.builder().build();
-        InMemoryRepository tasks = InMemoryRepository.create();
+        return start(Settings.local(port));
+    }
+
+    /**
+     * @param settings the port, the backplane (instances sharing one show one board) and the
+     *     repository (with Postgres or MongoDB, changes made in the database appear live too)
+     * @return the running example
+     */
+    public static BoardExample start(Settings settings) {
+        Switchboard board = Switchboard.builder().backplane(Backplanes.fromUri(settings.backplane())).build();
+        Repository tasks = Repositories.fromUri(settings.repository(), "tasks");
         board.crud("tasks", tasks, CollectionOptions.builder()
                 .fields("title", "status")
                 .maxPageSize(100)
                 .validator(BoardExample::validate)
+                .changeFeed(Repositories.changeFeedFromUri(settings.repository(), "tasks"))
                 .build());
         JettyTransport transport = JettyTransport.start(board, JettyTransportOptions.builder()
-                .port(port)
+                .port(settings.port())
                 .path("/ws")
                 .staticClasspath("board")
                 .build());

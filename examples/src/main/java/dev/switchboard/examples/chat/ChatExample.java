@@ -4,6 +4,8 @@ import dev.switchboard.Audience;
 import dev.switchboard.Connection;
 import dev.switchboard.Identity;
 import dev.switchboard.Switchboard;
+import dev.switchboard.backplane.Backplanes;
+import dev.switchboard.examples.Settings;
 import dev.switchboard.spi.AuthenticationException;
 import dev.switchboard.spi.Handshake;
 import dev.switchboard.transport.jetty.JettyTransport;
@@ -32,10 +34,21 @@ public final class ChatExample implements AutoCloseable {
 
     /**
      * @param port the HTTP port, 0 for any free one
-     * @return the running example
+     * @return the running example, on one node with no backplane server
      */
     public static ChatExample start(int port) {
-        Switchboard board = Switchboard.builder().authenticator(ChatExample::identify).build();
+        return start(Settings.local(port));
+    }
+
+    /**
+     * @param settings the port and the backplane (instances sharing one backplane share one chat)
+     * @return the running example
+     */
+    public static ChatExample start(Settings settings) {
+        Switchboard board = Switchboard.builder()
+                .authenticator(ChatExample::identify)
+                .backplane(Backplanes.fromUri(settings.backplane()))
+                .build();
         board.onConnect(conn -> {
             conn.join(ROOM);
             conn.send(MESSAGE, "Hi " + name(conn) + "! You have successfully connected to the chat");
@@ -46,7 +59,7 @@ public final class ChatExample implements AutoCloseable {
         board.onDisconnect((conn, code, reason) ->
                 board.to(Audience.topic(ROOM)).emit(MESSAGE, name(conn) + " left the chat"));
         JettyTransport transport = JettyTransport.start(board, JettyTransportOptions.builder()
-                .port(port)
+                .port(settings.port())
                 .path("/chat/{name}")
                 .staticClasspath("chat")
                 .build());
