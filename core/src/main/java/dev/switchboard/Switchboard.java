@@ -139,6 +139,29 @@ public interface Switchboard extends SessionAcceptor, AutoCloseable {
     /** @return the backplane's health */
     BackplaneHealth backplaneHealth();
 
+    /** @return the cluster as this node sees it: live nodes and cluster-wide queries */
+    Cluster cluster();
+
+    /**
+     * Declares durable topics: every event routed to exactly such a topic (audience
+     * {@code Audience.topic(name)}, without {@code except}) is first appended to the backplane's history
+     * store and carries an {@code offset}; a client that subscribes with {@code since} gets what it
+     * missed, in order, then live events, with no gap and no duplicate — or {@code recovered:false}
+     * when the history no longer reaches back. A last-value topic ({@link Retention#lastValue()}) sends
+     * its latest message to every new subscriber at once.
+     *
+     * <p>Emits to a durable topic wait for the history store (at most
+     * {@link SwitchboardOptions#historyTimeout()}) and throw {@link BackplaneException} when it fails;
+     * node-local emits ({@link Emitter#local()}) are not durable. Declare durable topics on every node,
+     * before clients subscribe.
+     *
+     * @param topicOrPattern a topic name, or a prefix ending with {@code *} ({@code "orders:*"}); the
+     *     longest matching prefix wins, an exact name before any prefix
+     * @param retention how much history to keep
+     * @return this
+     */
+    Switchboard durableTopic(String topicOrPattern, Retention retention);
+
     /** Closes every connection with 1001, stops handlers and the backplane. Idempotent. */
     @Override
     void close();

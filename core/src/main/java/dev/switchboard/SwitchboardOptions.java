@@ -21,9 +21,16 @@ import java.util.UUID;
  *     {@code unavailable} (default 10,000)
  * @param rateLimit inbound frames per second per connection, with a burst of twice that; a client
  *     past it gets {@code rate_limited} and is closed with 1008; 0 disables (default 100)
+ * @param clusterHeartbeat how often this node announces itself to the others through the backplane;
+ *     a node unheard of for three periods counts as gone (default 5 s)
+ * @param clusterQueryTimeout how long a cluster-wide query waits for the other nodes before it
+ *     answers with what it has, naming the missing nodes (default 3 s)
+ * @param historyTimeout how long an emit to a durable topic waits for the history store to append
+ *     it before it fails with {@link BackplaneException} (default 5 s)
  */
 public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrameBytes, long maxQueuedBytes,
-                                 Duration requestTimeout, int handlerThreads, int handlerQueue, int rateLimit) {
+                                 Duration requestTimeout, int handlerThreads, int handlerQueue, int rateLimit,
+                                 Duration clusterHeartbeat, Duration clusterQueryTimeout, Duration historyTimeout) {
 
     /** Validates every field. */
     public SwitchboardOptions {
@@ -33,6 +40,9 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
         }
         requirePositive(heartbeat, "heartbeat");
         requirePositive(requestTimeout, "requestTimeout");
+        requirePositive(clusterHeartbeat, "clusterHeartbeat");
+        requirePositive(clusterQueryTimeout, "clusterQueryTimeout");
+        requirePositive(historyTimeout, "historyTimeout");
         if (maxFrameBytes < 256) {
             throw new IllegalArgumentException("maxFrameBytes must be at least 256: " + maxFrameBytes);
         }
@@ -68,6 +78,9 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
         b.handlerThreads = handlerThreads;
         b.handlerQueue = handlerQueue;
         b.rateLimit = rateLimit;
+        b.clusterHeartbeat = clusterHeartbeat;
+        b.clusterQueryTimeout = clusterQueryTimeout;
+        b.historyTimeout = historyTimeout;
         return b;
     }
 
@@ -88,6 +101,9 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
         private int handlerThreads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
         private int handlerQueue = 10_000;
         private int rateLimit = 100;
+        private Duration clusterHeartbeat = Duration.ofSeconds(5);
+        private Duration clusterQueryTimeout = Duration.ofSeconds(3);
+        private Duration historyTimeout = Duration.ofSeconds(5);
 
         private Builder() {
         }
@@ -116,10 +132,19 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
         /** @param v inbound frames per second per connection, 0 = unlimited @return this */
         public Builder rateLimit(int v) { rateLimit = v; return this; }
 
+        /** @param v how often this node announces itself to the cluster @return this */
+        public Builder clusterHeartbeat(Duration v) { clusterHeartbeat = v; return this; }
+
+        /** @param v how long cluster-wide queries wait for other nodes @return this */
+        public Builder clusterQueryTimeout(Duration v) { clusterQueryTimeout = v; return this; }
+
+        /** @param v how long a durable emit waits for the history store @return this */
+        public Builder historyTimeout(Duration v) { historyTimeout = v; return this; }
+
         /** @return validated options */
         public SwitchboardOptions build() {
             return new SwitchboardOptions(nodeId, heartbeat, maxFrameBytes, maxQueuedBytes, requestTimeout,
-                    handlerThreads, handlerQueue, rateLimit);
+                    handlerThreads, handlerQueue, rateLimit, clusterHeartbeat, clusterQueryTimeout, historyTimeout);
         }
     }
 }

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -28,6 +29,7 @@ public final class InMemoryBackplane implements Backplane {
     private volatile ExecutorService delivery;
     private volatile Consumer<byte[]> listener;
     private volatile boolean closed;
+    private final AtomicLong dropped = new AtomicLong();
 
     private InMemoryBackplane(Bus bus) {
         this.bus = bus;
@@ -52,6 +54,10 @@ public final class InMemoryBackplane implements Backplane {
 
     @Override
     public void publish(byte[] message) {
+        if (closed) {
+            dropped.incrementAndGet();
+            return;
+        }
         for (InMemoryBackplane node : bus.nodes.values()) {
             node.deliver(message);
         }
@@ -59,6 +65,10 @@ public final class InMemoryBackplane implements Backplane {
 
     @Override
     public void publish(String targetNode, byte[] message) {
+        if (closed) {
+            dropped.incrementAndGet();
+            return;
+        }
         InMemoryBackplane node = bus.nodes.get(targetNode);
         if (node != null) {
             node.deliver(message);
@@ -79,7 +89,8 @@ public final class InMemoryBackplane implements Backplane {
 
     @Override
     public BackplaneHealth health() {
-        return closed ? BackplaneHealth.down("in-memory", "closed") : BackplaneHealth.up("in-memory");
+        return (closed ? BackplaneHealth.down("in-memory", "closed") : BackplaneHealth.up("in-memory"))
+                .withDropped(dropped.get());
     }
 
     @Override

@@ -42,6 +42,7 @@ final class DefaultConnection implements Connection, SessionHandler {
     private final InboundDispatcher dispatcher;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile long lastSeenMillis;
+    private volatile DurableCursors cursors;
 
     DefaultConnection(String id, Identity identity, TransportSession session, DefaultSwitchboard node) {
         this.id = id;
@@ -119,6 +120,30 @@ final class DefaultConnection implements Connection, SessionHandler {
         return send(EncodedFrame.ofBytes(node.codec().encodeEvent(event, null, null, data)));
     }
 
+    /**
+     * Queues a durable topic's message: skipped when this connection already has it, held back while
+     * its subscription to the topic is recovering.
+     */
+    SendResult sendDurable(String topic, String epoch, long offset, EncodedFrame frame) {
+        DurableCursors c = cursors;
+        return c == null ? send(frame) : c.offer(topic, epoch, offset, frame);
+    }
+
+    /** @return this connection's durable-topic cursors, created on first use */
+    DurableCursors cursors() {
+        DurableCursors c = cursors;
+        if (c == null) {
+            synchronized (this) {
+                c = cursors;
+                if (c == null) {
+                    c = new DurableCursors(this::send);
+                    cursors = c;
+                }
+            }
+        }
+        return c;
+    }
+
     /** Queues an already-encoded frame (shared with other connections). */
     SendResult send(EncodedFrame frame) {
         if (state.get() != State.OPEN) {
@@ -162,12 +187,19 @@ final class DefaultConnection implements Connection, SessionHandler {
 
     @Override
     public void join(String topic) {
-        node.registry().join(this, Objects.requireNonNull(topic, "topic"));
+        if (node.registry().join(this, Objects.requireNonNull(topic, "topic"))) {
+            node.durable().joined(topic);
+        }
     }
 
     @Override
     public void leave(String topic) {
         node.registry().leave(this, Objects.requireNonNull(topic, "topic"));
+        DurableCursors c = cursors;
+        if (c != null) {
+            c.remove(topic);
+        }
+        node.durable().left(topic);
     }
 
     @Override

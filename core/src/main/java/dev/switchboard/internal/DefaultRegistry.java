@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -98,6 +99,15 @@ final class DefaultRegistry {
 
     int size() {
         return byId.size();
+    }
+
+    /**
+     * @param topic a topic
+     * @return its members on this node: a live, weakly consistent view (iterate, do not keep)
+     */
+    Collection<DefaultConnection> topicMembers(String topic) {
+        Set<DefaultConnection> s = byTopic.get(topic);
+        return s == null ? List.of() : s;
     }
 
     /** @return how many connections are in a topic on this node */

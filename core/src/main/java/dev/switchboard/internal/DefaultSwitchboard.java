@@ -3,6 +3,12 @@ package dev.switchboard.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.Audience;
+import dev.switchboard.Cluster;
+import dev.switchboard.ConnectionInfo;
+import dev.switchboard.Retention;
+import dev.switchboard.StreamPosition;
+import dev.switchboard.backplane.InMemoryHistory;
+import dev.switchboard.spi.History;
 import dev.switchboard.CloseCodes;
 import dev.switchboard.ConnectHandler;
 import dev.switchboard.Connection;
@@ -72,6 +78,8 @@ public final class DefaultSwitchboard implements Switchboard {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final EncodedFrame ping;
     private volatile dev.switchboard.crud.internal.CrudService crud;
+    private final DurableTopics durable;
+    private final ClusterView cluster;
 
     private DefaultSwitchboard(SwitchboardOptions options, Backplane backplane, Authenticator authenticator,
                                SubscriptionPolicy subscriptionPolicy, EventListener listener, ObjectMapper mapper,
@@ -88,7 +96,23 @@ public final class DefaultSwitchboard implements Switchboard {
         this.handlers = HandlerExecutors.handlers(options.nodeId(), options.handlerThreads(), options.handlerQueue());
         this.timer = HandlerExecutors.timer(options.nodeId());
         this.ping = EncodedFrame.ofBytes(codec.encode(new Frame.Ping()));
+        History history = backplane.history().orElse(null);
+        if (history == null) {
+            if (!backplane.isLocalOnly()) {
+                log.warn("Backplane {} has no history store: durable topics are kept per node and a client "
+                        + "that moves to another node cannot be recovered", backplane.health().name());
+            }
+            history = new InMemoryHistory(clock);
+        }
+        this.durable = new DurableTopics(history, registry, codec, timer, clock, options.historyTimeout(),
+                GAP_DELAY_MILLIS);
+        this.cluster = new ClusterView(options.nodeId(), mapper, clock, timer, options.clusterHeartbeat().toMillis(),
+                options.clusterQueryTimeout().toMillis(), backplane.isLocalOnly(), this::publish,
+                (node, message) -> publishTo(node, message), new LocalAnswers(), rejectedMessages);
     }
+
+    /** How long a durable message waits for a missing predecessor before the gap is read from the history. */
+    private static final long GAP_DELAY_MILLIS = 300;
 
     /**
      * Builds and starts a node; called by {@link Switchboard.Builder#build()}.
@@ -101,6 +125,7 @@ public final class DefaultSwitchboard implements Switchboard {
         DefaultSwitchboard node = new DefaultSwitchboard(options, backplane, authenticator, policy, listener, mapper,
                 clock);
         backplane.start(options.nodeId(), node::onBackplaneMessage);
+        node.cluster.start();
         long hb = options.heartbeat().toMillis();
         node.timer.scheduleAtFixedRate(node::heartbeatTick, hb, hb, TimeUnit.MILLISECONDS);
         log.info("Switchboard node {} started (backplane: {})", options.nodeId(), backplane.health().name());
@@ -230,7 +255,13 @@ public final class DefaultSwitchboard implements Switchboard {
         @Override
         public int emit(String event, Object data) {
             Objects.requireNonNull(event, "event");
-            byte[] frame = codec.encodeEvent(event, singleTopic(audience), null, data);
+            String topic = singleTopic(audience);
+            Retention retention = localOnly || !audience.exceptConnections().isEmpty()
+                    || !audience.exceptUsers().isEmpty() ? null : durable.retention(topic);
+            if (retention != null) {
+                return emitDurable(event, topic, retention, data);
+            }
+            byte[] frame = codec.encodeEvent(event, topic, null, data);
             int local = deliverLocally(audience, EncodedFrame.ofBytes(frame));
             if (!localOnly && !backplane.isLocalOnly()) {
                 publish(new ClusterMessage.Routed(options.nodeId(), audience, frame, false, null));
@@ -239,9 +270,27 @@ public final class DefaultSwitchboard implements Switchboard {
             return local;
         }
 
+        /** Appends to the history, then delivers in offset order here and routes to the other nodes. */
+        private int emitDurable(String event, String topic, Retention retention, Object data) {
+            DurableTopics.Appended a = durable.append(topic, retention, codec.encodeEvent(event, topic, null, data));
+            StreamPosition p = a.position();
+            int local = durable.deliver(topic, p.epoch(), p.offset(), EncodedFrame.ofBytes(a.frame()))
+                    ? registry.topicSize(topic) : 0;
+            if (!backplane.isLocalOnly()) {
+                publish(new ClusterMessage.Routed(options.nodeId(), audience, a.frame(), false,
+                        new ClusterMessage.Durable(topic, p.epoch(), p.offset())));
+            }
+            listener.messageRouted(event, local);
+            return local;
+        }
+
         @Override
         public dev.switchboard.PreparedMessage prepare(String event, Object data) {
             Objects.requireNonNull(event, "event");
+            if (durable.retention(singleTopic(audience)) != null) {
+                throw new UnsupportedOperationException("a prepared message cannot go to durable topic \""
+                        + singleTopic(audience) + "\": its offset is assigned when it is published");
+            }
             byte[] frame = codec.encodeEvent(event, singleTopic(audience), null, data);
             return new dev.switchboard.PreparedMessage(event,
                     clusterCodec.encode(new ClusterMessage.Routed(options.nodeId(), audience, frame, true, null)));
@@ -280,6 +329,15 @@ public final class DefaultSwitchboard implements Switchboard {
         }
     }
 
+    private void publishTo(String node, ClusterMessage message) {
+        try {
+            backplane.publish(node, clusterCodec.encode(message));
+        } catch (RuntimeException e) {
+            listener.backplanePublishFailed(e);
+            log.debug("Backplane publish to {} failed: {}", node, e.toString());
+        }
+    }
+
     private void onBackplaneMessage(byte[] bytes) {
         ClusterMessage message;
         try {
@@ -297,7 +355,42 @@ public final class DefaultSwitchboard implements Switchboard {
             return;
         }
         if (message instanceof ClusterMessage.Routed r) {
-            deliverLocally(r.audience(), EncodedFrame.ofBytes(r.frame()));
+            ClusterMessage.Durable d = r.durable();
+            if (d == null || !durable.deliver(d.topic(), d.epoch(), d.offset(), EncodedFrame.ofBytes(r.frame()))) {
+                deliverLocally(r.audience(), EncodedFrame.ofBytes(r.frame()));
+            }
+        } else {
+            try {
+                handlers.execute(() -> cluster.onMessage(message));
+            } catch (RejectedExecutionException e) {
+                log.debug("Cluster message dropped: node closing or busy");
+            }
+        }
+    }
+
+    /** This node's answers to cluster queries. */
+    private final class LocalAnswers implements ClusterView.LocalAnswers {
+        @Override
+        public long connectionCount() {
+            return registry.size();
+        }
+
+        @Override
+        public List<ConnectionInfo> connectionsOfUser(String userId) {
+            return info(registry.resolve(Audience.user(userId)));
+        }
+
+        @Override
+        public List<ConnectionInfo> connectionsInTopic(String topic) {
+            return info(registry.topicMembers(topic));
+        }
+
+        private List<ConnectionInfo> info(Collection<DefaultConnection> connections) {
+            List<ConnectionInfo> out = new ArrayList<>();
+            for (DefaultConnection c : connections) {
+                out.add(new ConnectionInfo(c.id(), options.nodeId(), c.identity().userId(), c.topicSet()));
+            }
+            return out;
         }
     }
 
@@ -321,6 +414,17 @@ public final class DefaultSwitchboard implements Switchboard {
     @Override
     public BackplaneHealth backplaneHealth() {
         return backplane.health();
+    }
+
+    @Override
+    public Cluster cluster() {
+        return cluster;
+    }
+
+    @Override
+    public Switchboard durableTopic(String topicOrPattern, Retention retention) {
+        durable.declare(topicOrPattern, retention);
+        return this;
     }
 
     @Override
@@ -362,6 +466,9 @@ public final class DefaultSwitchboard implements Switchboard {
 
     void connectionClosed(DefaultConnection conn, int code, String reason) {
         registry.remove(conn);
+        for (String topic : conn.topicSet()) {
+            durable.left(topic);
+        }
         listener.connectionClosed(conn, code);
         runSerial(conn, () -> {
             for (DisconnectHandler h : disconnectHandlers) {
@@ -404,6 +511,7 @@ public final class DefaultSwitchboard implements Switchboard {
         if (crud != null) {
             crud.close();
         }
+        cluster.close();
         timer.shutdown();
         handlers.shutdown();
         try {
@@ -439,6 +547,10 @@ public final class DefaultSwitchboard implements Switchboard {
 
     DefaultRegistry registry() {
         return registry;
+    }
+
+    DurableTopics durable() {
+        return durable;
     }
 
     /** The app's policy, widened by the collections' change topics their authorizers open. */

@@ -7,12 +7,16 @@ import dev.switchboard.CloseCodes;
 import dev.switchboard.Connection;
 import dev.switchboard.ErrorCode;
 import dev.switchboard.Interceptor;
+import dev.switchboard.Retention;
+import dev.switchboard.StreamPosition;
 import dev.switchboard.SwitchboardException;
 import dev.switchboard.protocol.Frame;
 import dev.switchboard.protocol.ProtocolException;
 import dev.switchboard.protocol.WireError;
 import dev.switchboard.spi.EncodedFrame;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -204,16 +208,66 @@ final class InboundDispatcher {
                 reply(s.id(), null, WireError.of(ErrorCode.FORBIDDEN, "not allowed to subscribe to \"" + s.topic() + "\""));
                 return;
             }
+            Retention retention = node.durable().retention(s.topic());
+            if (retention != null) {
+                subscribeDurable(s, retention, since(s.since()));
+                return;
+            }
             conn.join(s.topic());
-            ObjectNode data = node.mapper().createObjectNode();
-            data.put("topic", s.topic());
-            data.putNull("epoch");
-            data.putNull("offset");
-            data.put("recovered", false);
-            reply(s.id(), data, null);
+            reply(s.id(), subscribed(s.topic(), null, false), null);
         } catch (Throwable t) {
             reply(s.id(), null, toWireError("subscribe", t));
         }
+    }
+
+    /**
+     * Joins a durable topic and sends, in this order and with nothing in between: the reply, the
+     * messages missed since {@code since} (or a last-value topic's latest message), then the live
+     * messages that arrived meanwhile, skipping any the client already has.
+     */
+    private void subscribeDurable(Frame.Subscribe s, Retention retention, StreamPosition since) {
+        String topic = s.topic();
+        DurableCursors cursors = conn.cursors();
+        cursors.beginRecovery(topic);
+        conn.join(topic);
+        node.durable().recover(topic, retention, since).whenComplete((recovery, failure) -> {
+            List<EncodedFrame> frames = new ArrayList<>();
+            if (failure != null) {
+                log.warn("Cannot read the history of \"{}\" for {}: {}", topic, conn.id(), failure.toString());
+                frames.add(replyFrame(s.id(), subscribed(topic, null, false)));
+                cursors.finishRecovery(topic, null, 0, frames);
+                return;
+            }
+            frames.add(replyFrame(s.id(), subscribed(topic, recovery.position(), recovery.recovered())));
+            frames.addAll(recovery.frames());
+            cursors.finishRecovery(topic, recovery.position().epoch(), recovery.position().offset(), frames);
+        });
+    }
+
+    private ObjectNode subscribed(String topic, StreamPosition position, boolean recovered) {
+        ObjectNode data = node.mapper().createObjectNode();
+        data.put("topic", topic);
+        if (position == null) {
+            data.putNull("epoch");
+            data.putNull("offset");
+        } else {
+            data.put("epoch", position.epoch());
+            data.put("offset", position.offset());
+        }
+        data.put("recovered", recovered);
+        return data;
+    }
+
+    /** @return the {@code since} of a subscribe, or null when absent */
+    private static StreamPosition since(JsonNode since) {
+        if (since == null || since.isNull() || since.isMissingNode()) {
+            return null;
+        }
+        if (!since.isObject() || !since.path("offset").canConvertToLong() || since.path("offset").asLong() < 0) {
+            throw new SwitchboardException(ErrorCode.BAD_REQUEST,
+                    "\"since\" must be {\"offset\": <number >= 0>, \"epoch\": <string>}");
+        }
+        return new StreamPosition(since.path("epoch").asText(""), since.path("offset").asLong());
     }
 
     private void intercept(String kind, String event, JsonNode data) {
@@ -236,6 +290,10 @@ final class InboundDispatcher {
 
     private void reply(JsonNode id, JsonNode data, WireError error) {
         conn.send(EncodedFrame.ofBytes(node.codec().encode(new Frame.Reply(id, data, error))));
+    }
+
+    private EncodedFrame replyFrame(JsonNode id, JsonNode data) {
+        return EncodedFrame.ofBytes(node.codec().encode(new Frame.Reply(id, data, null)));
     }
 
     private void sendError(WireError error) {

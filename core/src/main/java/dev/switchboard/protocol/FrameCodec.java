@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeType;
 import dev.switchboard.ErrorCode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -155,12 +156,12 @@ public final class FrameCodec {
         try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("type", "event");
+            if (offset != null) {
+                g.writeNumberField("offset", offset);
+            }
             g.writeStringField("event", event);
             if (topic != null) {
                 g.writeStringField("topic", topic);
-            }
-            if (offset != null) {
-                g.writeNumberField("offset", offset);
             }
             g.writeFieldName("data");
             mapper.writeValue(g, data);
@@ -171,6 +172,55 @@ public final class FrameCodec {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    private static final byte[] EVENT_PREFIX = "{\"type\":\"event\",".getBytes(StandardCharsets.UTF_8);
+
+    /**
+     * Stamps an event frame encoded without offset (by {@link #encodeEvent}) with one, without
+     * re-encoding its data: {@code {"type":"event","offset":42,…}}. Durable topics store frames without
+     * offset and stamp them when they are sent.
+     *
+     * @param eventFrame an event frame as {@link #encodeEvent} writes it, with no offset
+     * @param offset the offset
+     * @return a new frame with the offset
+     */
+    public byte[] withOffset(byte[] eventFrame, long offset) {
+        if (!startsWith(eventFrame, EVENT_PREFIX)) {
+            return reencodeWithOffset(eventFrame, offset);
+        }
+        byte[] field = ("\"offset\":" + offset + ",").getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[eventFrame.length + field.length];
+        System.arraycopy(eventFrame, 0, out, 0, EVENT_PREFIX.length);
+        System.arraycopy(field, 0, out, EVENT_PREFIX.length, field.length);
+        System.arraycopy(eventFrame, EVENT_PREFIX.length, out, EVENT_PREFIX.length + field.length,
+                eventFrame.length - EVENT_PREFIX.length);
+        return out;
+    }
+
+    private byte[] reencodeWithOffset(byte[] frame, long offset) {
+        try {
+            JsonNode root = mapper.readTree(frame);
+            if (root == null || !root.isObject() || !"event".equals(root.path("type").asText())) {
+                throw new IllegalArgumentException("not an event frame");
+            }
+            String topic = root.hasNonNull("topic") ? root.get("topic").asText() : null;
+            return encodeEvent(root.path("event").asText(), topic, offset, root.get("data"));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not an event frame: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean startsWith(byte[] bytes, byte[] prefix) {
+        if (bytes.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (bytes[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @param value any serialisable value, or null @return it as a JSON tree ({@code null} → JSON null) */

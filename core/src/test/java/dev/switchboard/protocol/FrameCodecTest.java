@@ -61,6 +61,20 @@ class FrameCodecTest {
     }
 
     @Test
+    void stampsAnOffsetWithoutReencodingTheData() throws Exception {
+        byte[] plain = codec.encodeEvent("ADDED", "collection:items", null, Map.of("id", "1", "t", "\u00e9"));
+        byte[] stamped = codec.withOffset(plain, 42);
+        assertJson(stamped, "{\"type\":\"event\",\"event\":\"ADDED\",\"topic\":\"collection:items\","
+                + "\"offset\":42,\"data\":{\"id\":\"1\",\"t\":\"\u00e9\"}}");
+        assertThat(new String(stamped, java.nio.charset.StandardCharsets.UTF_8)).startsWith("{\"type\":\"event\",\"offset\":42,");
+        // Bytes from elsewhere (another field order) are parsed and re-encoded instead.
+        byte[] foreign = "{\"event\":\"x\",\"type\":\"event\",\"data\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertJson(codec.withOffset(foreign, 7), "{\"type\":\"event\",\"event\":\"x\",\"offset\":7,\"data\":1}");
+        assertThatThrownBy(() -> codec.withOffset("{\"type\":\"ping\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void roundTripsEveryFrame() {
         Frame[] frames = {
             new Frame.Welcome("c-1", "n-1", 1000, 4096),

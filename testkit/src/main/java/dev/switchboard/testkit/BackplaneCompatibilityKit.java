@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.Audience;
+import dev.switchboard.ClusterAnswer;
+import dev.switchboard.ConnectionInfo;
 import dev.switchboard.Retention;
 import dev.switchboard.StreamPosition;
 import dev.switchboard.spi.Backplane;
 import dev.switchboard.spi.History;
 import dev.switchboard.spi.HistoryEntry;
 import dev.switchboard.spi.HistoryRead;
+import dev.switchboard.transport.InMemoryClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +35,11 @@ import org.junit.jupiter.api.Test;
  * backplane's tests extend: delivery to every other node, directed delivery, order per publisher,
  * large messages, health, close, and the durable-topic history (consecutive offsets under concurrent
  * appends from several nodes, stable epochs, reads after an offset, retention). Backplanes whose
- * server the test controls also prove outage behaviour: down at start, and a restart mid-stream.
+ * server the test controls also prove outage behaviour: down at start, and a restart mid-stream. Then
+ * three Switchboard nodes on the backplane ({@link ClusterFixture}) prove what users see: every
+ * audience routed across nodes exactly once per connection, durable topics recovered on another node
+ * with no gap and no duplicate (or {@code recovered:false}), last-value topics, cluster membership and
+ * queries with partial answers naming a dead node, and garbage on the backplane refused and counted.
  *
  * <pre>{@code
  * class RedisBackplaneCompatibilityTest extends BackplaneCompatibilityKit {
@@ -40,6 +49,7 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class BackplaneCompatibilityKit {
     private final List<Backplane> created = new ArrayList<>();
+    private final List<ClusterFixture> fixtures = new ArrayList<>();
     private final String run = UUID.randomUUID().toString().substring(0, 8);
 
     /**
@@ -391,5 +401,228 @@ public abstract class BackplaneCompatibilityKit {
                 assertThat(p.offset()).isEqualTo(1);
             }
         }
+    }
+
+    // ---- three Switchboard nodes on this backplane ----
+
+    /** @return three started nodes that know each other, closed after the test */
+    protected ClusterFixture cluster(int nodes) {
+        ClusterFixture f = new ClusterFixture(this::createBackplane, run, timeout());
+        fixtures.add(f);
+        for (int i = 0; i < nodes; i++) {
+            f.startNode();
+        }
+        f.awaitCluster();
+        return f;
+    }
+
+    @AfterEach
+    void closeFixtures() {
+        fixtures.forEach(ClusterFixture::close);
+        fixtures.clear();
+    }
+
+    private static String dataOf(JsonNode eventFrame) {
+        return eventFrame.path("data").asText();
+    }
+
+    @Test
+    void routesEveryAudienceAcrossNodesExactlyOncePerConnection() {
+        ClusterFixture f = cluster(3);
+        InMemoryClient aliceOn0 = f.connect(0, "alice;roles=admin;orgs=acme");
+        InMemoryClient aliceOn1 = f.connect(1, "alice;roles=admin;orgs=acme");
+        InMemoryClient bobOn2 = f.connect(2, "bob;roles=viewer;orgs=acme");
+        InMemoryClient carolOn1 = f.connect(1, "carol;roles=admin;orgs=globex");
+        List<InMemoryClient> all = List.of(aliceOn0, aliceOn1, bobOn2, carolOn1);
+        for (InMemoryClient c : List.of(aliceOn0, bobOn2, carolOn1)) {
+            f.subscribe(c, "room", null);
+        }
+
+        f.node(2).to(Audience.user("alice")).emit("dm", "to alice");
+        assertThat(dataOf(f.nextOfType(aliceOn0, "event"))).isEqualTo("to alice");
+        assertThat(dataOf(f.nextOfType(aliceOn1, "event"))).isEqualTo("to alice");
+
+        f.node(0).to(Audience.topic("room")).emit("say", "in room");
+        for (InMemoryClient c : List.of(aliceOn0, bobOn2, carolOn1)) {
+            JsonNode e = f.nextOfType(c, "event");
+            assertThat(dataOf(e)).isEqualTo("in room");
+            assertThat(e.path("topic").asText()).isEqualTo("room");
+        }
+
+        f.node(1).to(Audience.organisations("acme").roles("admin")).emit("notice", "acme admins");
+        assertThat(dataOf(f.nextOfType(aliceOn0, "event"))).isEqualTo("acme admins");
+        assertThat(dataOf(f.nextOfType(aliceOn1, "event"))).isEqualTo("acme admins");
+
+        f.node(2).to(Audience.withRoles("admin")).emit("notice", "all admins");
+        assertThat(dataOf(f.nextOfType(aliceOn0, "event"))).isEqualTo("all admins");
+        assertThat(dataOf(f.nextOfType(aliceOn1, "event"))).isEqualTo("all admins");
+        assertThat(dataOf(f.nextOfType(carolOn1, "event"))).isEqualTo("all admins");
+
+        f.node(0).to(Audience.everyone().exceptUsers("carol")).emit("all", "everyone but carol");
+        for (InMemoryClient c : List.of(aliceOn0, aliceOn1, bobOn2)) {
+            assertThat(dataOf(f.nextOfType(c, "event"))).isEqualTo("everyone but carol");
+        }
+        for (InMemoryClient c : all) {
+            f.assertNothingMore(c);
+        }
+    }
+
+    @Test
+    void recoversADurableTopicOnAnotherNodeWithNoGapAndNoDuplicate() {
+        ClusterFixture f = cluster(3);
+        String topic = "durable:" + unique("orders");
+        InMemoryClient first = f.connect(0, "dave");
+        JsonNode sub = f.subscribe(first, topic, null);
+        assertThat(sub.path("recovered").asBoolean()).isFalse();
+        String epoch = sub.path("epoch").asText();
+        assertThat(epoch).isNotBlank();
+        long start = sub.path("offset").asLong();
+        for (int i = 1; i <= 3; i++) {
+            f.node(1).to(Audience.topic(topic)).emit("order", "m" + i);
+        }
+        long last = 0;
+        for (int i = 1; i <= 3; i++) {
+            JsonNode e = f.nextOfType(first, "event");
+            assertThat(dataOf(e)).isEqualTo("m" + i);
+            assertThat(e.path("offset").asLong()).isEqualTo(start + i);
+            last = e.path("offset").asLong();
+        }
+        first.close();
+
+        for (int i = 4; i <= 6; i++) {
+            f.node(2).to(Audience.topic(topic)).emit("order", "m" + i);
+        }
+        InMemoryClient back = f.connect(1, "dave");
+        JsonNode resumed = f.subscribe(back, topic, "{\"offset\":" + last + ",\"epoch\":\"" + epoch + "\"}");
+        assertThat(resumed.path("recovered").asBoolean()).isTrue();
+        assertThat(resumed.path("epoch").asText()).isEqualTo(epoch);
+        assertThat(resumed.path("offset").asLong()).isEqualTo(last + 3);
+        for (int i = 4; i <= 6; i++) {
+            JsonNode e = f.nextOfType(back, "event");
+            assertThat(dataOf(e)).isEqualTo("m" + i);
+            assertThat(e.path("offset").asLong()).isEqualTo(start + i);
+        }
+        f.node(0).to(Audience.topic(topic)).emit("order", "m7");
+        JsonNode live = f.nextOfType(back, "event");
+        assertThat(dataOf(live)).isEqualTo("m7");
+        assertThat(live.path("offset").asLong()).isEqualTo(start + 7);
+        f.assertNothingMore(back);
+    }
+
+    @Test
+    void answersRecoveredFalseWhenTheHistoryNoLongerReachesBack() {
+        ClusterFixture f = cluster(2);
+        String topic = "short:" + unique("ticks");
+        InMemoryClient c = f.connect(0, "erin");
+        JsonNode sub = f.subscribe(c, topic, null);
+        String epoch = sub.path("epoch").asText();
+        for (int i = 1; i <= 6; i++) {
+            f.node(1).to(Audience.topic(topic)).emit("tick", i);
+        }
+        for (int i = 1; i <= 6; i++) {
+            f.nextOfType(c, "event");
+        }
+        c.close();
+
+        // Retention 3: offsets 1..3 are gone, so resuming after offset 1 cannot be recovered.
+        InMemoryClient tooOld = f.connect(1, "erin");
+        JsonNode r1 = f.subscribe(tooOld, topic, "{\"offset\":1,\"epoch\":\"" + epoch + "\"}");
+        assertThat(r1.path("recovered").asBoolean()).isFalse();
+        assertThat(r1.path("offset").asLong()).isEqualTo(6);
+        InMemoryClient otherEpoch = f.connect(1, "erin");
+        JsonNode r2 = f.subscribe(otherEpoch, topic, "{\"offset\":5,\"epoch\":\"not-" + epoch + "\"}");
+        assertThat(r2.path("recovered").asBoolean()).isFalse();
+        InMemoryClient beyond = f.connect(0, "erin");
+        JsonNode r3 = f.subscribe(beyond, topic, "{\"offset\":99,\"epoch\":\"" + epoch + "\"}");
+        assertThat(r3.path("recovered").asBoolean()).isFalse();
+        InMemoryClient recent = f.connect(0, "erin");
+        JsonNode r4 = f.subscribe(recent, topic, "{\"offset\":4,\"epoch\":\"" + epoch + "\"}");
+        assertThat(r4.path("recovered").asBoolean()).isTrue();
+        assertThat(f.nextOfType(recent, "event").path("offset").asLong()).isEqualTo(5);
+        assertThat(f.nextOfType(recent, "event").path("offset").asLong()).isEqualTo(6);
+
+        f.node(1).to(Audience.topic(topic)).emit("tick", 7);
+        for (InMemoryClient x : List.of(tooOld, otherEpoch, beyond, recent)) {
+            JsonNode e = f.nextOfType(x, "event");
+            assertThat(e.path("offset").asLong()).isEqualTo(7);
+            f.assertNothingMore(x);
+        }
+    }
+
+    @Test
+    void aLateSubscriberOfALastValueTopicGetsTheLastMessageAtOnce() {
+        ClusterFixture f = cluster(2);
+        String topic = "lv:" + unique("price");
+        f.node(0).to(Audience.topic(topic)).emit("price", 100);
+        f.node(1).to(Audience.topic(topic)).emit("price", 101);
+        InMemoryClient late = f.connect(1, "frank");
+        JsonNode sub = f.subscribe(late, topic, null);
+        assertThat(sub.path("offset").asLong()).isEqualTo(2);
+        JsonNode last = f.nextOfType(late, "event");
+        assertThat(last.path("data").asInt()).isEqualTo(101);
+        assertThat(last.path("offset").asLong()).isEqualTo(2);
+        f.node(0).to(Audience.topic(topic)).emit("price", 102);
+        assertThat(f.nextOfType(late, "event").path("data").asInt()).isEqualTo(102);
+        f.assertNothingMore(late);
+    }
+
+    @Test
+    void knowsTheLiveNodesAndAnswersClusterQueries() throws Exception {
+        ClusterFixture f = cluster(3);
+        InMemoryClient a = f.connect(0, "gina");
+        InMemoryClient b = f.connect(2, "gina");
+        f.connect(1, "hank");
+        f.subscribe(a, "lobby", null);
+        f.subscribe(b, "lobby", null);
+
+        ClusterAnswer<Long> count = f.node(1).cluster().connectionCount().get(10, TimeUnit.SECONDS);
+        assertThat(count.complete()).isTrue();
+        assertThat(count.value()).isEqualTo(3);
+        assertThat(count.answered()).hasSize(3);
+        ClusterAnswer<List<ConnectionInfo>> gina = f.node(1).cluster().connectionsOfUser("gina").get(10, TimeUnit.SECONDS);
+        assertThat(gina.value()).extracting(ConnectionInfo::node)
+                .containsExactlyInAnyOrder(f.node(0).nodeId(), f.node(2).nodeId());
+        ClusterAnswer<List<ConnectionInfo>> lobby = f.node(0).cluster().connectionsInTopic("lobby").get(10, TimeUnit.SECONDS);
+        assertThat(lobby.value()).hasSize(2).allSatisfy(ci -> assertThat(ci.topics()).contains("lobby"));
+
+        // A node that closes says goodbye: the others drop it at once.
+        String leaving = f.node(2).nodeId();
+        f.node(2).close();
+        Await.until(timeout(), () -> !f.node(0).cluster().nodes().contains(leaving), "node 2 gone from node 0's view");
+        ClusterAnswer<Long> after = f.node(0).cluster().connectionCount().get(10, TimeUnit.SECONDS);
+        assertThat(after.complete()).isTrue();
+        assertThat(after.value()).isEqualTo(2);
+    }
+
+    @Test
+    void aNodeThatDiesMidQueryIsNamedInAPartialAnswer() throws Exception {
+        ClusterFixture f = cluster(3);
+        f.connect(0, "ivy");
+        f.connect(1, "jack");
+        String dead = f.node(1).nodeId();
+        // Cut node 1 off as a crash would: no goodbye, no answers, no heartbeats.
+        f.backplane(1).close();
+        ClusterAnswer<Long> answer = f.node(0).cluster().connectionCount().get(20, TimeUnit.SECONDS);
+        assertThat(answer.complete()).isFalse();
+        assertThat(answer.missing()).containsExactly(dead);
+        assertThat(answer.answered()).containsExactlyInAnyOrder(f.node(0).nodeId(), f.node(2).nodeId());
+        assertThat(answer.value()).isEqualTo(1);
+        Await.until(timeout(), () -> !f.node(0).cluster().nodes().contains(dead), "the dead node dropped after missed heartbeats");
+    }
+
+    @Test
+    void refusesGarbageAndUnknownVersionsOnTheBackplaneAndKeepsRouting() {
+        ClusterFixture f = cluster(2);
+        InMemoryClient c = f.connect(1, "kate");
+        Node raw = startNode("raw");
+        awaitUp(raw);
+        long before = f.node(1).cluster().rejectedMessages();
+        raw.backplane().publish(utf8("this is not json"));
+        raw.backplane().publish(utf8("{\"v\":99,\"from\":\"future-node\",\"kind\":\"route\",\"frame\":\"{}\"}"));
+        raw.backplane().publish(utf8("{\"v\":1,\"from\":\"odd-node\",\"kind\":\"teleport\"}"));
+        raw.backplane().publish(utf8("{\"v\":1,\"from\":\"odd-node\",\"kind\":\"route\"}"));
+        Await.until(timeout(), () -> f.node(1).cluster().rejectedMessages() >= before + 4, "four messages rejected");
+        f.node(0).to(Audience.user("kate")).emit("still", "routing");
+        assertThat(dataOf(f.nextOfType(c, "event"))).isEqualTo("routing");
     }
 }

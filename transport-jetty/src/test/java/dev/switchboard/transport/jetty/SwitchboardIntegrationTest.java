@@ -138,6 +138,9 @@ class SwitchboardIntegrationTest {
         assertThat(body.at("/backplane/up").asBoolean()).isTrue();
         assertThat(body.at("/backplane/name").asText()).isNotEmpty();
         assertThat(body.at("/backplane/detail").isTextual()).isTrue();
+        assertThat(body.at("/backplane/dropped").asLong()).isZero();
+        assertThat(body.at("/cluster/nodes/0").asText()).isEqualTo("n-h");
+        assertThat(body.at("/cluster/rejected").asLong()).isZero();
     }
 
     @Test
@@ -151,7 +154,7 @@ class SwitchboardIntegrationTest {
         JsonNode body = MAPPER.readTree(response.body());
         assertThat(body.path("status").asText()).isEqualTo("DOWN");
         assertThat(body.path("backplane").toString())
-                .isEqualTo("{\"up\":false,\"name\":\"test\",\"detail\":\"unplugged\"}");
+                .isEqualTo("{\"up\":false,\"name\":\"test\",\"detail\":\"unplugged\",\"dropped\":0}");
     }
 
     @Test

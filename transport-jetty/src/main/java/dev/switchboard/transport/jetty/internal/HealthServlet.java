@@ -13,8 +13,10 @@ import java.io.IOException;
  * {@code GET /health}: liveness and readiness for load balancers and orchestrators.
  *
  * <pre>{@code
- * 200 {"status":"UP","node":"n-1","connections":12,"backplane":{"up":true,"name":"redis","detail":""}}
- * 503 {"status":"DOWN",...}   when the backplane is down
+ * 200 {"status":"UP","node":"n-1","connections":12,
+ *      "backplane":{"up":true,"name":"redis","detail":"","dropped":0},
+ *      "cluster":{"nodes":["n-1","n-2"],"rejected":0}}
+ * 503 {"status":"DOWN",...}   when the backplane is down (the node still serves its own clients)
  * }</pre>
  *
  * <p>For an acceptor that is not a {@link Switchboard} node only {@code {"status":"UP"}} is reported.
@@ -43,6 +45,10 @@ public final class HealthServlet extends HttpServlet {
             b.put("up", backplane.up());
             b.put("name", backplane.name());
             b.put("detail", backplane.detail());
+            b.put("dropped", backplane.droppedMessages());
+            ObjectNode cluster = body.putObject("cluster");
+            board.cluster().nodes().forEach(cluster.putArray("nodes")::add);
+            cluster.put("rejected", board.cluster().rejectedMessages());
         } else {
             body.put("status", "UP");
         }

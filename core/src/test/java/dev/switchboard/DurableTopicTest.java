@@ -1,0 +1,222 @@
+package dev.switchboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.backplane.InMemoryBackplane;
+import dev.switchboard.backplane.InMemoryHistory;
+import dev.switchboard.spi.Backplane;
+import dev.switchboard.spi.Handshake;
+import dev.switchboard.spi.History;
+import dev.switchboard.spi.HistoryRead;
+import dev.switchboard.transport.InMemoryClient;
+import dev.switchboard.transport.InMemoryTransport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Durable topics on one node and on two: offsets, recovery, retention, gaps, epochs, failures. */
+class DurableTopicTest {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private final List<Switchboard> nodes = new ArrayList<>();
+    private final AtomicInteger ids = new AtomicInteger();
+
+    @AfterEach
+    void tearDown() {
+        nodes.forEach(Switchboard::close);
+    }
+
+    private Switchboard node(Backplane backplane, MutableClock clock) {
+        Switchboard.Builder b = Switchboard.builder()
+                .options(SwitchboardOptions.builder().nodeId("n" + nodes.size()).historyTimeout(Duration.ofSeconds(1))
+                        .clusterHeartbeat(Duration.ofMillis(200)).build())
+                .backplane(backplane)
+                .subscriptionPolicy((c, t) -> true);
+        if (clock != null) {
+            b.clock(clock);
+        }
+        Switchboard n = b.build();
+        nodes.add(n);
+        return n;
+    }
+
+    private static InMemoryClient connect(Switchboard node) {
+        InMemoryClient c = InMemoryTransport.attach(node).connect(Handshake.of("/ws"));
+        assertThat(c.nextFrame(WAIT).path("type").asText()).isEqualTo("welcome");
+        return c;
+    }
+
+    private JsonNode subscribe(InMemoryClient c, String topic, String since) {
+        int id = ids.incrementAndGet();
+        c.send("{\"type\":\"subscribe\",\"id\":" + id + ",\"topic\":\"" + topic + "\""
+                + (since == null ? "" : ",\"since\":" + since) + "}");
+        JsonNode reply = c.nextFrame(WAIT);
+        assertThat(reply.path("type").asText()).isEqualTo("reply");
+        assertThat(reply.path("id").asInt()).isEqualTo(id);
+        return reply;
+    }
+
+    @Test
+    void eventsCarryIncreasingOffsetsAndResumeOnTheSameNode() {
+        Switchboard board = node(new dev.switchboard.backplane.LocalBackplane(), null);
+        board.durableTopic("news", Retention.lastMessages(10));
+        InMemoryClient c = connect(board);
+        JsonNode sub = subscribe(c, "news", null).path("data");
+        assertThat(sub.path("offset").asLong()).isZero();
+        assertThat(sub.path("recovered").asBoolean()).isFalse();
+        String epoch = sub.path("epoch").asText();
+        assertThat(board.to(Audience.topic("news")).emit("item", "a")).isEqualTo(1);
+        board.to(Audience.topic("news")).emit("item", "b");
+        JsonNode a = c.nextFrame(WAIT);
+        assertThat(a.path("offset").asLong()).isEqualTo(1);
+        assertThat(a.path("topic").asText()).isEqualTo("news");
+        assertThat(c.nextFrame(WAIT).path("offset").asLong()).isEqualTo(2);
+        c.close();
+
+        board.to(Audience.topic("news")).emit("item", "c");
+        InMemoryClient again = connect(board);
+        JsonNode resumed = subscribe(again, "news", "{\"offset\":2,\"epoch\":\"" + epoch + "\"}").path("data");
+        assertThat(resumed.path("recovered").asBoolean()).isTrue();
+        JsonNode missed = again.nextFrame(WAIT);
+        assertThat(missed.path("data").asText()).isEqualTo("c");
+        assertThat(missed.path("offset").asLong()).isEqualTo(3);
+        assertThat(again.pollFrame()).isNull();
+    }
+
+    @Test
+    void badSinceIsABadRequestAndSinceOnAPlainTopicIsNotRecovered() {
+        Switchboard board = node(new dev.switchboard.backplane.LocalBackplane(), null);
+        board.durableTopic("news", Retention.lastMessages(10));
+        InMemoryClient c = connect(board);
+        JsonNode bad = subscribe(c, "news", "{\"offset\":\"yesterday\"}");
+        assertThat(bad.path("error").path("code").asText()).isEqualTo("bad_request");
+        JsonNode plain = subscribe(c, "chat", "{\"offset\":3,\"epoch\":\"x\"}").path("data");
+        assertThat(plain.path("recovered").asBoolean()).isFalse();
+        assertThat(plain.path("epoch").isNull()).isTrue();
+    }
+
+    @Test
+    void messagesOlderThanTheRetentionAgeAreNotRecovered() {
+        MutableClock clock = new MutableClock();
+        Switchboard board = node(TestBackplanes.local(new InMemoryHistory(clock)), clock);
+        board.durableTopic("alerts", Retention.lastMessages(100).maxAge(Duration.ofMinutes(5)));
+        InMemoryClient c = connect(board);
+        String epoch = subscribe(c, "alerts", null).path("data").path("epoch").asText();
+        c.close();
+        board.to(Audience.topic("alerts")).emit("alert", 1);
+        clock.advance(Duration.ofMinutes(6));
+        board.to(Audience.topic("alerts")).emit("alert", 2);
+
+        InMemoryClient late = connect(board);
+        JsonNode r = subscribe(late, "alerts", "{\"offset\":0,\"epoch\":\"" + epoch + "\"}").path("data");
+        assertThat(r.path("recovered").asBoolean()).as("offset 1 expired").isFalse();
+        InMemoryClient recent = connect(board);
+        JsonNode ok = subscribe(recent, "alerts", "{\"offset\":1,\"epoch\":\"" + epoch + "\"}").path("data");
+        assertThat(ok.path("recovered").asBoolean()).isTrue();
+        assertThat(recent.nextFrame(WAIT).path("data").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void anEmitFailsWithATypedErrorWhenTheHistoryStoreFails() {
+        History broken = new History() {
+            @Override
+            public CompletableFuture<StreamPosition> append(String topic, byte[] message, Retention retention) {
+                return CompletableFuture.failedFuture(new IllegalStateException("store is down"));
+            }
+
+            @Override
+            public CompletableFuture<HistoryRead> read(String topic, long afterOffset, int limit) {
+                return CompletableFuture.failedFuture(new IllegalStateException("store is down"));
+            }
+        };
+        Switchboard board = node(TestBackplanes.local(broken), null);
+        board.durableTopic("orders", Retention.lastMessages(10));
+        InMemoryClient c = connect(board);
+        JsonNode sub = subscribe(c, "orders", null).path("data");
+        assertThat(sub.path("recovered").asBoolean()).isFalse();
+        assertThat(sub.path("epoch").isNull()).as("history unreadable: position unknown").isTrue();
+        assertThatThrownBy(() -> board.to(Audience.topic("orders")).emit("order", 1))
+                .isInstanceOf(BackplaneException.class).hasMessageContaining("store is down");
+        assertThat(board.to(Audience.topic("plain")).emit("still", "works")).isZero();
+        assertThatThrownBy(() -> board.to(Audience.topic("orders")).prepare("order", 1))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void aMessageLostOnTheWayIsFilledFromTheHistoryInOrder() {
+        InMemoryBackplane.Bus bus = InMemoryBackplane.bus();
+        AtomicInteger lost = new AtomicInteger();
+        Switchboard a = node(TestBackplanes.lossy(bus.backplane(),
+                text -> text.contains("\\\"lost\\\"") && lost.incrementAndGet() > 0), null);
+        Switchboard b = node(bus.backplane(), null);
+        a.durableTopic("feed", Retention.lastMessages(10));
+        b.durableTopic("feed", Retention.lastMessages(10));
+        InMemoryClient onB = connect(b);
+        subscribe(onB, "feed", null);
+        a.to(Audience.topic("feed")).emit("item", "first");
+        a.to(Audience.topic("feed")).emit("item", "lost");
+        a.to(Audience.topic("feed")).emit("item", "third");
+        List<String> got = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            JsonNode e = onB.nextFrame(WAIT);
+            assertThat(e.path("offset").asLong()).isEqualTo(i);
+            got.add(e.path("data").asText());
+        }
+        assertThat(got).containsExactly("first", "lost", "third");
+        assertThat(lost.get()).as("the second message never crossed the backplane").isEqualTo(1);
+        assertThat(onB.pollFrame()).isNull();
+    }
+
+    @Test
+    void aNewEpochAfterTheHistoryWasLostIsDeliveredNotMistakenForDuplicates() {
+        InMemoryBackplane.Bus bus = InMemoryBackplane.bus();
+        Switchboard a = node(bus.backplane(), null);
+        Switchboard b = node(bus.backplane(), null);
+        a.durableTopic("feed", Retention.lastMessages(10));
+        b.durableTopic("feed", Retention.lastMessages(10));
+        InMemoryClient onB = connect(b);
+        subscribe(onB, "feed", null);
+        for (int i = 1; i <= 3; i++) {
+            a.to(Audience.topic("feed")).emit("item", i);
+            assertThat(onB.nextFrame(WAIT).path("offset").asLong()).isEqualTo(i);
+        }
+        bus.history().clear();
+        a.to(Audience.topic("feed")).emit("item", "after loss");
+        JsonNode e = onB.nextFrame(WAIT);
+        assertThat(e.path("data").asText()).isEqualTo("after loss");
+        assertThat(e.path("offset").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void aPreparedMessageIsDeliveredByEveryNodeOnlyWhenPublished() {
+        InMemoryBackplane.Bus bus = InMemoryBackplane.bus();
+        Backplane bpA = bus.backplane();
+        Switchboard a = node(bpA, null);
+        Switchboard b = node(bus.backplane(), null);
+        InMemoryClient onA = connect(a);
+        InMemoryClient onB = connect(b);
+        subscribe(onA, "orders", null);
+        subscribe(onB, "orders", null);
+        PreparedMessage m = a.to(Audience.topic("orders")).prepare("order.paid", Map.of("id", 7));
+        assertThat(onA.pollFrame()).as("nothing before publish").isNull();
+        bpA.publish(m.bytes());
+        assertThat(onA.nextFrame(WAIT).path("data").path("id").asInt()).isEqualTo(7);
+        assertThat(onB.nextFrame(WAIT).path("data").path("id").asInt()).isEqualTo(7);
+    }
+
+    @Test
+    void aSingleNodeAnswersClusterQueriesAlone() throws Exception {
+        Switchboard board = node(new dev.switchboard.backplane.LocalBackplane(), null);
+        connect(board);
+        ClusterAnswer<Long> count = board.cluster().connectionCount().get();
+        assertThat(count.value()).isEqualTo(1);
+        assertThat(count.complete()).isTrue();
+        assertThat(board.cluster().nodes()).containsExactly(board.nodeId());
+    }
+}
