@@ -120,7 +120,8 @@ final class DefaultRegistry {
      * Resolves an audience against this node's connections, each at most once.
      *
      * @param a the audience
-     * @return the matching connections
+     * @return the matching connections; for one topic or one user a live view of the index (iterate
+     *     it at once, do not keep it)
      */
     Collection<DefaultConnection> resolve(Audience a) {
         if (a.broadcast()) {
@@ -128,6 +129,17 @@ final class DefaultRegistry {
                 return new ArrayList<>(byId.values());
             }
             return except(new ArrayList<>(byId.values()), a);
+        }
+        if (a.connections().isEmpty() && a.organisations().isEmpty() && a.roles().isEmpty()
+                && a.exceptConnections().isEmpty() && a.exceptUsers().isEmpty()) {
+            // The common cases, one topic or one user: the index set needs no copy, no de-duplication.
+            if (a.topics().size() == 1 && a.users().isEmpty()) {
+                return topicMembers(a.topics().iterator().next());
+            }
+            if (a.users().size() == 1 && a.topics().isEmpty()) {
+                Set<DefaultConnection> s = byUser.get(a.users().iterator().next());
+                return s == null ? List.of() : s;
+            }
         }
         Set<DefaultConnection> out = new LinkedHashSet<>();
         for (String id : a.connections()) {

@@ -4,14 +4,19 @@ import dev.switchboard.SendResult;
 import dev.switchboard.spi.EncodedFrame;
 import dev.switchboard.spi.TransportSession;
 import java.util.ArrayDeque;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
- * One connection's outbound frames, bounded in bytes. At most one frame is in the transport at a
- * time; the next is written from the previous one's completion callback, so a slow socket holds
- * frames here, where they are counted, rather than in an unbounded transport buffer. When a frame
- * would push the queue past its bound, the frame is refused and {@link Listener#overflow()} fires
- * once; the owner then closes the connection (1013).
+ * One connection's outbound frames, bounded in bytes. At most one write is in the transport at a
+ * time; the next is started from the previous one's completion callback, so a slow socket holds
+ * frames here, where they are counted, rather than in an unbounded transport buffer. Each write takes
+ * every frame queued so far (up to {@link #MAX_BATCH_FRAMES} / {@link #MAX_BATCH_BYTES}) as one batch,
+ * so a busy connection costs one system call per batch rather than one per frame. When a frame would
+ * push the queue past its bound, the frame is refused and {@link Listener#overflow()} fires once; the
+ * owner then closes the connection (1013).
  */
 final class OutboundQueue {
 
@@ -30,7 +35,15 @@ final class OutboundQueue {
     private final TransportSession session;
     private final long maxBytes;
     private final Listener listener;
-    private final ArrayDeque<EncodedFrame> frames = new ArrayDeque<>();
+    /** The most frames handed to the transport in one write. */
+    static final int MAX_BATCH_FRAMES = 64;
+    /** The most bytes handed to the transport in one write (a single larger frame still goes alone). */
+    static final int MAX_BATCH_BYTES = 256 * 1024;
+
+    private final ArrayDeque<EncodedFrame> frames = new ArrayDeque<>(4);
+    // The write in flight: reused, because there is at most one (only touched by the pumping thread).
+    private final List<EncodedFrame> batch = new ArrayList<>(4);
+    private final Flight flight = new Flight();
     private long queuedBytes;
     private boolean writing;
     private boolean overflowed;
@@ -114,43 +127,74 @@ final class OutboundQueue {
     }
 
     /**
-     * Writes frames until the queue is empty or a write completes asynchronously. Both the caller
-     * and the completion callback race for {@code inline}: whoever comes second continues, so a
-     * transport that completes synchronously loops here instead of recursing.
+     * Writes batches until the queue is empty or a write completes asynchronously. The caller and the
+     * completion callback race on {@link Flight#state}: whoever comes second continues, so a transport
+     * that completes synchronously loops here instead of recursing.
      */
     private void pump() {
         while (true) {
-            EncodedFrame next;
+            long bytes = 0;
             synchronized (this) {
-                next = closed ? null : frames.poll();
-                if (next == null) {
+                batch.clear();
+                if (!closed) {
+                    EncodedFrame f;
+                    while (batch.size() < MAX_BATCH_FRAMES && (f = frames.peek()) != null
+                            && (batch.isEmpty() || bytes + f.size() <= MAX_BATCH_BYTES)) {
+                        batch.add(frames.poll());
+                        bytes += f.size();
+                    }
+                }
+                if (batch.isEmpty()) {
                     writing = false;
                     if (!closeWhenDrained || closed) {
                         return;
                     }
                 }
             }
-            if (next == null) {
+            if (batch.isEmpty()) {
                 listener.drainedForClose();
                 return;
             }
-            EncodedFrame frame = next;
-            AtomicBoolean inline = new AtomicBoolean();
-            session.send(frame, failure -> {
-                synchronized (this) {
-                    queuedBytes = Math.max(0, queuedBytes - frame.size());
-                }
-                if (failure != null) {
-                    close();
-                    listener.writeFailed(failure);
-                    return;
-                }
-                if (!inline.compareAndSet(false, true)) {
-                    pump();
-                }
-            });
-            if (inline.compareAndSet(false, true)) {
+            flight.start(bytes);
+            if (batch.size() == 1) {
+                session.send(batch.get(0), flight);
+            } else {
+                session.sendBatch(batch, flight);
+            }
+            if (flight.handOff()) {
                 return; // the callback will continue the pump
+            }
+        }
+    }
+
+    /** The completion of the write in flight. */
+    private final class Flight implements Consumer<Throwable> {
+        private final AtomicInteger state = new AtomicInteger();
+        private long bytes;
+
+        void start(long size) {
+            bytes = size;
+            state.set(0);
+        }
+
+        /** @return true when the write is still in flight: its callback will pump */
+        boolean handOff() {
+            return state.compareAndSet(0, 1);
+        }
+
+        @Override
+        public void accept(Throwable failure) {
+            long size = bytes;
+            synchronized (OutboundQueue.this) {
+                queuedBytes = Math.max(0, queuedBytes - size);
+            }
+            if (failure != null) {
+                close();
+                listener.writeFailed(failure);
+                return;
+            }
+            if (!state.compareAndSet(0, 1)) {
+                pump();
             }
         }
     }

@@ -1,13 +1,14 @@
 package dev.switchboard.spi;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * A transport's view of one accepted WebSocket connection, handed to the core by a {@link Transport}.
  *
- * <p>The core writes at most one frame at a time: it calls {@link #send} again only after the
- * previous send's callback ran, so implementations need no queue of their own. None of these methods
- * may block the caller.
+ * <p>The core has at most one write in flight per connection: it calls {@link #send} (or
+ * {@link #sendBatch}) again only after the previous call's callback ran, so implementations need no
+ * queue of their own. None of these methods may block the caller.
  */
 public interface TransportSession {
 
@@ -24,6 +25,37 @@ public interface TransportSession {
      * @param done called exactly once, with {@code null} on success or the failure, on any thread
      */
     void send(EncodedFrame frame, Consumer<Throwable> done);
+
+    /**
+     * Writes several text frames, in order, as one write where the transport can (gathering them into
+     * as few system calls as possible): the core hands over every frame queued for a connection at
+     * once. The default writes them one after the other with {@link #send}.
+     *
+     * @param frames the frames; the list is only valid during this call (the core reuses it), the
+     *     frames themselves are shared and must not be modified
+     * @param done called exactly once, after the last frame was written or at the first failure, on
+     *     any thread
+     */
+    default void sendBatch(List<EncodedFrame> frames, Consumer<Throwable> done) {
+        if (frames.size() == 1) {
+            send(frames.get(0), done);
+            return;
+        }
+        EncodedFrame[] copy = frames.toArray(new EncodedFrame[0]);
+        new Object() {
+            int next;
+
+            void write() {
+                send(copy[next++], failure -> {
+                    if (failure != null || next == copy.length) {
+                        done.accept(failure);
+                    } else {
+                        write();
+                    }
+                });
+            }
+        }.write();
+    }
 
     /**
      * Starts a graceful close handshake. Idempotent.

@@ -37,11 +37,14 @@ import java.util.Objects;
  * @param compression whether to negotiate {@code permessage-deflate} when a client offers it (default
  *     {@code false}: every recipient gets the same pre-encoded bytes, and no per-connection deflater,
  *     which costs tens of KB each, is allocated)
+ * @param acceptQueueSize the listen backlog: how many connections may wait to be accepted (default
+ *     1,024; the kernel caps it at {@code net.core.somaxconn}). The JDK's default of 50 makes a burst of
+ *     reconnecting clients lose SYNs and wait a second per retransmit.
  */
 public record JettyTransportOptions(String host, int port, String path, Path staticRoot,
                                     String staticClasspathBase, Path keyStore, String keyStorePassword,
                                     Duration idleTimeout, int maxThreads, Duration stopTimeout,
-                                    boolean compression) {
+                                    boolean compression, int acceptQueueSize) {
 
     /** The smallest pool Jetty starts with: acceptor, selectors and a few workers need threads. */
     static final int MIN_THREADS = 8;
@@ -67,6 +70,9 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         }
         requirePositive(idleTimeout, "idleTimeout");
         requirePositive(stopTimeout, "stopTimeout");
+        if (acceptQueueSize < 1) {
+            throw new IllegalArgumentException("acceptQueueSize must be positive: " + acceptQueueSize);
+        }
         if (maxThreads < MIN_THREADS) {
             throw new IllegalArgumentException("maxThreads must be at least " + MIN_THREADS + ": " + maxThreads);
         }
@@ -96,6 +102,7 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         b.maxThreads = maxThreads;
         b.stopTimeout = stopTimeout;
         b.compression = compression;
+        b.acceptQueueSize = acceptQueueSize;
         return b;
     }
 
@@ -110,7 +117,8 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         return "JettyTransportOptions[host=" + host + ", port=" + port + ", path=" + path
                 + ", staticRoot=" + staticRoot + ", staticClasspathBase=" + staticClasspathBase
                 + ", tls=" + tls() + ", idleTimeout=" + idleTimeout + ", maxThreads=" + maxThreads
-                + ", stopTimeout=" + stopTimeout + ", compression=" + compression + "]";
+                + ", stopTimeout=" + stopTimeout + ", compression=" + compression
+                + ", acceptQueueSize=" + acceptQueueSize + "]";
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -133,8 +141,15 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         private int maxThreads = Math.max(32, 4 * Runtime.getRuntime().availableProcessors());
         private Duration stopTimeout = Duration.ofSeconds(2);
         private boolean compression;
+        private int acceptQueueSize = 1024;
 
         private Builder() {
+        }
+
+        /** @param v the listen backlog (default 1,024) @return this */
+        public Builder acceptQueueSize(int v) {
+            acceptQueueSize = v;
+            return this;
         }
 
         /** @param v the interface to bind (default {@code 0.0.0.0}) @return this */
@@ -207,7 +222,7 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         /** @return validated options */
         public JettyTransportOptions build() {
             return new JettyTransportOptions(host, port, path, staticRoot, staticClasspathBase, keyStore,
-                    keyStorePassword, idleTimeout, maxThreads, stopTimeout, compression);
+                    keyStorePassword, idleTimeout, maxThreads, stopTimeout, compression, acceptQueueSize);
         }
     }
 }

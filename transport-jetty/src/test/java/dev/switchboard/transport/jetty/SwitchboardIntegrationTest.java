@@ -91,6 +91,25 @@ class SwitchboardIntegrationTest {
     }
 
     @Test
+    void aBurstOfEventsArrivesCompleteAndInOrder() throws Exception {
+        // Frames queued while a write is in flight go to Jetty as one batch (one gathered write).
+        Switchboard board = board(Switchboard.builder());
+        JettyTransport transport = serve(board);
+        RecordingClient client = connect(RecordingClient.to(transport.uri()));
+        client.assertFrame("welcome");
+        Connection conn = nextConnection();
+        int n = 3_000;
+        for (int i = 0; i < n; i++) {
+            assertThat(conn.send("tick", i)).isEqualTo(dev.switchboard.SendResult.QUEUED);
+        }
+        for (int i = 0; i < n; i++) {
+            JsonNode e = client.assertFrame("event");
+            assertThat(e.path("data").asInt()).isEqualTo(i);
+        }
+        assertEchoes(client, 1);
+    }
+
+    @Test
     void authenticatorRefusalsAndIdentity() {
         Switchboard board = board(Switchboard.builder().authenticator(handshake -> {
             if ("alice-token".equals(handshake.bearerToken())) {

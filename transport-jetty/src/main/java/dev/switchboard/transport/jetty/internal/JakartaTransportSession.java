@@ -11,6 +11,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -157,6 +158,27 @@ public final class JakartaTransportSession implements TransportSession {
             }
         } catch (RuntimeException e) {
             // e.g. IllegalStateException from a container whose session already closed
+            completion.failed(e);
+        }
+    }
+
+    /**
+     * On Jetty, hands every frame to the core session at once, all but the last marked batchable, so
+     * Jetty's frame flusher gathers them into one write; elsewhere, one after the other.
+     */
+    @Override
+    public void sendBatch(List<EncodedFrame> frames, Consumer<Throwable> done) {
+        if (core == null || frames.size() == 1) {
+            TransportSession.super.sendBatch(frames, done);
+            return;
+        }
+        int n = frames.size();
+        BatchCompletion completion = new BatchCompletion(n, done);
+        try {
+            for (int i = 0; i < n; i++) {
+                core.sendFrame(new Frame(OpCode.TEXT, true, frames.get(i).buffer()), completion, i < n - 1);
+            }
+        } catch (RuntimeException e) {
             completion.failed(e);
         }
     }

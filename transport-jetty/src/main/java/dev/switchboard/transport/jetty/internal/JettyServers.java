@@ -62,6 +62,7 @@ public final class JettyServers {
         connector.setHost(options.host());
         connector.setPort(options.port());
         connector.setIdleTimeout(options.idleTimeout().toMillis());
+        connector.setAcceptQueueSize(options.acceptQueueSize());
         return connector;
     }
 
