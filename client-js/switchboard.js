@@ -790,7 +790,10 @@ class Subscription {
   // The `since` to send: the caller's until the first reply, then the position of a durable
   // topic (one whose reply carried an epoch).
   since() {
-    if (this.explicitSince && !this.settled) return { ...this.explicitSince };
+    if (this.explicitSince && !this.settled) {
+      const { offset, epoch } = this.explicitSince; // nothing else the caller's object may carry
+      return { offset, epoch };
+    }
     return this.position() || undefined;
   }
 

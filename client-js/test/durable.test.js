@@ -139,7 +139,7 @@ test("after an epoch change an offset equal to the old one is still new", async 
 
 test("an explicit since is sent, its recovery is in the reply, and the replay follows", async () => {
   const { client, socket, log, subscribe } = await logged();
-  const pending = subscribe("items", { since: { offset: 41, epoch: "9f2c" } });
+  const pending = subscribe("items", { since: { offset: 41, epoch: "9f2c", savedAt: "yesterday" } });
   const frame = await socket.nextFrame();
   assert.deepEqual(frame, { type: "subscribe", id: frame.id, topic: "items", since: { offset: 41, epoch: "9f2c" } });
   assert.deepEqual(client.position("items"), { epoch: "9f2c", offset: 41 }, "before the reply");
