@@ -120,10 +120,39 @@ export interface TopicEvent<T = any> {
   data: T;
 }
 
-/** A position in a durable topic, as returned by the subscribe reply. */
+/**
+ * A position to resume a durable topic from: `subscribe(topic, fn, {since})`. Usually a
+ * `StreamPosition` the app saved from `client.position(topic)`.
+ */
 export interface Since {
+  /** The offset of the last event already seen; a non-negative integer. */
   offset: number;
+  /** The topic's epoch; without it the server cannot recover (`recovered: false`). */
   epoch?: string;
+}
+
+/**
+ * Where a subscription to a durable topic stands: the topic's epoch and the offset of the last
+ * event delivered (or the subscribe reply's latest offset when none came since). Plain JSON:
+ * persist it as is and pass it back as `since`.
+ */
+export interface StreamPosition {
+  epoch: string;
+  offset: number;
+}
+
+/** The outcome of one automatic re-subscription after a reconnect. */
+export interface ResubscribeOutcome {
+  topic: string;
+  /** The topic's epoch, or null when the topic is not durable. */
+  epoch: string | null;
+  /** The topic's latest offset when the server answered, or null when not durable. */
+  offset: number | null;
+  /**
+   * true: the missed events follow (nothing lost). false: not durable, or the history no
+   * longer reached back, or the epoch changed: reload what you derive from the topic.
+   */
+  recovered: boolean;
 }
 
 /** The server's subscribe reply. */
@@ -140,10 +169,17 @@ export interface RequestOptions {
 }
 
 export interface SubscribeOptions extends RequestOptions {
-  /** Resume a durable topic after this position (first subscribe only). */
-  since?: Since;
-  /** Called with the reply of every automatic re-subscription after a reconnect. */
-  onResubscribe?: (reply: SubscribeReply) => void;
+  /**
+   * Resume a durable topic after this position: the server replays the missed events after the
+   * reply (`recovered: true`) or none (`recovered: false`). Only the subscribe that starts the
+   * subscription sends it; later ones share the existing subscription.
+   */
+  since?: Since | StreamPosition;
+  /**
+   * Told the outcome of every automatic re-subscription of this topic after a reconnect, before
+   * its replayed events; removed with the subscription.
+   */
+  onResubscribe?: (outcome: ResubscribeOutcome) => void;
 }
 
 export interface VersionOptions extends RequestOptions {
@@ -188,6 +224,8 @@ export interface Collection<T = Record<string, unknown>> {
   /** Subscribes to the collection's change events. */
   subscribe(fn: (event: TopicEvent<Stored<T> | { id: Id }>) => void, options?: SubscribeOptions): Promise<SubscribeReply>;
   unsubscribe(fn?: (event: TopicEvent) => void): Promise<unknown>;
+  /** The position of the subscription to `topic`, as `client.position(topic)`. */
+  position(): StreamPosition | null;
 }
 
 export interface StateInfo {
@@ -237,6 +275,16 @@ export interface Client {
   subscribe<T = any>(topic: string, fn: (event: TopicEvent<T>) => void, options?: SubscribeOptions): Promise<SubscribeReply>;
   /** Removes one handler, or the subscription; resolves with the server's reply or null. */
   unsubscribe(topic: string, fn?: (event: TopicEvent) => void): Promise<unknown>;
+  /**
+   * Where the subscription to a durable topic stands; null when not subscribed, not durable, or
+   * before its reply (without `since`). Still readable after `close()`.
+   */
+  position(topic: string): StreamPosition | null;
+  /**
+   * The outcome of every automatic re-subscription after a reconnect, for every topic; runs
+   * after the topic's own `onResubscribe`, before its replayed events.
+   */
+  onResubscribe(fn: (outcome: ResubscribeOutcome) => void): Unsubscribe;
   /** CRUD helpers for a server collection. */
   collection<T = Record<string, unknown>>(name: string): Collection<T>;
   /** Closes for good (no reconnect); resolves once the socket is closed. */

@@ -2,8 +2,8 @@
 //
 // One dependency-free ES module for browsers and Node. It speaks JSON text frames, answers
 // the server's pings, correlates requests in both directions, keeps topic subscriptions
-// alive across reconnects (resuming durable topics from the last offset seen), and turns
-// every failure into a SwitchboardError carrying a protocol error code.
+// alive across reconnects (resuming durable topics from the last offset delivered, dropping
+// duplicates), and turns every failure into a SwitchboardError carrying a protocol error code.
 
 /** The sub-protocol offered by default. */
 export const PROTOCOL = "switchboard.v1";
@@ -109,6 +109,7 @@ class Client {
   #requestHandlers = new Map(); // event -> handler
   #errorListeners = new Set();
   #stateListeners = new Set();
+  #resubscribeListeners = new Set();
   #attempt = 0;
   #reconnectTimer = null;
   #connectTimer = null;
@@ -229,14 +230,42 @@ class Client {
   }
 
   /**
+   * Listens to the outcome of every automatic re-subscription after a reconnect, for every
+   * topic: fn({topic, epoch, offset, recovered}). recovered false means events were missed and
+   * could not be replayed: reload what you derive from the topic. Runs after the topic's own
+   * onResubscribe and before its replayed events. Returns an unsubscribe function.
+   */
+  onResubscribe(fn) {
+    requireFunction(fn);
+    this.#resubscribeListeners.add(fn);
+    return () => this.#resubscribeListeners.delete(fn);
+  }
+
+  /**
+   * Where the subscription to a durable topic stands: {epoch, offset} of the last event
+   * delivered (or of the subscribe reply when none came since); null when the topic is not
+   * subscribed, not durable, or its reply is still awaited (and no `since` was given). Still
+   * readable after close(), so a new client can resume with it.
+   */
+  position(topic) {
+    const sub = this.#subs.get(topic);
+    return sub ? sub.position() : null;
+  }
+
+  /**
    * Subscribes to `topic`; fn receives {event, topic, offset, data} for each of its events.
    * Resolves with the server's reply {topic, epoch, offset, recovered}. A second subscribe to
-   * the same topic adds fn to the existing subscription and shares its reply.
+   * the same topic adds fn to the existing subscription and shares its reply (its `since` is
+   * ignored). Options: `since` {offset, epoch} resumes a durable topic after that position
+   * (the reply says whether the missed events follow: recovered true); `onResubscribe(outcome)`
+   * is told the outcome of each automatic re-subscription; `timeoutMs`.
    */
   subscribe(topic, fn, options = {}) {
     try {
       requireTopic(topic);
       requireFunction(fn);
+      requireSince(options.since);
+      if (options.onResubscribe !== undefined) requireFunction(options.onResubscribe);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -244,6 +273,7 @@ class Client {
     const existing = this.#subs.get(topic);
     if (existing) {
       existing.handlers.add(fn);
+      if (options.onResubscribe) existing.resubscribeListeners.add(options.onResubscribe);
       return existing.promise;
     }
     const sub = new Subscription(topic, fn, options);
@@ -312,6 +342,7 @@ class Client {
       delete: (id, options) => call("DELETE", { id }, options),
       subscribe: (fn, options) => this.subscribe(topic, fn, options),
       unsubscribe: (fn) => this.unsubscribe(topic, fn),
+      position: () => this.position(topic),
     });
   }
 
@@ -445,8 +476,8 @@ class Client {
       clearTimeout(entry.timer);
       entry.drop(error);
     }
+    // The subscriptions stay, settled, so position() still answers after the close.
     for (const sub of this.#subs.values()) sub.settle(null, error);
-    this.#subs.clear();
     this.#setState(State.CLOSED, info);
   }
 
@@ -551,8 +582,8 @@ class Client {
   #onEvent(frame) {
     const { event, topic, offset, data } = frame;
     const sub = topic === undefined ? undefined : this.#subs.get(topic);
+    if (sub && !sub.admit(offset)) return; // a duplicate of a delivered event: nobody sees it
     if (sub) {
-      if (offset !== undefined) sub.offset = offset;
       const message = { event, topic, offset, data };
       for (const fn of [...sub.handlers]) guard(() => fn(message));
     }
@@ -679,7 +710,7 @@ class Client {
     const since = sub.since();
     if (since) frame.since = since;
     sub.sent = true;
-    sub.resuming = since !== undefined;
+    sub.sinceSent = since;
     // No timer here: the subscription's own deadline covers the first reply, and a
     // re-subscription is bounded by the connection's life.
     this.#pending.set(String(id), {
@@ -700,12 +731,17 @@ class Client {
       if (this.#ready) this.#ws.send(JSON.stringify({ type: "unsubscribe", id: this.#nextId++, topic: sub.topic }));
       return;
     }
-    const r = reply || {};
-    sub.epoch = r.epoch;
-    // Resumed with `since`: the missed events follow and advance the offset themselves.
-    if (!(sub.resuming && r.recovered === true)) sub.offset = r.offset;
-    if (!sub.settled) sub.settle(reply);
-    else if (sub.onResubscribe) guard(() => sub.onResubscribe(reply));
+    const r = reply && typeof reply === "object" ? reply : {};
+    const recovered = sub.onReply(sub.sinceSent, r);
+    if (!sub.settled) return sub.settle(reply);
+    const outcome = {
+      topic: sub.topic,
+      epoch: typeof r.epoch === "string" ? r.epoch : null,
+      offset: Number.isInteger(r.offset) ? r.offset : null,
+      recovered,
+    };
+    for (const fn of [...sub.resubscribeListeners]) guard(() => fn(outcome));
+    for (const fn of [...this.#resubscribeListeners]) guard(() => fn(outcome));
   }
 
   #encode(frame) {
@@ -718,16 +754,29 @@ class Client {
   }
 }
 
+// One topic subscription: its handlers and, for a durable topic, where it stands.
+//
+// Two numbers are kept apart on purpose. `offset` is the resume point: the latest offset of
+// the reply, then of every event; a re-subscribe sends it as `since`. `floor` is the highest
+// offset delivered (or resumed from): an event at or below it is a duplicate and dropped. They
+// differ right after a subscribe without `since`: the reply names the latest offset L, and a
+// "last value" topic then sends its message L, which must be delivered. Events carry no epoch;
+// a reply with another epoch starts the offsets over.
 class Subscription {
   constructor(topic, fn, options) {
     this.topic = topic;
     this.handlers = new Set([fn]);
-    this.onResubscribe = options.onResubscribe;
-    this.epoch = options.since ? options.since.epoch : undefined;
-    this.offset = options.since ? options.since.offset : undefined;
+    this.resubscribeListeners = new Set(options.onResubscribe ? [options.onResubscribe] : []);
+    this.epoch = null;
+    this.offset = null;
+    this.floor = null;
     this.explicitSince = options.since;
+    if (options.since && typeof options.since.epoch === "string") {
+      this.epoch = options.since.epoch;
+      this.offset = this.floor = options.since.offset;
+    }
     this.sent = false;
-    this.resuming = false;
+    this.sinceSent = undefined;
     this.settled = false;
     this.timer = null;
     this.promise = new Promise((resolve, reject) => {
@@ -738,12 +787,48 @@ class Subscription {
     this.promise.catch(() => {});
   }
 
-  // The `since` to send: the caller's on the first subscribe, then the last offset seen on a
-  // durable topic (one whose reply carried an epoch).
+  // The `since` to send: the caller's until the first reply, then the position of a durable
+  // topic (one whose reply carried an epoch).
   since() {
-    if (this.explicitSince && !this.settled) return this.explicitSince;
-    if (this.epoch === undefined || this.epoch === null || this.offset === undefined || this.offset === null) return undefined;
-    return { offset: this.offset, epoch: this.epoch };
+    if (this.explicitSince && !this.settled) {
+      const { offset, epoch } = this.explicitSince; // nothing else the caller's object may carry
+      return { offset, epoch };
+    }
+    return this.position() || undefined;
+  }
+
+  position() {
+    if (this.epoch === null || this.offset === null) return null;
+    return { epoch: this.epoch, offset: this.offset };
+  }
+
+  // Takes in a subscribe reply; returns whether the missed events were recovered.
+  onReply(since, reply) {
+    const epoch = typeof reply.epoch === "string" ? reply.epoch : null;
+    if (epoch === null) {
+      this.epoch = this.offset = this.floor = null; // not durable
+      return false;
+    }
+    if (epoch !== this.epoch) this.floor = null; // offsets of another epoch compare with nothing
+    this.epoch = epoch;
+    if (since && reply.recovered === true && since.epoch === epoch) {
+      // The missed events follow the reply and advance the offset themselves.
+      this.offset = this.floor = since.offset;
+      return true;
+    }
+    this.offset = Number.isInteger(reply.offset) && reply.offset >= 0 ? reply.offset : 0;
+    // A server behind what was delivered is trusted rather than dropping its live events.
+    if (this.floor !== null && this.floor > this.offset) this.floor = null;
+    return false;
+  }
+
+  // False for a duplicate: an offset not above the highest one delivered in this epoch.
+  admit(offset) {
+    if (!Number.isInteger(offset)) return true;
+    if (this.floor !== null && offset <= this.floor) return false;
+    this.floor = offset;
+    if (this.offset === null || offset > this.offset) this.offset = offset;
+    return true;
   }
 
   settle(value, error) {
@@ -823,6 +908,14 @@ function requireFunction(fn) {
 
 function requireEvent(event) {
   if (typeof event !== "string" || event === "") throw new TypeError("event must be a non-empty string");
+}
+
+function requireSince(since) {
+  if (since === undefined || since === null) return;
+  if (typeof since !== "object" || !Number.isInteger(since.offset) || since.offset < 0) {
+    throw new TypeError("since must be {offset, epoch} with a non-negative integer offset");
+  }
+  if (since.epoch !== undefined && typeof since.epoch !== "string") throw new TypeError("since.epoch must be a string");
 }
 
 function requireTopic(topic) {

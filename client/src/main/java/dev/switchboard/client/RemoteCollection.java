@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.ConnectionClosedException;
 import dev.switchboard.RequestTimeoutException;
+import dev.switchboard.StreamPosition;
 import dev.switchboard.SwitchboardException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -197,6 +199,24 @@ public interface RemoteCollection<T> {
      *     (the listener is then removed), and as a request
      */
     CompletableFuture<JsonNode> subscribe(ChangeListener<T> listener);
+
+    /**
+     * Subscribes to the collection's changes as {@link #subscribe(ChangeListener)}, with options: resume
+     * from a {@code since} position when the server keeps the collection's topic durable, and be told
+     * whether each re-subscription after a reconnect recovered the missed changes (if not, reload with
+     * {@link #list(ListQuery)}). See {@link SwitchboardClient#subscribe(String, TopicListener, SubscribeOptions)}.
+     *
+     * @param listener receives the changes on the callback executor, the recovered ones first
+     * @param options the {@code since} position and re-subscribe listener
+     * @return the decoded subscribe reply; fails as {@link #subscribe(ChangeListener)}
+     */
+    CompletableFuture<SubscribeResult> subscribe(ChangeListener<T> listener, SubscribeOptions options);
+
+    /**
+     * @return the position of this client's subscription to the collection's topic, as
+     *     {@link SwitchboardClient#position(String)} of {@link #topic()}
+     */
+    Optional<StreamPosition> position();
 
     /**
      * Leaves the collection's topic, removing every listener added with {@link #subscribe(ChangeListener)}

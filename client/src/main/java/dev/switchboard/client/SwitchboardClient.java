@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.ConnectionClosedException;
 import dev.switchboard.RequestTimeoutException;
+import dev.switchboard.StreamPosition;
 import dev.switchboard.SwitchboardException;
 import dev.switchboard.client.internal.DefaultSwitchboardClient;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -40,12 +42,22 @@ import java.util.concurrent.CompletableFuture;
  * the server's error reply, {@link RequestTimeoutException} ({@code timeout}) when no reply came in time,
  * or {@link ConnectionClosedException} ({@code unavailable}) when the connection closed first.
  *
+ * <h2>Durable topics</h2>
+ * Every event of a durable topic carries an increasing {@code offset} within the topic's {@code epoch}.
+ * Each subscription remembers its {@link #position(String) position} — from the subscribe reply, then from
+ * every event — and drops an event whose offset is not above the highest one it delivered in that epoch
+ * (a duplicate). After a reconnect it re-subscribes with {@code since} = that position, so it resumes, on
+ * any node, right after the last event it delivered; {@link #onResubscribe(ResubscribeListener)} tells the
+ * application whether the gap was recovered. A reply with another epoch restarts the offsets (the history
+ * was lost: nothing is recovered).
+ *
  * <h2>Reconnect</h2>
  * When an open connection is lost and {@link ClientOptions#reconnect()} is on, the client moves to
  * {@link ClientState#RECONNECTING}, waits a backoff delay drawn uniformly from
  * {@code [0, min(max, initial × multiplier^attempt)]}, and connects again; after the new {@code welcome}
  * it re-subscribes every topic subscribed through {@link #subscribe(String)} (with {@code since} on
- * durable topics, so missed events are recovered where the server still has them), then becomes
+ * durable topics, so missed events are recovered where the server still has them, and tells the
+ * {@link #onResubscribe(ResubscribeListener) re-subscribe listeners} whether they were), then becomes
  * {@link ClientState#OPEN} and sends what was queued meanwhile. Requests already sent on the lost
  * connection fail with {@link ConnectionClosedException} (the server cannot answer them on another
  * connection); requests and emits made while reconnecting wait in a bounded queue, each up to its own
@@ -227,6 +239,66 @@ public interface SwitchboardClient extends AutoCloseable {
      * @return the subscribe reply, as {@link #subscribe(String)}
      */
     CompletableFuture<JsonNode> subscribe(String topic, TopicListener listener);
+
+    /**
+     * Subscribes with options: typically a {@code since} position to resume a durable topic from (one the
+     * application persisted, e.g. from {@link #position(String)} before a restart) and a listener told the
+     * outcome of each automatic re-subscription.
+     *
+     * <pre>{@code
+     * SubscribeResult r = client.subscribe("orders", SubscribeOptions.builder().since(saved).build()).join();
+     * if (!r.recovered()) {
+     *     reloadOrders();                              // the missed events could not be replayed
+     * }
+     * }</pre>
+     *
+     * <p>Sends {@code {"type":"subscribe","id":..,"topic":..,"since":{"offset":..,"epoch":..}}} ({@code since}
+     * only when given and this subscribe starts the subscription). When the server recovered, the missed
+     * events follow the reply in order, before any live event, and reach the topic's listeners after this
+     * future completed (with the default callback executor).
+     *
+     * @param topic the topic name
+     * @param options the {@code since} position and re-subscribe listener; {@link SubscribeOptions#defaults()}
+     *     for none
+     * @return the decoded reply: the topic's position (epoch and latest offset, {@code null} when it is not
+     *     durable) and whether the missed events were recovered; fails as {@link #subscribe(String)}
+     */
+    CompletableFuture<SubscribeResult> subscribe(String topic, SubscribeOptions options);
+
+    /**
+     * Subscribes with options, and adds a listener for every event routed through the topic (removed again
+     * when the subscription is denied).
+     *
+     * @param topic the topic name
+     * @param listener receives the topic's events, the recovered ones first
+     * @param options as {@link #subscribe(String, SubscribeOptions)}
+     * @return as {@link #subscribe(String, SubscribeOptions)}
+     */
+    CompletableFuture<SubscribeResult> subscribe(String topic, TopicListener listener, SubscribeOptions options);
+
+    /**
+     * The position of a subscription to a durable topic: the epoch and the offset of the last event this
+     * client took in (or the subscribe reply's latest offset when no event came since). A re-subscribe after
+     * a reconnect resumes from it with {@code since}; an application may persist it and pass it to
+     * {@link SubscribeOptions.Builder#since} later, on any node. Still readable after {@link #close()}.
+     * Thread-safe, non-blocking.
+     *
+     * @param topic the topic name
+     * @return the position; empty when the topic is not subscribed (or was unsubscribed), is not durable, or
+     *     its subscribe reply has not arrived and no {@code since} was given
+     */
+    Optional<StreamPosition> position(String topic);
+
+    /**
+     * Adds a listener told the outcome of every automatic re-subscription after a reconnect, for every
+     * topic: whether the events missed while disconnected were recovered (replayed, nothing lost) or not
+     * (reload the state derived from the topic). Per-topic listeners are set with
+     * {@link SubscribeOptions.Builder#onResubscribe(ResubscribeListener)} and run before these.
+     *
+     * @param listener the listener; runs on the callback executor before the topic's replayed events
+     * @return a handle to remove the listener
+     */
+    Registration onResubscribe(ResubscribeListener listener);
 
     /**
      * Leaves a topic: removes its listeners, stops re-subscribing it, and tells the server (while

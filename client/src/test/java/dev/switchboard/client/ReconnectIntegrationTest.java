@@ -63,6 +63,28 @@ class ReconnectIntegrationTest {
     }
 
     @Test
+    void aResubscriptionOfATopicThatIsNotDurableIsReportedAsNotRecovered() throws Exception {
+        BlockingQueue<SubscribeResult> perTopic = new LinkedBlockingQueue<>();
+        BlockingQueue<SubscribeResult> clientWide = new LinkedBlockingQueue<>();
+        try (RecordingClient c = RecordingClient.connect(server.clientOptions("hank").build())) {
+            c.client.onResubscribe(clientWide::add);
+            SubscribeResult first = c.client.subscribe("lobby",
+                    SubscribeOptions.builder().onResubscribe(perTopic::add).build()).join();
+            assertThat(first).isEqualTo(new SubscribeResult("lobby", null, false));
+            assertThat(c.client.position("lobby")).isEmpty();
+
+            server.stopTransport();
+            c.assertState(ClientState.RECONNECTING);
+            server.restartTransport();
+            c.assertState(ClientState.OPEN);
+
+            SubscribeResult expected = new SubscribeResult("lobby", null, false);
+            assertThat(perTopic.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(expected);
+            assertThat(clientWide.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void aPolicyCloseByTheServerIsFinal() {
         RecordingClient c = RecordingClient.connect(server.clientOptions("frank").build());
         server.board().connection(c.client.connectionId()).orElseThrow().close(1008, "flooding");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.ErrorCode;
+import dev.switchboard.StreamPosition;
 import dev.switchboard.SwitchboardException;
 import dev.switchboard.client.ChangeListener;
 import dev.switchboard.client.CollectionChange;
@@ -11,12 +12,16 @@ import dev.switchboard.client.ListQuery;
 import dev.switchboard.client.PageResult;
 import dev.switchboard.client.RemoteCollection;
 import dev.switchboard.client.ServerEvent;
+import dev.switchboard.client.SubscribeOptions;
+import dev.switchboard.client.SubscribeResult;
 import dev.switchboard.client.SwitchboardClient;
+import dev.switchboard.client.TopicListener;
 import dev.switchboard.crud.ChangeEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -148,13 +153,27 @@ public final class DefaultRemoteCollection<T> implements RemoteCollection<T> {
 
     @Override
     public CompletableFuture<JsonNode> subscribe(ChangeListener<T> listener) {
+        return client.subscribe(topic(), changes(listener));
+    }
+
+    @Override
+    public CompletableFuture<SubscribeResult> subscribe(ChangeListener<T> listener, SubscribeOptions options) {
+        return client.subscribe(topic(), changes(listener), options);
+    }
+
+    private TopicListener changes(ChangeListener<T> listener) {
         Objects.requireNonNull(listener, "listener");
-        return client.subscribe(topic(), event -> {
+        return event -> {
             CollectionChange<T> change = change(event);
             if (change != null) {
                 listener.onChange(change);
             }
-        });
+        };
+    }
+
+    @Override
+    public Optional<StreamPosition> position() {
+        return client.position(topic());
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.ConnectionClosedException;
 import dev.switchboard.ErrorCode;
+import dev.switchboard.StreamPosition;
 import dev.switchboard.SwitchboardException;
 import dev.switchboard.client.ClientOptions;
 import dev.switchboard.client.ClientState;
@@ -12,9 +13,12 @@ import dev.switchboard.client.CloseStatus;
 import dev.switchboard.client.ErrorListener;
 import dev.switchboard.client.Registration;
 import dev.switchboard.client.RemoteCollection;
+import dev.switchboard.client.ResubscribeListener;
 import dev.switchboard.client.ServerEventListener;
 import dev.switchboard.client.ServerRequestHandler;
 import dev.switchboard.client.StateListener;
+import dev.switchboard.client.SubscribeOptions;
+import dev.switchboard.client.SubscribeResult;
 import dev.switchboard.client.SwitchboardClient;
 import dev.switchboard.client.TopicListener;
 import dev.switchboard.protocol.Frame;
@@ -24,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -227,27 +232,53 @@ public final class DefaultSwitchboardClient implements SwitchboardClient, Lifecy
 
     @Override
     public CompletableFuture<JsonNode> subscribe(String topic) {
-        return doSubscribe(topic, null);
+        return callbacks.relay(doSubscribe(topic, null, SubscribeOptions.defaults()).thenApply(Subscribed::reply));
     }
 
     @Override
     public CompletableFuture<JsonNode> subscribe(String topic, TopicListener listener) {
-        return doSubscribe(topic, Objects.requireNonNull(listener, "listener"));
+        Objects.requireNonNull(listener, "listener");
+        return callbacks.relay(doSubscribe(topic, listener, SubscribeOptions.defaults()).thenApply(Subscribed::reply));
     }
 
-    private CompletableFuture<JsonNode> doSubscribe(String topic, TopicListener listener) {
+    @Override
+    public CompletableFuture<SubscribeResult> subscribe(String topic, SubscribeOptions options) {
+        return callbacks.relay(doSubscribe(topic, null, options).thenApply(Subscribed::result));
+    }
+
+    @Override
+    public CompletableFuture<SubscribeResult> subscribe(String topic, TopicListener listener, SubscribeOptions options) {
+        Objects.requireNonNull(listener, "listener");
+        return callbacks.relay(doSubscribe(topic, listener, options).thenApply(Subscribed::result));
+    }
+
+    /** A subscribe's raw reply and its decoded outcome. */
+    private record Subscribed(JsonNode reply, SubscribeResult result) {
+    }
+
+    private CompletableFuture<Subscribed> doSubscribe(String topic, TopicListener listener, SubscribeOptions opts) {
         Objects.requireNonNull(topic, "topic");
-        subscriptions.adding(topic, listener);
+        Objects.requireNonNull(opts, "options");
+        StreamPosition since = subscriptions.adding(topic, listener, opts.since(), opts.onResubscribe());
+        JsonNode sinceNode = Subscriptions.sinceNode(since);
         // the bookkeeping runs where the reply is decided (I/O thread), before any later frame is handled
-        CompletableFuture<JsonNode> reply = send("subscribe", options.requestTimeout(),
-                id -> new Frame.Subscribe(id, topic, null)).whenComplete((r, e) -> {
-                    if (e == null) {
-                        subscriptions.accepted(topic, r, false);
-                    } else {
-                        subscriptions.refused(topic, listener);
+        return send("subscribe", options.requestTimeout(), id -> new Frame.Subscribe(id, topic, sinceNode))
+                .whenComplete((r, e) -> {
+                    if (e != null) {
+                        subscriptions.refused(topic, listener, opts.onResubscribe());
                     }
-                });
-        return callbacks.relay(reply);
+                })
+                .thenApply(r -> new Subscribed(r, subscriptions.accepted(topic, r, since)));
+    }
+
+    @Override
+    public Optional<StreamPosition> position(String topic) {
+        return Optional.ofNullable(subscriptions.position(Objects.requireNonNull(topic, "topic")));
+    }
+
+    @Override
+    public Registration onResubscribe(ResubscribeListener listener) {
+        return subscriptions.onResubscribe(listener);
     }
 
     @Override
@@ -343,8 +374,10 @@ public final class DefaultSwitchboardClient implements SwitchboardClient, Lifecy
                 LOG.debug("reply {} matches no pending request (timed out?)", r.id());
             }
         } else if (frame instanceof Frame.Event e) {
-            events.dispatch(e, callbacks);
-            subscriptions.dispatch(e, callbacks);
+            if (subscriptions.admit(e)) {
+                events.dispatch(e, callbacks);
+                subscriptions.dispatch(e, callbacks);
+            }
         } else if (frame instanceof Frame.Request r) {
             handlers.answer(r, callbacks).thenAccept(reply -> s.send(encode(reply)).whenComplete((v, e) -> {
                 if (e != null) {

@@ -1,9 +1,9 @@
 package dev.switchboard.client.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.ConnectionClosedException;
 import dev.switchboard.ErrorCode;
 import dev.switchboard.RequestTimeoutException;
+import dev.switchboard.StreamPosition;
 import dev.switchboard.SwitchboardException;
 import dev.switchboard.client.ClientOptions;
 import dev.switchboard.client.ClientState;
@@ -332,17 +332,17 @@ public final class Lifecycle implements Session.Handler {
     }
 
     private CompletableFuture<?> resubscribe(Session s, String topic) {
-        JsonNode since = subscriptions.since(topic);
+        StreamPosition since = subscriptions.position(topic);
         PendingRequests.Pending p = pending.register("subscribe", options.requestTimeout());
         p.sentOn(s);
-        s.send(encode(new Frame.Subscribe(p.idNode(), topic, since))).whenComplete((v, e) -> {
+        s.send(encode(new Frame.Subscribe(p.idNode(), topic, Subscriptions.sinceNode(since)))).whenComplete((v, e) -> {
             if (e != null) {
                 pending.fail(p.id(), () -> Futures.writeFailed("subscribe", e));
             }
         });
         return p.future().handle((reply, error) -> {
             if (error == null) {
-                subscriptions.accepted(topic, reply, since != null && reply.path("recovered").asBoolean(false));
+                subscriptions.resubscribed(topic, reply, since, callbacks);
                 return null;
             }
             Throwable cause = Futures.unwrap(error);

@@ -7,12 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.ErrorCode;
+import dev.switchboard.StreamPosition;
 import dev.switchboard.SwitchboardException;
 import dev.switchboard.client.ClientOptions;
 import dev.switchboard.client.CollectionChange;
 import dev.switchboard.client.ListQuery;
 import dev.switchboard.client.PageResult;
 import dev.switchboard.client.RemoteCollection;
+import dev.switchboard.client.SubscribeOptions;
+import dev.switchboard.client.SubscribeResult;
 import dev.switchboard.client.SwitchboardClient;
 import dev.switchboard.crud.ChangeEvent;
 import java.io.IOException;
@@ -207,6 +210,25 @@ class DefaultRemoteCollectionTest {
         assertThat(changes).containsExactly(
                 new CollectionChange<>(ChangeEvent.Type.ADDED, "items", "1", new Item("1", "x", 1L)),
                 new CollectionChange<>(ChangeEvent.Type.DELETED, "items", "1", null));
+    }
+
+    @Test
+    void subscribeWithSinceResumesTheCollectionsTopicAndTracksItsPosition() throws IOException {
+        List<CollectionChange<Item>> changes = new ArrayList<>();
+        CompletableFuture<SubscribeResult> f = items.subscribe(changes::add,
+                SubscribeOptions.builder().since(new StreamPosition("e1", 4)).build());
+        List<String> frames = server.socket.sent();
+        JsonNode subscribe = json.readTree(frames.get(frames.size() - 1));
+        assertThat(subscribe.get("topic").asText()).isEqualTo("collection:items");
+        assertThat(subscribe.get("since")).isEqualTo(json.readTree("{\"offset\":4,\"epoch\":\"e1\"}"));
+        server.frame("{\"type\":\"reply\",\"id\":" + subscribe.get("id")
+                + ",\"data\":{\"topic\":\"collection:items\",\"epoch\":\"e1\",\"offset\":5,\"recovered\":true}}");
+        server.frame("{\"type\":\"event\",\"event\":\"DELETED\",\"topic\":\"collection:items\",\"offset\":5,"
+                + "\"data\":{\"id\":\"1\"}}");
+
+        assertThat(f.join()).isEqualTo(new SubscribeResult("collection:items", new StreamPosition("e1", 5), true));
+        assertThat(changes).containsExactly(new CollectionChange<>(ChangeEvent.Type.DELETED, "items", "1", null));
+        assertThat(items.position()).contains(new StreamPosition("e1", 5));
     }
 
     @Test

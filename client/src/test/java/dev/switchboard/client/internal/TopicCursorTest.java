@@ -1,0 +1,80 @@
+package dev.switchboard.client.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.StreamPosition;
+import org.junit.jupiter.api.Test;
+
+/** The position and duplicate rules of one durable subscription, without a connection. */
+class TopicCursorTest {
+    private final TopicCursor cursor = new TopicCursor();
+
+    @Test
+    void aReplyWithoutSinceStartsAtTheLatestOffsetAndStillDeliversTheLastValue() {
+        assertThat(cursor.onReply(null, "e1", 41L, false)).isFalse();
+        assertThat(cursor.position()).isEqualTo(new StreamPosition("e1", 41));
+
+        assertThat(cursor.admit(41L)).as("a last-value topic's message right after the reply").isTrue();
+        assertThat(cursor.admit(41L)).as("the same offset again").isFalse();
+        assertThat(cursor.admit(42L)).isTrue();
+        assertThat(cursor.admit(40L)).isFalse();
+        assertThat(cursor.position()).isEqualTo(new StreamPosition("e1", 42));
+    }
+
+    @Test
+    void aRecoveredReplyKeepsTheSincePositionForTheReplayToAdvance() {
+        cursor.startAt(new StreamPosition("e1", 7));
+        assertThat(cursor.position()).isEqualTo(new StreamPosition("e1", 7));
+
+        assertThat(cursor.onReply(new StreamPosition("e1", 7), "e1", 10L, true)).isTrue();
+        assertThat(cursor.position()).as("not the reply's latest 10").isEqualTo(new StreamPosition("e1", 7));
+        assertThat(cursor.admit(7L)).isFalse();
+        assertThat(cursor.admit(8L)).isTrue();
+        assertThat(cursor.position()).isEqualTo(new StreamPosition("e1", 8));
+    }
+
+    @Test
+    void anotherEpochRestartsTheOffsets() {
+        cursor.onReply(null, "e1", 0L, false);
+        cursor.admit(7L);
+
+        assertThat(cursor.onReply(new StreamPosition("e1", 7), "e2", 3L, false)).isFalse();
+
+        assertThat(cursor.position()).isEqualTo(new StreamPosition("e2", 3));
+        assertThat(cursor.admit(4L)).as("below the old epoch's 7, but new").isTrue();
+    }
+
+    @Test
+    void anotherEpochAtTheSameOffsetStillDeliversItsLastValue() {
+        cursor.onReply(null, "e1", 0L, false);
+        cursor.admit(10L);
+
+        cursor.onReply(new StreamPosition("e1", 10), "e2", 10L, false);
+
+        assertThat(cursor.admit(10L)).as("offset 10 of e2 is not offset 10 of e1").isTrue();
+        assertThat(cursor.admit(10L)).isFalse();
+    }
+
+    @Test
+    void recoveredIsOnlyTrueWithSinceAndTheSameEpoch() {
+        assertThat(cursor.onReply(null, "e1", 5L, true)).as("no since was sent").isFalse();
+        assertThat(new TopicCursor().onReply(new StreamPosition("e1", 5), "e2", 5L, true)).isFalse();
+    }
+
+    @Test
+    void aServerBehindWhatWasDeliveredIsTrustedRatherThanLosingLiveEvents() {
+        cursor.startAt(new StreamPosition("e1", 500));
+        cursor.onReply(new StreamPosition("e1", 500), "e1", 100L, false);
+        assertThat(cursor.position()).isEqualTo(new StreamPosition("e1", 100));
+        assertThat(cursor.admit(101L)).isTrue();
+    }
+
+    @Test
+    void aTopicThatIsNotDurableHasNoPositionAndNoFilter() {
+        cursor.startAt(new StreamPosition("e1", 5));
+        cursor.onReply(new StreamPosition("e1", 5), null, null, false);
+        assertThat(cursor.position()).isNull();
+        assertThat(cursor.admit(null)).isTrue();
+        assertThat(cursor.admit(null)).isTrue();
+    }
+}
