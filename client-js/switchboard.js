@@ -758,10 +758,10 @@ class Client {
 //
 // Two numbers are kept apart on purpose. `offset` is the resume point: the latest offset of
 // the reply, then of every event; a re-subscribe sends it as `since`. `floor` is the highest
-// offset delivered (or resumed from): an event at or below it is a duplicate and dropped. They
+// offset delivered (or resumed from): an event at it is a duplicate and dropped. They
 // differ right after a subscribe without `since`: the reply names the latest offset L, and a
 // "last value" topic then sends its message L, which must be delivered. Events carry no epoch;
-// a reply with another epoch starts the offsets over.
+// a reply with another epoch starts the offsets over, and so does an event whose offset went down.
 class Subscription {
   constructor(topic, fn, options) {
     this.topic = topic;
@@ -822,12 +822,15 @@ class Subscription {
     return false;
   }
 
-  // False for a duplicate: an offset not above the highest one delivered in this epoch.
+  // False for a duplicate: the offset last delivered, again. The server sends a durable topic's
+  // events in order and never twice, so an offset going *down* means its history started over in
+  // a new epoch: deliver it and follow it, keeping the old epoch, so the next resume is answered
+  // recovered:false and the application refetches.
   admit(offset) {
     if (!Number.isInteger(offset)) return true;
-    if (this.floor !== null && offset <= this.floor) return false;
+    if (this.floor !== null && offset === this.floor) return false;
     this.floor = offset;
-    if (this.offset === null || offset > this.offset) this.offset = offset;
+    this.offset = offset;
     return true;
   }
 

@@ -46,11 +46,26 @@ test("the position comes from the reply, then from events; duplicates are droppe
   event(socket, "items", 41); // a last-value topic's latest message, right after the reply
   event(socket, "items", 42);
   event(socket, "items", 42); // duplicate
-  event(socket, "items", 40); // older: a duplicate too
   event(socket, "items", 43);
 
   assert.deepEqual(log, ["items:41", "on:41", "items:42", "on:42", "items:43", "on:43"]);
   assert.deepEqual(client.position("items"), { epoch: "e1", offset: 43 });
+  await client.close();
+});
+
+test("an offset going down means the history started over: it is delivered and followed", async () => {
+  const { client, socket, log, subscribe } = await logged();
+  const pending = subscribe("items");
+  const frame = await socket.nextFrame();
+  reply(socket, frame, { topic: "items", epoch: "e1", offset: 41, recovered: false });
+  await pending;
+  event(socket, "items", 42);
+  event(socket, "items", 1); // the server never repeats or reorders: a new epoch's first message
+  event(socket, "items", 1); // this one is a duplicate
+  event(socket, "items", 2);
+  assert.deepEqual(log, ["items:42", "on:42", "items:1", "on:1", "items:2", "on:2"]);
+  // The new epoch is unknown until the next reply: resuming with the old one gets recovered:false.
+  assert.deepEqual(client.position("items"), { epoch: "e1", offset: 2 });
   await client.close();
 });
 

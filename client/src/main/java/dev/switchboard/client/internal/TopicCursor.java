@@ -11,7 +11,8 @@ import dev.switchboard.StreamPosition;
  * differ right after a subscribe without {@code since}: the reply names the latest offset L, and a "last
  * value" topic then sends its message L, which must be delivered, not taken for a duplicate of L.
  *
- * <p>Events carry no epoch; a reply with an epoch other than the cursor's starts the offsets over. Thread-safe.
+ * <p>Events carry no epoch; a reply with an epoch other than the cursor's starts the offsets over, and so
+ * does an event whose offset went down (see {@link #admit}). Thread-safe.
  */
 final class TopicCursor {
     private static final long NONE = -1;
@@ -72,18 +73,23 @@ final class TopicCursor {
     /**
      * Decides on an event of the topic and, when it is new, advances the position.
      *
+     * <p>The server sends a durable topic's events in offset order and never twice, so an offset
+     * <em>below</em> the floor means the history started over in a new epoch (its store lost it): the
+     * event is delivered and the cursor follows it, keeping the old epoch, so that the next resume is
+     * answered {@code recovered:false} and the application refetches.
+     *
      * @param eventOffset the event's offset, or null (not durable)
-     * @return false for a duplicate: an offset not above the highest one delivered in this epoch
+     * @return false for a duplicate: the offset last delivered, again
      */
     synchronized boolean admit(Long eventOffset) {
         if (eventOffset == null) {
             return true;
         }
-        if (floor != NONE && eventOffset <= floor) {
+        if (floor != NONE && eventOffset == floor) {
             return false;
         }
         floor = eventOffset;
-        offset = Math.max(offset, eventOffset);
+        offset = eventOffset;
         return true;
     }
 }

@@ -17,8 +17,19 @@ class TopicCursorTest {
         assertThat(cursor.admit(41L)).as("a last-value topic's message right after the reply").isTrue();
         assertThat(cursor.admit(41L)).as("the same offset again").isFalse();
         assertThat(cursor.admit(42L)).isTrue();
-        assertThat(cursor.admit(40L)).isFalse();
         assertThat(cursor.position()).isEqualTo(new StreamPosition("e1", 42));
+    }
+
+    @Test
+    void anOffsetGoingDownMeansTheHistoryStartedOverAndIsDelivered() {
+        cursor.onReply(null, "e1", 41L, false);
+        assertThat(cursor.admit(42L)).isTrue();
+        // The server never repeats or reorders: offset 1 after 42 is a new epoch's first message.
+        assertThat(cursor.admit(1L)).isTrue();
+        assertThat(cursor.admit(1L)).as("the same offset again").isFalse();
+        assertThat(cursor.admit(2L)).isTrue();
+        // The new epoch is not known yet: resuming with the old one gets recovered:false, so the app refetches.
+        assertThat(cursor.position()).isEqualTo(new StreamPosition("e1", 2));
     }
 
     @Test
