@@ -3,19 +3,14 @@ package dev.switchboard.bench.server;
 import dev.switchboard.backplane.InMemoryBackplane;
 import dev.switchboard.backplane.LocalBackplane;
 import dev.switchboard.spi.Backplane;
-import java.lang.reflect.Method;
-import java.util.ServiceLoader;
 import java.util.function.Supplier;
 
 /**
  * Resolves {@code --backplane}. Built in: {@code none} (one node, {@link LocalBackplane}) and
- * {@code memory} (any number of nodes in this JVM on one {@link InMemoryBackplane.Bus}). Anything else is
- * asked of the {@link BackplaneProvider}s on the classpath, then of the reflective convention below.
- *
- * <p>Convention for the backplane modules, so they work here with no code in the bench: for
- * {@code redis://…}, {@code postgres://…} / {@code postgresql://…} and {@code mongodb://…} the class
- * {@code dev.switchboard.backplane.<tech>.<Tech>Backplane} is loaded by name and its
- * {@code public static <Tech>Backplane create(String uri)} is called once per node.
+ * {@code memory} (any number of nodes in this JVM on one {@link InMemoryBackplane.Bus}). Any other URI
+ * ({@code redis://…}, {@code postgres://…}, {@code mongodb://…}) goes to
+ * {@link dev.switchboard.backplane.Backplanes#fromUri}, which finds the backplane module on the class path
+ * (the bench jar bundles every backplane module).
  */
 public final class Backplanes {
 
@@ -40,38 +35,7 @@ public final class Backplanes {
             InMemoryBackplane.Bus bus = InMemoryBackplane.bus();
             return bus::backplane;
         }
-        for (BackplaneProvider p : ServiceLoader.load(BackplaneProvider.class)) {
-            if (p.supports(spec)) {
-                return p.factory(spec, nodes);
-            }
-        }
-        return byConvention(spec);
-    }
-
-    private static Supplier<Backplane> byConvention(String spec) {
-        int colon = spec.indexOf("://");
-        String scheme = colon < 0 ? spec : spec.substring(0, colon);
-        String tech = switch (scheme) {
-            case "redis", "rediss" -> "Redis";
-            case "postgres", "postgresql" -> "Postgres";
-            case "mongodb", "mongodb+srv" -> "Mongo";
-            default -> throw new IllegalArgumentException("unknown --backplane " + spec
-                    + " (none, memory, redis://…, postgres://…, mongodb://…)");
-        };
-        String className = "dev.switchboard.backplane." + tech.toLowerCase() + "." + tech + "Backplane";
-        Method create;
-        try {
-            create = Class.forName(className).getMethod("create", String.class);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalArgumentException("--backplane " + scheme + "://… needs " + className
-                    + " with a static create(String uri) on the classpath (add its module's jar with -cp)", e);
-        }
-        return () -> {
-            try {
-                return (Backplane) create.invoke(null, spec);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot create " + className + " for " + spec, e.getCause());
-            }
-        };
+        dev.switchboard.backplane.Backplanes.fromUri(spec).close(); // fail fast on an unknown scheme
+        return () -> dev.switchboard.backplane.Backplanes.fromUri(spec);
     }
 }
