@@ -1,5 +1,6 @@
 package dev.switchboard;
 
+import dev.switchboard.backplane.LocalBackplane;
 import dev.switchboard.spi.Backplane;
 import dev.switchboard.spi.BackplaneHealth;
 import dev.switchboard.spi.History;
@@ -16,34 +17,7 @@ final class TestBackplanes {
 
     /** @return a single-node backplane whose durable topics live in {@code history} */
     static Backplane local(History history) {
-        return new Backplane() {
-            @Override
-            public void start(String nodeId, Consumer<byte[]> listener) {
-            }
-
-            @Override
-            public void publish(byte[] message) {
-            }
-
-            @Override
-            public BackplaneHealth health() {
-                return BackplaneHealth.up("test-local");
-            }
-
-            @Override
-            public Optional<History> history() {
-                return Optional.ofNullable(history);
-            }
-
-            @Override
-            public boolean isLocalOnly() {
-                return true;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return new LocalBackplane(history);
     }
 
     /**

@@ -11,10 +11,21 @@ import java.util.function.Consumer;
  * core skips encoding cluster messages altogether. Durable topics live in an {@link InMemoryHistory}.
  */
 public final class LocalBackplane implements Backplane {
-    private final InMemoryHistory history = new InMemoryHistory();
+    private final History history;
 
-    /** Creates the backplane. */
+    /** Creates the backplane, with durable topics in an {@link InMemoryHistory}. */
     public LocalBackplane() {
+        this(new InMemoryHistory());
+    }
+
+    /**
+     * Creates the backplane of a single node whose durable topics live in the given store (say, one
+     * that survives restarts, or an {@link InMemoryHistory} on a test clock).
+     *
+     * @param history the durable-topic store
+     */
+    public LocalBackplane(History history) {
+        this.history = java.util.Objects.requireNonNull(history, "history");
     }
 
     @Override
