@@ -87,6 +87,19 @@ public interface Switchboard extends SessionAcceptor, AutoCloseable {
      */
     <T> Switchboard onRequest(String event, Class<T> type, RequestHandler<T> handler);
 
+    /**
+     * Registers the handler for client {@code request}s of an event, converting the data, run where
+     * {@code execution} says: {@link Execution#INLINE} for handlers that never block.
+     *
+     * @param event the event name
+     * @param type the type the data is converted to; bad data gets {@code bad_request}
+     * @param handler returns the reply data (or a {@code CompletionStage} of it)
+     * @param execution where the handler runs
+     * @param <T> the data type
+     * @return this
+     */
+    <T> Switchboard onRequest(String event, Class<T> type, RequestHandler<T> handler, Execution execution);
+
     /** @param handler called for every new connection @return this */
     Switchboard onConnect(ConnectHandler handler);
 

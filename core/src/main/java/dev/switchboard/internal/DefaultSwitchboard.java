@@ -17,6 +17,7 @@ import dev.switchboard.Emitter;
 import dev.switchboard.ErrorCode;
 import dev.switchboard.EventHandler;
 import dev.switchboard.EventListener;
+import dev.switchboard.Execution;
 import dev.switchboard.Identity;
 import dev.switchboard.Interceptor;
 import dev.switchboard.RequestHandler;
@@ -188,7 +189,7 @@ public final class DefaultSwitchboard implements Switchboard {
     @Override
     public <T> Switchboard on(String event, Class<T> type, EventHandler<T> handler) {
         Objects.requireNonNull(handler, "handler");
-        eventHandlers.put(Objects.requireNonNull(event, "event"), new Handler<>(event, type, handler, null));
+        eventHandlers.put(Objects.requireNonNull(event, "event"), new Handler<>(event, type, handler, null, false));
         return this;
     }
 
@@ -199,8 +200,15 @@ public final class DefaultSwitchboard implements Switchboard {
 
     @Override
     public <T> Switchboard onRequest(String event, Class<T> type, RequestHandler<T> handler) {
+        return onRequest(event, type, handler, Execution.POOLED);
+    }
+
+    @Override
+    public <T> Switchboard onRequest(String event, Class<T> type, RequestHandler<T> handler, Execution execution) {
         Objects.requireNonNull(handler, "handler");
-        requestHandlers.put(Objects.requireNonNull(event, "event"), new Handler<>(event, type, null, handler));
+        Objects.requireNonNull(execution, "execution");
+        requestHandlers.put(Objects.requireNonNull(event, "event"),
+                new Handler<>(event, type, null, handler, execution == Execution.INLINE));
         return this;
     }
 
@@ -580,12 +588,19 @@ public final class DefaultSwitchboard implements Switchboard {
         private final Class<T> type;
         private final EventHandler<T> onEmit;
         private final RequestHandler<T> onRequest;
+        private final boolean inline;
 
-        Handler(String event, Class<T> type, EventHandler<T> onEmit, RequestHandler<T> onRequest) {
+        Handler(String event, Class<T> type, EventHandler<T> onEmit, RequestHandler<T> onRequest, boolean inline) {
             this.event = event;
             this.type = Objects.requireNonNull(type, "type");
             this.onEmit = onEmit;
             this.onRequest = onRequest;
+            this.inline = inline;
+        }
+
+        /** @return true when the handler runs on the thread that read the request */
+        boolean inline() {
+            return inline;
         }
 
         void invokeEmit(Connection c, JsonNode data) throws Exception {

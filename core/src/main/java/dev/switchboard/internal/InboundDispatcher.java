@@ -156,48 +156,57 @@ final class InboundDispatcher {
             return;
         }
         CompletableFuture<Object> result = new CompletableFuture<>();
-        inFlight.add(result);
-        long timeoutMs = node.options().requestTimeout().toMillis();
-        result.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).whenComplete((value, failure) -> {
+        Runnable task = () -> {
+            try {
+                intercept("request", r.event(), r.data());
+                Object value = handler.invokeRequest(conn, r.data());
+                if (value instanceof CompletionStage<?> stage) {
+                    stage.whenComplete((v, f) -> {
+                        if (f != null) {
+                            result.completeExceptionally(f);
+                        } else {
+                            result.complete(v);
+                        }
+                    });
+                } else {
+                    result.complete(value);
+                }
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        };
+        if (handler.inline()) {
+            task.run();
+        }
+        if (!result.isDone()) {
+            // Still running (pooled, or an asynchronous answer): bound it, and cancel it if the connection closes.
+            inFlight.add(result);
+            result.orTimeout(node.options().requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        result.whenComplete((value, failure) -> {
             inFlight.remove(result);
             if (failure instanceof java.util.concurrent.CancellationException) {
                 return; // the connection closed
             }
             if (failure != null) {
                 reply(r.id(), null, toWireError(r.event(), failure));
-            } else {
-                JsonNode data;
-                try {
-                    data = node.codec().toTree(value);
-                } catch (IllegalArgumentException ex) {
-                    reply(r.id(), null, toWireError(r.event(), ex));
-                    return;
-                }
-                reply(r.id(), data, null);
+                return;
             }
+            JsonNode data;
+            try {
+                data = node.codec().toTree(value);
+            } catch (IllegalArgumentException ex) {
+                reply(r.id(), null, toWireError(r.event(), ex));
+                return;
+            }
+            reply(r.id(), data, null);
         });
-        try {
-            node.handlerExecutor().execute(() -> {
-                try {
-                    intercept("request", r.event(), r.data());
-                    Object value = handler.invokeRequest(conn, r.data());
-                    if (value instanceof CompletionStage<?> stage) {
-                        stage.whenComplete((v, f) -> {
-                            if (f != null) {
-                                result.completeExceptionally(f);
-                            } else {
-                                result.complete(v);
-                            }
-                        });
-                    } else {
-                        result.complete(value);
-                    }
-                } catch (Throwable t) {
-                    result.completeExceptionally(t);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            result.completeExceptionally(new SwitchboardException(ErrorCode.UNAVAILABLE, "server is busy"));
+        if (!handler.inline()) {
+            try {
+                node.handlerExecutor().execute(task);
+            } catch (RejectedExecutionException e) {
+                result.completeExceptionally(new SwitchboardException(ErrorCode.UNAVAILABLE, "server is busy"));
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.switchboard.bench.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.Audience;
 import dev.switchboard.ErrorCode;
+import dev.switchboard.Execution;
 import dev.switchboard.Switchboard;
 import dev.switchboard.SwitchboardException;
 import dev.switchboard.SwitchboardOptions;
@@ -30,13 +31,28 @@ import java.util.function.Supplier;
  * i listens on port + i), {@code --backplane} ({@code none} for one node, {@code memory} otherwise; see
  * {@link Backplanes}), {@code --jetty-threads} (the transport's default), {@code --handler-threads} (the
  * core's default), {@code --rate-limit} (0: the core's default of 100 frames/s would throttle the
- * publisher and the rpc clients, which is not what is being measured).
+ * publisher and the rpc clients, which is not what is being measured), {@code --execution} ({@code inline}:
+ * the handlers never block, so they run on the Jetty thread that read the request
+ * ({@link Execution#INLINE}); {@code pooled} measures the core's default hand-off to its handler pool).
  */
 public final class BenchServer implements AutoCloseable {
     private final List<Switchboard> boards = new ArrayList<>();
     private final List<JettyTransport> transports = new ArrayList<>();
+    private final Execution execution;
 
-    private BenchServer() {
+    private BenchServer(Execution execution) {
+        this.execution = execution;
+    }
+
+    /**
+     * Starts the nodes with inline handlers; see
+     * {@link #start(String, int, int, String, int, int, int, Execution)}.
+     *
+     * @return the running server
+     */
+    public static BenchServer start(String host, int port, int nodes, String backplane, int jettyThreads,
+                                    int handlerThreads, int rateLimit) {
+        return start(host, port, nodes, backplane, jettyThreads, handlerThreads, rateLimit, Execution.INLINE);
     }
 
     /**
@@ -49,12 +65,13 @@ public final class BenchServer implements AutoCloseable {
      * @param jettyThreads Jetty's pool bound, or 0 for the transport's default
      * @param handlerThreads the core's handler pool on Java 17–20, or 0 for its default
      * @param rateLimit inbound frames/s per connection, 0 = unlimited
+     * @param execution where the request handlers run
      * @return the running server
      */
     public static BenchServer start(String host, int port, int nodes, String backplane, int jettyThreads,
-                                    int handlerThreads, int rateLimit) {
+                                    int handlerThreads, int rateLimit, Execution execution) {
         Supplier<Backplane> backplanes = Backplanes.resolve(backplane, nodes);
-        BenchServer server = new BenchServer();
+        BenchServer server = new BenchServer(execution);
         try {
             for (int i = 0; i < nodes; i++) {
                 SwitchboardOptions.Builder options = SwitchboardOptions.builder()
@@ -82,15 +99,15 @@ public final class BenchServer implements AutoCloseable {
     }
 
     private void install(Switchboard board) {
-        board.onRequest("echo", (conn, data) -> data);
-        board.onRequest("join", (conn, data) -> {
+        board.onRequest("echo", JsonNode.class, (conn, data) -> data, execution);
+        board.onRequest("join", JsonNode.class, (conn, data) -> {
             conn.join(topic(data));
             return true;
-        });
-        board.onRequest("publish", (conn, data) -> {
+        }, execution);
+        board.onRequest("publish", JsonNode.class, (conn, data) -> {
             board.to(Audience.topic(topic(data))).emit("msg", data.get("payload"));
             return true;
-        });
+        }, execution);
         board.onRequest("stats", (conn, data) -> ServerStats.collect(connectionCount(),
                 data != null && data.path("gc").asBoolean(false)));
     }
@@ -146,10 +163,11 @@ public final class BenchServer implements AutoCloseable {
         int jettyThreads = args.integer("jetty-threads", 0);
         int handlerThreads = args.integer("handler-threads", 0);
         int rateLimit = args.integer("rate-limit", 0);
+        Execution execution = Execution.valueOf(args.string("execution", "inline").toUpperCase(java.util.Locale.ROOT));
         args.requireAllUsed();
-        BenchServer server = start(host, port, nodes, backplane, jettyThreads, handlerThreads, rateLimit);
+        BenchServer server = start(host, port, nodes, backplane, jettyThreads, handlerThreads, rateLimit, execution);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "bench-server-shutdown"));
-        System.out.println("bench-server ready backplane=" + backplane + " " + server.uris()
+        System.out.println("bench-server ready backplane=" + backplane + " execution=" + execution + " " + server.uris()
                 + " cpus=" + Runtime.getRuntime().availableProcessors()
                 + " gc=" + ServerStats.collect(0, false).get("gc"));
         Thread.currentThread().join();
