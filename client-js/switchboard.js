@@ -90,6 +90,7 @@ export function connect(url, options = {}) {
 }
 
 const OPEN = 1; // WebSocket.OPEN, without relying on the implementation exposing it
+const ERROR_WITHOUT_CLOSE_MS = 250; // how long a socket that reported an error may take to close
 
 class Client {
   #url;
@@ -397,7 +398,13 @@ class Client {
     }
     this.#ws = ws;
     ws.onopen = null;
-    ws.onerror = () => {}; // a close event always follows
+    ws.onerror = () => {
+      // Browsers follow an error with a close event; Node 20's experimental WebSocket does not
+      // when a connection is refused. Give the close a moment, then carry on without it.
+      setTimeout(() => {
+        if (this.#ws === ws && !this.#ready) this.#abandon(ws, 1006, "connection failed");
+      }, ERROR_WITHOUT_CLOSE_MS);
+    };
     ws.onmessage = (e) => {
       if (this.#ws === ws) this.#onFrame(e.data);
     };

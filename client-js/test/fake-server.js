@@ -19,6 +19,8 @@ export class FakeServer {
     this.sockets = [];
     /** When set, new sockets fail the way a refused connection does (error, close 1006). */
     this.refuse = false;
+    /** When set, new sockets fail with an error and never close (Node 20's WebSocket, refused). */
+    this.refuseWithoutClose = false;
     const server = this;
     this.WebSocket = class extends FakeSocket {
       constructor(url, protocols) {
@@ -40,9 +42,11 @@ export class FakeServer {
     else this.#unclaimed.push(socket);
     // Decided now, so a test may change the flags once it holds the socket.
     const refuse = this.refuse;
+    const errorOnly = this.refuseWithoutClose;
     const autoWelcome = this.autoWelcome;
     setTimeout(() => {
       if (refuse) socket.refuse();
+      else if (errorOnly) socket.onerror?.({ type: "error" });
       else if (autoWelcome && socket.readyState === FakeSocket.CONNECTING) socket.welcome();
     }, 0);
   }

@@ -252,3 +252,21 @@ test("pings keep a quiet connection alive; 2.5 silent heartbeats drop and reconn
   t.mock.timers.tick(0); // the fake socket reports its close on a timer
   await closing;
 });
+
+test("a connection that fails with an error and no close event is retried without waiting for the connect timeout", async () => {
+  // Node 20's experimental WebSocket reports a refused connection with an error event only.
+  const { server, client, socket } = await connected({
+    backoff: { initialMs: 4, maxMs: 10, factor: 2 },
+    connectTimeoutMs: 60000,
+  });
+  const states = recordStates(client);
+  server.refuseWithoutClose = true;
+  socket.drop(1006);
+  const silent = await server.nextSocket();
+  server.refuseWithoutClose = false;
+  const reopened = await server.nextSocket();
+  assert.ok(silent !== reopened);
+  await states.next("open");
+  assert.equal(client.state, "open");
+  await client.close();
+});

@@ -160,6 +160,13 @@ public final class JettyTransport implements Transport {
         if (s == null) {
             return;
         }
+        // Stop listening first: a client that reconnects at once must be refused (and try another
+        // node), not accepted by a server that is about to drop it mid-handshake.
+        for (org.eclipse.jetty.server.Connector c : s.getConnectors()) {
+            if (c instanceof org.eclipse.jetty.server.NetworkConnector nc) {
+                nc.close();
+            }
+        }
         int left = openSessions.closeAll("server shutting down", options.stopTimeout());
         if (left > 0) {
             log.debug("{} WebSocket(s) did not finish closing within {}; dropping them", left, options.stopTimeout());
