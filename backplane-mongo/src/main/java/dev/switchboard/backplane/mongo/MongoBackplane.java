@@ -162,6 +162,7 @@ public final class MongoBackplane implements Backplane {
             }
             started = true;
         }
+        streamProblem = "connecting to " + options.describeServer();
         publisher.start(nodeId, nodeId);
         ResumableChangeStream s = new ResumableChangeStream(nodeId,
                 database.getCollection(options.messagesCollection()),

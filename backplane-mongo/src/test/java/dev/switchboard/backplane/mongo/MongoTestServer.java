@@ -65,6 +65,18 @@ public final class MongoTestServer implements AutoCloseable {
         bind(port);
     }
 
+    /**
+     * Opens a second listener over the same data on another free port, while the main port may be
+     * down: a way in that the clients of {@link #uri()} do not know about.
+     *
+     * @return the second server; shut it down when done
+     */
+    public synchronized MongoServer sideDoor() {
+        MongoServer s = new MongoServer(backend);
+        s.bind(new InetSocketAddress("127.0.0.1", 0));
+        return s;
+    }
+
     private KeptBackend newBackend() {
         KeptBackend b = new KeptBackend();
         b.version(ServerVersion.MONGO_5_0);

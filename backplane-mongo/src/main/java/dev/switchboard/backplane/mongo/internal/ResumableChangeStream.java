@@ -33,6 +33,8 @@ public final class ResumableChangeStream implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResumableChangeStream.class);
     /** Pause after an empty batch that came back at once: some servers do not await data on getMore. */
     private static final long IDLE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** How many getMore waits pass between checks that the server's data is still the same. */
+    private static final long TOKEN_CHECK_AWAITS = 5;
 
     /** What the stream reports besides events. Called on the stream's thread; must not block long. */
     public interface Hooks {
@@ -211,7 +213,17 @@ public final class ResumableChangeStream implements AutoCloseable {
 
     private void read(MongoChangeStreamCursor<ChangeStreamDocument<Document>> cursor) {
         long awaitNanos = maxAwaitTime.toNanos();
+        long checkEvery = awaitNanos * TOKEN_CHECK_AWAITS;
+        long nextCheck = System.nanoTime() + checkEvery;
         while (!closed) {
+            if (System.nanoTime() - nextCheck > 0) {
+                // The driver resumes once by itself after a network error, without asking us: check now
+                // and then that it did not resume on a server whose data was replaced.
+                nextCheck = System.nanoTime() + checkEvery;
+                if (!hooks.tokenStillValid()) {
+                    report("the server's data was replaced while the stream resumed by itself");
+                }
+            }
             long t0 = System.nanoTime();
             ChangeStreamDocument<Document> event = cursor.tryNext();
             if (event != null) {
