@@ -6,7 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
+import dev.switchboard.Audience;
 import dev.switchboard.BackplaneException;
+import dev.switchboard.Switchboard;
+import dev.switchboard.SwitchboardOptions;
+import dev.switchboard.transport.InMemoryClient;
+import dev.switchboard.transport.InMemoryTransport;
 import dev.switchboard.Retention;
 import dev.switchboard.backplane.mongo.internal.MessageDocuments;
 import dev.switchboard.testkit.Await;
@@ -123,6 +128,30 @@ class MongoBackplaneFaultTest {
         awaitUp(b);
         a.backplane().publish(utf8("hello"));
         b.received().assertNext("hello", WAIT);
+    }
+
+    @Test
+    void aNodeServesItsOwnClientsWhileMongoIsDownAndReportsIt() {
+        server.stop();
+        MongoBackplane backplane = MongoBackplane.create(MongoBackplaneCompatibilityTest.testOptions(server.uri())
+                .database("faults").startTimeout(Duration.ofMillis(300)).build());
+        Switchboard node = Switchboard.builder()
+                .options(SwitchboardOptions.builder().nodeId("local-" + run).build())
+                .backplane(backplane)
+                .build();
+        closeables.add(node);
+        node.onConnect(conn -> conn.join("room"));
+        InMemoryClient client = InMemoryTransport.attach(node).connect();
+        assertThat(client.nextFrame(WAIT).path("type").asText()).isEqualTo("welcome");
+        Await.until(WAIT, () -> node.connections().stream().allMatch(c -> !c.topics().isEmpty()), "joined");
+        assertThat(node.backplaneHealth().up()).isFalse();
+        assertThat(node.backplaneHealth().detail()).contains("127.0.0.1");
+        node.to(Audience.topic("room")).emit("note", "while mongo is down");
+        assertThat(client.nextFrame(WAIT).path("data").asText()).isEqualTo("while mongo is down");
+        server.restart();
+        Await.until(WAIT, () -> node.backplaneHealth().up(), "up after the server came");
+        node.to(Audience.topic("room")).emit("note", "and after");
+        assertThat(client.nextFrame(WAIT).path("data").asText()).isEqualTo("and after");
     }
 
     @Test
