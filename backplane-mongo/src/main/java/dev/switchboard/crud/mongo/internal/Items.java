@@ -11,7 +11,6 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.bson.BsonTimestamp;
@@ -41,8 +40,7 @@ public final class Items {
      */
     public static Document fields(ObjectNode item) {
         Document d = new Document();
-        for (Iterator<Map.Entry<String, JsonNode>> it = item.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : item.properties()) {
             String name = e.getKey();
             if (name.equals("id") || name.equals(VERSION)) {
                 continue;
@@ -104,8 +102,7 @@ public final class Items {
         }
         if (v.isObject()) {
             Document d = new Document();
-            for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : v.properties()) {
                 d.append(checkName(e.getKey()), toBson(e.getValue()));
             }
             return d;
