@@ -12,6 +12,7 @@ import com.mongodb.client.model.changestream.FullDocument;
 import com.mongodb.connection.ClusterDescription;
 import com.mongodb.connection.ClusterType;
 import dev.switchboard.BackplaneException;
+import dev.switchboard.ErrorCode;
 import dev.switchboard.PreparedMessage;
 import dev.switchboard.backplane.mongo.internal.Backoff;
 import dev.switchboard.backplane.mongo.internal.MessageCollection;
@@ -260,9 +261,9 @@ public final class MongoBackplane implements Backplane {
     private static byte[] checkSize(byte[] message) {
         Objects.requireNonNull(message, "message");
         if (message.length > MAX_MESSAGE_BYTES) {
-            throw new BackplaneException("message of " + message.length + " bytes is larger than the MongoDB "
-                    + "backplane's limit of " + MAX_MESSAGE_BYTES + " bytes (a MongoDB document holds at most "
-                    + "16 MiB); nothing was sent", null);
+            throw new BackplaneException(ErrorCode.TOO_LARGE, "message of " + message.length
+                    + " bytes is larger than the MongoDB backplane's limit of " + MAX_MESSAGE_BYTES
+                    + " bytes (a MongoDB document holds at most 16 MiB); nothing was sent", null);
         }
         return message;
     }

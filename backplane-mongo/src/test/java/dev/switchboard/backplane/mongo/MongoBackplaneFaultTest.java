@@ -196,7 +196,8 @@ class MongoBackplaneFaultTest {
         awaitUp(a);
         awaitUp(b);
         assertThatThrownBy(() -> a.backplane().publish(new byte[MongoBackplane.MAX_MESSAGE_BYTES + 1]))
-                .isInstanceOf(BackplaneException.class)
+                .isInstanceOfSatisfying(BackplaneException.class,
+                        e -> org.assertj.core.api.Assertions.assertThat(e.code()).isEqualTo(dev.switchboard.ErrorCode.TOO_LARGE))
                 .hasMessageContaining("larger than the MongoDB backplane's limit of " + MongoBackplane.MAX_MESSAGE_BYTES)
                 .hasMessageContaining("nothing was sent");
         assertThatThrownBy(() -> a.backplane().publish(b.backplane().toString(), new byte[17 << 20]))
