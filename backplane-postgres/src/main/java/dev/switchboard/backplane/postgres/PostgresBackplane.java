@@ -108,7 +108,7 @@ public final class PostgresBackplane implements Backplane {
         this.historyExecutor.allowCoreThreadTimeOut(true);
         this.history = new PostgresHistory(dataSource, schema, historyExecutor);
         this.allChannel = options.channelPrefix() + "_all";
-        this.publisher = new Publisher("switchboard-pg-publish", dataSource, notifier, options.publishQueueSize(),
+        this.publisher = new Publisher(dataSource, notifier, options.publishQueueSize(),
                 options.publishQueueBytes(), options.publishBatchSize(),
                 new Backoff(options.reconnectMin(), options.reconnectMax()));
     }
@@ -175,9 +175,17 @@ public final class PostgresBackplane implements Backplane {
                     public void notification(Connection connection, PGNotification notification) {
                         receive(connection, notification);
                     }
+
+                    @Override
+                    public void disconnected() {
+                        // The pool's idle connections most likely died with this one.
+                        if (ownPool != null) {
+                            ownPool.evictIdle();
+                        }
+                    }
                 }, new Backoff(options.reconnectMin(), options.reconnectMax()), options.probeInterval());
         listen.start();
-        publisher.start();
+        publisher.start("switchboard-pg-publish-" + nodeId);
         cleanup = Executors.newSingleThreadScheduledExecutor(Threads.daemon("switchboard-pg-cleanup-" + nodeId));
         long period = options.attachmentCleanupPeriod().toMillis();
         cleanup.scheduleWithFixedDelay(this::cleanUpAttachments, period, period, TimeUnit.MILLISECONDS);

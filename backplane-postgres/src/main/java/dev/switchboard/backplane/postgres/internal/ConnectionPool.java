@@ -119,7 +119,11 @@ public final class ConnectionPool implements DataSource, AutoCloseable {
         }
     }
 
-    private void evictIdle() {
+    /**
+     * Closes every idle connection, e.g. when another connection to the same server just failed and
+     * they are likely dead too (a restart shorter than the idle validation age would hide it).
+     */
+    public void evictIdle() {
         synchronized (idle) {
             for (Idle i : idle) {
                 quietlyClose(i.connection());

@@ -42,6 +42,10 @@ public final class ListenLoop implements AutoCloseable {
          * @param notification a notification on one of the channels
          */
         void notification(Connection connection, PGNotification notification);
+
+        /** Called on the loop's thread after the connection failed, before the reconnect delay. */
+        default void disconnected() {
+        }
     }
 
     private final String name;
@@ -128,6 +132,11 @@ public final class ListenLoop implements AutoCloseable {
                     break;
                 }
                 detail = "not listening: " + e.getMessage() + " (reconnecting)";
+                try {
+                    handler.disconnected();
+                } catch (RuntimeException ex) {
+                    log.warn("{}: disconnect handler failed", name, ex);
+                }
                 if (failures == 0) {
                     log.warn("{}: connection to {} failed, reconnecting: {}", name, endpoint.describe(), e.toString());
                 } else {

@@ -30,7 +30,7 @@ public final class Publisher implements AutoCloseable {
     /** Where the publisher is in its life. */
     public enum State { CONNECTING, UP, DOWN, CLOSED }
 
-    private final String name;
+    private volatile String name = "switchboard-pg-publish";
     private final DataSource dataSource;
     private final Notifier notifier;
     private final BlockingQueue<Notifier.Outgoing> queue;
@@ -46,7 +46,6 @@ public final class Publisher implements AutoCloseable {
     private volatile Thread thread;
 
     /**
-     * @param name names the thread and log lines
      * @param dataSource where publishing connections come from (borrowed per batch)
      * @param notifier sends a batch on a connection
      * @param queueSize the most messages waiting
@@ -54,9 +53,8 @@ public final class Publisher implements AutoCloseable {
      * @param batchSize the most messages per transaction
      * @param backoff delays between probes while the server is down
      */
-    public Publisher(String name, DataSource dataSource, Notifier notifier, int queueSize, long maxQueuedBytes,
+    public Publisher(DataSource dataSource, Notifier notifier, int queueSize, long maxQueuedBytes,
                      int batchSize, Backoff backoff) {
-        this.name = name;
         this.dataSource = dataSource;
         this.notifier = notifier;
         this.queue = new ArrayBlockingQueue<>(queueSize);
@@ -65,8 +63,13 @@ public final class Publisher implements AutoCloseable {
         this.backoff = backoff;
     }
 
-    /** Starts the publishing thread; returns at once. */
-    public synchronized void start() {
+    /**
+     * Starts the publishing thread; returns at once.
+     *
+     * @param threadName names the thread and log lines
+     */
+    public synchronized void start(String threadName) {
+        this.name = threadName;
         if (thread != null) {
             throw new IllegalStateException(name + " already started");
         }
@@ -194,6 +197,7 @@ public final class Publisher implements AutoCloseable {
         }
         if (first) {
             log.warn("{}: cannot publish, dropping messages until the server answers: {}", name, e.toString());
+            log.debug("{}: publish failure", name, e);
         } else {
             log.debug("{}: server still unreachable: {}", name, e.toString());
         }
@@ -241,7 +245,6 @@ public final class Publisher implements AutoCloseable {
         if (t != null && state == State.UP) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
             while (!queue.isEmpty() && state == State.UP && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
                 try {
                     t.join(10);
                 } catch (InterruptedException e) {
