@@ -114,7 +114,7 @@ public final class PostgresRepository implements Repository, AutoCloseable {
     @Override
     public Optional<ObjectNode> get(String id) {
         Objects.requireNonNull(id, "id");
-        return call("get " + id, c -> {
+        return call("get " + id, true, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, version, doc::text FROM " + table
                     + " WHERE id = ?")) {
                 ps.setString(1, id);
@@ -129,7 +129,7 @@ public final class PostgresRepository implements Repository, AutoCloseable {
     public Page list(Query query) {
         Objects.requireNonNull(query, "query");
         ListSql.Statement page = ListSql.page(table, query);
-        return call("list", c -> {
+        return call("list", true, c -> {
             List<ObjectNode> items = new ArrayList<>();
             long total = -1;
             try (PreparedStatement ps = prepare(c, page)) {
@@ -255,11 +255,27 @@ public final class PostgresRepository implements Repository, AutoCloseable {
     }
 
     private <T> T call(String what, Work<T> work) {
+        return call(what, false, work);
+    }
+
+    /**
+     * Runs work on a pooled connection. A read ({@code retry}) that fails because its connection had
+     * died (a server restart shorter than the pool's idle check) runs once more on a fresh connection.
+     */
+    private <T> T call(String what, boolean retry, Work<T> work) {
         ensureTable();
-        try (Connection c = dataSource.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw Sql.storageFailure(options.table() + ": " + what + " failed", e);
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                return work.run(c);
+            } catch (SQLException e) {
+                if (retry && attempt == 1 && Sql.isOutage(e)) {
+                    if (ownPool != null) {
+                        ownPool.evictIdle();
+                    }
+                    continue;
+                }
+                throw Sql.storageFailure(options.table() + ": " + what + " failed", e);
+            }
         }
     }
 

@@ -44,13 +44,14 @@ public final class ListSql {
         sql.append(" ORDER BY ");
         for (SortField s : query.sort()) {
             String dir = s.descending() ? " DESC" : " ASC";
-            String e = expression(s.field(), "sort on", params, 5);
+            String e = expression(s.field(), "sort on", params, 6);
             sql.append("(").append(e).append(" IS NOT NULL AND jsonb_typeof(").append(e).append(") <> 'null')")
                     .append(dir).append(", ");
             sql.append("CASE WHEN jsonb_typeof(").append(e).append(") = 'number' THEN (").append(e)
                     .append(")::numeric END").append(dir).append(s.descending() ? " NULLS FIRST" : " NULLS LAST")
                     .append(", ");
-            sql.append("(").append(e).append(" #>> '{}') COLLATE \"C\"").append(dir).append(", ");
+            sql.append("(CASE WHEN jsonb_typeof(").append(e).append(") = 'number' THEN NULL ELSE ").append(e)
+                    .append(" #>> '{}' END) COLLATE \"C\"").append(dir).append(", ");
         }
         sql.append(ID_ORDER).append(" LIMIT ? OFFSET ?");
         params.add(query.size());
