@@ -29,6 +29,14 @@ class PostgresBackplaneCompatibilityTest extends BackplaneCompatibilityKit {
                 .build());
     }
 
+    @org.junit.jupiter.api.AfterAll
+    static void dropTables() {
+        // Both variants use the same prefix; only servers that were used have tables to drop.
+        if (System.getenv(TestPostgres.ENV) != null) {
+            TestPostgres.external().dropTables(PREFIX);
+        }
+    }
+
     @Override
     protected boolean canRestartServer() {
         return server().canRestart();

@@ -58,6 +58,7 @@ class PostgresBackplaneIntegrationTest {
     @AfterEach
     void close() {
         created.forEach(PostgresBackplane::close);
+        server().dropTables(prefix);
     }
 
     private long count(String sql) throws Exception {

@@ -99,6 +99,28 @@ public final class TestPostgres {
         return endpoint.open(new Properties());
     }
 
+    /**
+     * Drops the tables a test created, so a shared external server is left as it was.
+     *
+     * @param prefix the tables' name prefix (a test's unique prefix)
+     */
+    public void dropTables(String prefix) {
+        try (Connection c = connect(); java.sql.Statement st = c.createStatement()) {
+            java.util.List<String> tables = new java.util.ArrayList<>();
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                    + " AND starts_with(tablename, '" + prefix.replace("'", "''") + "')")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            for (String t : tables) {
+                st.execute("DROP TABLE IF EXISTS \"" + t.replace("\"", "\"\"") + "\" CASCADE");
+            }
+        } catch (SQLException e) {
+            // the server may be down after an outage test; its data directory is disposable anyway
+        }
+    }
+
     /** @return true for the embedded server */
     public boolean canRestart() {
         return dataDir != null;

@@ -73,6 +73,7 @@ class TransactionalPublishIntegrationTest {
         for (AutoCloseable c : closing) {
             c.close();
         }
+        server().dropTables(prefix);
     }
 
     @Test

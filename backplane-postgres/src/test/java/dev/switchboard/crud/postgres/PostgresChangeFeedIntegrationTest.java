@@ -54,6 +54,7 @@ class PostgresChangeFeedIntegrationTest {
         for (AutoCloseable c : closing) {
             c.close();
         }
+        server().dropTables(table);
     }
 
     private BlockingQueue<ChangeEvent> started(PostgresChangeFeed feed) {

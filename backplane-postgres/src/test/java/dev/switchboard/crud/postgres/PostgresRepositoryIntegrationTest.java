@@ -59,6 +59,7 @@ class PostgresRepositoryIntegrationTest {
     @AfterEach
     void closeRepository() {
         repo.close();
+        server().dropTables(table);
     }
 
     private static ObjectNode json(String s) {
