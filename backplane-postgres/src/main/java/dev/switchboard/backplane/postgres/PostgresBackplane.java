@@ -157,10 +157,11 @@ public final class PostgresBackplane implements Backplane {
     @Override
     public synchronized void start(String nodeId, Consumer<byte[]> listener) {
         Objects.requireNonNull(nodeId, "nodeId");
-        this.listener = Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(listener, "listener");
         if (listen != null || closed) {
             throw new IllegalStateException("PostgresBackplane already started or closed");
         }
+        this.listener = listener;
         List<String> channels = List.of(allChannel, nodeChannel(nodeId));
         listen = new ListenLoop("switchboard-pg-listen-" + nodeId, listenEndpoint, channels,
                 new ListenLoop.Handler() {
