@@ -187,8 +187,14 @@ final class DefaultConnection implements Connection, SessionHandler {
 
     @Override
     public void join(String topic) {
-        if (node.registry().join(this, Objects.requireNonNull(topic, "topic"))) {
-            node.durable().joined(topic);
+        Objects.requireNonNull(topic, "topic");
+        // A durable topic's stream exists before the connection is indexed, so no durable message
+        // can reach it except through the stream (in order, past its cursor).
+        node.durable().joining(topic);
+        try {
+            node.registry().join(this, topic);
+        } finally {
+            node.durable().joinDone(topic);
         }
     }
 

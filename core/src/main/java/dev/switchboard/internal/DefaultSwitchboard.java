@@ -364,7 +364,11 @@ public final class DefaultSwitchboard implements Switchboard {
         }
         if (message instanceof ClusterMessage.Routed r) {
             ClusterMessage.Durable d = r.durable();
-            if (d == null || !durable.deliver(d.topic(), d.epoch(), d.offset(), EncodedFrame.ofBytes(r.frame()))) {
+            if (d != null && durable.retention(d.topic()) != null) {
+                // Only through the topic's stream: it orders by offset, and new members' cursors hold
+                // messages back until their recovery is sent. No stream: nobody here listens.
+                durable.deliver(d.topic(), d.epoch(), d.offset(), EncodedFrame.ofBytes(r.frame()));
+            } else {
                 deliverLocally(r.audience(), EncodedFrame.ofBytes(r.frame()));
             }
         } else {

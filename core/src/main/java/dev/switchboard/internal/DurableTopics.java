@@ -138,19 +138,38 @@ final class DurableTopics {
         return true;
     }
 
-    /** A local connection joined a durable topic: make sure its stream exists. */
-    void joined(String topic) {
+    /**
+     * A local connection is about to join a topic: make sure a durable topic's stream exists first, so
+     * that no durable message reaches the connection except through the stream. Pair with
+     * {@link #joinDone}.
+     */
+    void joining(String topic) {
         Retention r = retention(topic);
         if (r == null) {
             return;
         }
         synchronized (streams) {
-            if (streams.containsKey(topic)) {
-                return;
+            TopicStream s = streams.get(topic);
+            if (s == null) {
+                s = new TopicStream(topic, r);
+                streams.put(topic, s);
+                s.initialise();
             }
-            TopicStream s = new TopicStream(topic, r);
-            streams.put(topic, s);
-            s.initialise();
+            s.joining++;
+        }
+    }
+
+    /** The join announced by {@link #joining} is over (the connection is indexed, or was closed). */
+    void joinDone(String topic) {
+        if (!streams.containsKey(topic)) {
+            return;
+        }
+        synchronized (streams) {
+            TopicStream s = streams.get(topic);
+            if (s != null) {
+                s.joining--;
+                removeIfUnused(topic, s);
+            }
         }
     }
 
@@ -160,12 +179,17 @@ final class DurableTopics {
             return;
         }
         synchronized (streams) {
-            if (registry.topicSize(topic) == 0) {
-                TopicStream s = streams.remove(topic);
-                if (s != null) {
-                    s.cancel();
-                }
+            TopicStream s = streams.get(topic);
+            if (s != null) {
+                removeIfUnused(topic, s);
             }
+        }
+    }
+
+    private void removeIfUnused(String topic, TopicStream s) {
+        if (s.joining == 0 && registry.topicSize(topic) == 0) {
+            streams.remove(topic);
+            s.cancel();
         }
     }
 
@@ -189,6 +213,7 @@ final class DurableTopics {
         private long delivered;
         private boolean gapScheduled;
         private boolean cancelled;
+        private int joining; // guarded by the streams map's lock
 
         TopicStream(String topic, Retention retention) {
             this.topic = topic;
