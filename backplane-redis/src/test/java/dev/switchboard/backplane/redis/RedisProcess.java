@@ -23,13 +23,13 @@ final class RedisProcess implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final List<String> extraArgs;
+    private String configFile;
     private Process process;
 
     /**
      * @param binary the executable
      * @param dir working directory (cluster and sentinel config files live there)
-     * @param extraArgs more {@code --option value} arguments; a first one ending in {@code .conf} is passed
-     *     first, as the configuration file (Sentinel needs one it can rewrite)
+     * @param extraArgs more {@code --option value} arguments
      */
     RedisProcess(RedisBinary binary, Path dir, String... extraArgs) {
         this(binary, freePort(), dir, extraArgs);
@@ -50,6 +50,12 @@ final class RedisProcess implements AutoCloseable {
         }
     }
 
+    /** @param file a configuration file in the working directory, passed first (Sentinel needs one) @return this */
+    RedisProcess configFile(String file) {
+        this.configFile = file;
+        return this;
+    }
+
     int port() {
         return port;
     }
@@ -64,12 +70,12 @@ final class RedisProcess implements AutoCloseable {
             return this;
         }
         List<String> cmd = new ArrayList<>(List.of(binary.path()));
-        if (!extraArgs.isEmpty() && extraArgs.get(0).endsWith(".conf")) {
-            cmd.add(extraArgs.get(0));
+        if (configFile != null) {
+            cmd.add(configFile);
         }
         cmd.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                 "--protected-mode", "no", "--daemonize", "no", "--loglevel", "warning"));
-        cmd.addAll(extraArgs.stream().filter(a -> !a.endsWith(".conf")).toList());
+        cmd.addAll(extraArgs);
         try {
             Files.createDirectories(dir);
             process = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
@@ -81,8 +87,7 @@ final class RedisProcess implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (!answersPing()) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("redis-server exited (" + process.exitValue() + "), see "
-                        + dir.resolve("redis-" + port + ".log"));
+                throw new IllegalStateException("redis-server exited (" + process.exitValue() + "): " + log());
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("redis-server on port " + port + " did not start");
@@ -101,6 +106,14 @@ final class RedisProcess implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    private String log() {
+        try {
+            return Files.readString(dir.resolve("redis-" + port + ".log"));
+        } catch (IOException e) {
+            return e.toString();
         }
     }
 

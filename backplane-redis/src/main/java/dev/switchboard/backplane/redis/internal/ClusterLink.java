@@ -1,21 +1,35 @@
 package dev.switchboard.backplane.redis.internal;
 
 import dev.switchboard.backplane.redis.RedisPubSubMode;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubListener;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A {@link Link} to Redis Cluster. Sharded: {@code SSUBSCRIBE} is routed by Lettuce to the master that owns
- * the channels' slot (one slot for both, see {@link Channels}) and {@code SPUBLISH} to the same master.
- * Classic: {@code SUBSCRIBE} on the cluster pub/sub connection's default node, {@code PUBLISH} to any
- * master, and Redis carries every message over the cluster bus to every node.
+ * A {@link Link} to Redis Cluster.
+ *
+ * <p>Sharded: both channels hash to one slot (see {@link Channels}); the link subscribes with
+ * {@code SSUBSCRIBE} on a pub/sub connection to that slot's master, chosen from the current slot map each
+ * time it (re)subscribes, and publishes with {@code SPUBLISH}, which Lettuce routes to the same master.
+ * Classic: {@code SUBSCRIBE} on the cluster pub/sub connection's default node, {@code PUBLISH} routed by
+ * the channel's slot, and Redis carries every message over the cluster bus to every node.
+ *
+ * <p>Commands are rejected while the connection to their node is not up (fail fast), and Lettuce counts a
+ * connection still being opened as not up. So the link opens a connection to every master when it
+ * connects and again on every health tick ({@link #maintain()}), before any command needs one.
  */
 final class ClusterLink implements Link {
     private static final Pattern VERSION = Pattern.compile("redis_version:(\\d+)");
@@ -24,6 +38,7 @@ final class ClusterLink implements Link {
     private final StatefulRedisClusterConnection<byte[], byte[]> cmd;
     private final Channels channels;
     private final boolean sharded;
+    private volatile StatefulRedisPubSubConnection<byte[], byte[]> shard;
 
     private ClusterLink(StatefulRedisClusterPubSubConnection<byte[], byte[]> sub,
                         StatefulRedisClusterConnection<byte[], byte[]> cmd, Channels channels, boolean sharded) {
@@ -34,7 +49,7 @@ final class ClusterLink implements Link {
     }
 
     /**
-     * Discovers the cluster, picks the pub/sub mode, opens both connections and subscribes.
+     * Discovers the cluster, picks the pub/sub mode, opens the connections and subscribes.
      *
      * @param client the cluster client (seed nodes)
      * @param prefix the channel prefix
@@ -45,8 +60,9 @@ final class ClusterLink implements Link {
      */
     static CompletableFuture<Link> connect(RedisClusterClient client, String prefix, String nodeId, RedisPubSubMode mode,
                                            RedisPubSubListener<byte[], byte[]> listener) {
-        CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> cmd =
-                client.connectAsync(ByteArrayCodec.INSTANCE);
+        // The asynchronous connect needs the slot map first (the synchronous one would block to fetch it).
+        CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> cmd = client.refreshPartitionsAsync()
+                .toCompletableFuture().thenCompose(v -> client.connectAsync(ByteArrayCodec.INSTANCE));
         CompletableFuture<StatefulRedisClusterPubSubConnection<byte[], byte[]>> sub =
                 cmd.thenCompose(c -> client.connectPubSubAsync(ByteArrayCodec.INSTANCE));
         CompletableFuture<Boolean> sharded = cmd.thenCompose(c -> switch (mode) {
@@ -60,7 +76,7 @@ final class ClusterLink implements Link {
         });
         CompletableFuture<Link> subscribed = linked.thenCompose(link -> {
             ClusterLink l = (ClusterLink) link;
-            return l.subscribe().thenApply(v -> link);
+            return l.maintain().thenCompose(v -> l.subscribe()).thenApply(v -> link);
         });
         return Links.closeOnFailure(subscribed, sub, cmd);
     }
@@ -70,9 +86,38 @@ final class ClusterLink implements Link {
         return m.find() && Integer.parseInt(m.group(1)) >= 7;
     }
 
+    /** @return completes when a connection to every master of the current slot map is open or failed */
+    @Override
+    public CompletableFuture<Void> maintain() {
+        List<CompletableFuture<?>> opening = new ArrayList<>();
+        for (RedisClusterNode node : cmd.getPartitions()) {
+            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                RedisURI uri = node.getUri();
+                opening.add(cmd.getConnectionAsync(uri.getHost(), uri.getPort()).handle((c, e) -> null));
+            }
+        }
+        return CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new));
+    }
+
     private CompletableFuture<Void> subscribe() {
-        return (sharded ? sub.async().ssubscribe(channels.all(), channels.own())
-                : sub.async().subscribe(channels.all(), channels.own())).toCompletableFuture();
+        if (!sharded) {
+            return sub.async().subscribe(channels.all(), channels.own()).toCompletableFuture();
+        }
+        RedisClusterNode owner = sub.getPartitions().getMasterBySlot(SlotHash.getSlot(channels.all()));
+        if (owner == null) {
+            return CompletableFuture.failedFuture(new RedisException("no master serves the slot of "
+                    + channels + " (cluster down?)"));
+        }
+        RedisURI uri = owner.getUri();
+        return sub.getConnectionAsync(uri.getHost(), uri.getPort()).thenCompose(node -> {
+            StatefulRedisPubSubConnection<byte[], byte[]> previous = shard;
+            shard = node;
+            if (previous != null && previous != node && previous.isOpen()) {
+                // The slot moved: leave the old master, or it would deliver twice should it serve the slot again.
+                previous.async().sunsubscribe(channels.all(), channels.own());
+            }
+            return node.async().ssubscribe(channels.all(), channels.own()).toCompletableFuture();
+        });
     }
 
     @Override
@@ -92,19 +137,18 @@ final class ClusterLink implements Link {
 
     @Override
     public boolean owns(Object connection) {
-        // Shard subscriptions live on per-node pub/sub connections that Lettuce opens behind the cluster one.
-        return connection == sub || connection == cmd
-                || connection instanceof io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+        return connection == sub || connection == cmd || connection == shard;
     }
 
     @Override
     public boolean isOpen() {
-        return sub.isOpen() && cmd.isOpen();
+        StatefulRedisPubSubConnection<byte[], byte[]> s = shard;
+        return sub.isOpen() && cmd.isOpen() && (!sharded || s != null && s.isOpen());
     }
 
     @Override
     public void resubscribe() {
-        // Routed by the current slot map: after a slot moved, this reaches the shard's new master.
+        // Picks the slot's master from the current slot map: after a failover this reaches the new master.
         subscribe();
     }
 

@@ -187,6 +187,7 @@ public final class Connector implements AutoCloseable {
             if (l == null || closed) {
                 return;
             }
+            l.maintain();
             probe();
             long now = System.nanoTime();
             if (l.isOpen() && probes.silentNanos() > staleNanos && now - lastResubscribe > staleNanos) {

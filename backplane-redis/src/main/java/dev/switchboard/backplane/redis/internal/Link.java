@@ -39,6 +39,15 @@ public interface Link {
     /** @return true while both connections are connected */
     boolean isOpen();
 
+    /**
+     * Called on every health tick: opens connections the link will need (to new cluster masters).
+     *
+     * @return completes when done; never fails
+     */
+    default CompletableFuture<Void> maintain() {
+        return CompletableFuture.completedFuture(null);
+    }
+
     /** Subscribes to both channels again (idempotent on the server); for subscriptions Redis dropped. */
     void resubscribe();
 
