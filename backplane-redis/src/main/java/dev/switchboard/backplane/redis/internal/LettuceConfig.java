@@ -59,9 +59,10 @@ final class LettuceConfig {
                 .requestQueueSize(o.maxPendingCommands())
                 .socketOptions(socketOptions(o))
                 .timeoutOptions(timeoutOptions(o))
+                // Adaptive refresh (MOVED, ASK, persistent reconnects, uncovered slots) is on by default in
+                // Lettuce 7; the periodic refresh also finds failovers that no command has run into yet.
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                         .enablePeriodicRefresh(Duration.ofSeconds(10))
-                        .enableAllAdaptiveRefreshTriggers()
                         .build())
                 .build();
     }
