@@ -86,7 +86,7 @@ class RedisClusterCompatibilityTest extends BackplaneCompatibilityKit {
         try (StatefulRedisConnection<String, String> c = client.connect(RedisURI.create(owner.uri()))) {
             List<String> shardChannels = c.sync().pubsubShardChannels(channel);
             assertThat(shardChannels).as("SSUBSCRIBE'd on the slot's master").containsExactly(channel);
-            assertThat(c.sync().pubsubChannels(prefix + "*")).as("no classic subscription").isEmpty();
+            assertThat(c.sync().pubsubChannels("*" + prefix + "*")).as("no classic subscription").isEmpty();
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
@@ -107,6 +107,21 @@ class RedisClusterCompatibilityTest extends BackplaneCompatibilityKit {
             received.awaitMessage("to all", timeout());
             a.publish("classic-b", "to b".getBytes(StandardCharsets.UTF_8));
             received.awaitMessage("to b", timeout());
+            long classic = 0;
+            long sharded = 0;
+            RedisClient client = RedisClient.create();
+            try {
+                for (RedisProcess node : cluster.nodes()) {
+                    try (StatefulRedisConnection<String, String> c = client.connect(RedisURI.create(node.uri()))) {
+                        classic += c.sync().pubsubChannels("{" + prefix + "}:*").size();
+                        sharded += c.sync().pubsubShardChannels("{" + prefix + "}:*").size();
+                    }
+                }
+            } finally {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            }
+            assertThat(classic).as("SUBSCRIBE'd channels over the cluster").isGreaterThanOrEqualTo(3);
+            assertThat(sharded).as("no shard channels").isZero();
         } finally {
             a.close();
             b.close();

@@ -6,10 +6,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The pub/sub channel names of one backplane: {@code <prefix>:all} for broadcasts and
- * {@code <prefix>:node:<nodeId>} per node. With sharded pub/sub the prefix is wrapped in a hash tag
+ * {@code <prefix>:node:<nodeId>} per node. On Redis Cluster the prefix is wrapped in a hash tag
  * ({@code {<prefix>}:all}, {@code {<prefix>}:node:<nodeId>}), so that every channel of one prefix lives in
- * one slot: each node then needs one shard connection, and Lettuce can renew both subscriptions with one
- * {@code SSUBSCRIBE} (a multi-channel {@code SSUBSCRIBE} across slots fails with CROSSSLOT).
+ * one slot: every publish of a node then travels over one connection to one master, which keeps a node's
+ * broadcasts and directed messages in publish order; with sharded pub/sub each node needs one shard
+ * connection, and Lettuce can renew both subscriptions with one {@code SSUBSCRIBE} (a multi-channel
+ * {@code SSUBSCRIBE} across slots fails with CROSSSLOT).
  */
 public final class Channels {
     private static final int MAX_CACHED = 4096;
@@ -22,10 +24,10 @@ public final class Channels {
     /**
      * @param prefix the channel prefix
      * @param nodeId this node's id
-     * @param sharded whether sharded pub/sub is used
+     * @param cluster whether the channels live on Redis Cluster (hash-tagged)
      */
-    public Channels(String prefix, String nodeId, boolean sharded) {
-        this.base = sharded ? "{" + prefix + "}" : prefix;
+    public Channels(String prefix, String nodeId, boolean cluster) {
+        this.base = cluster ? "{" + prefix + "}" : prefix;
         this.all = utf8(base + ":all");
         this.own = node(nodeId);
     }

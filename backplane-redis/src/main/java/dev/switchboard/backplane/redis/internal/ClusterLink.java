@@ -19,13 +19,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A {@link Link} to Redis Cluster.
+ * A {@link Link} to Redis Cluster. Both channels hash to one slot (see {@link Channels}).
  *
- * <p>Sharded: both channels hash to one slot (see {@link Channels}); the link subscribes with
+ * <p>Sharded: the link subscribes with
  * {@code SSUBSCRIBE} on a pub/sub connection to that slot's master, chosen from the current slot map each
  * time it (re)subscribes, and publishes with {@code SPUBLISH}, which Lettuce routes to the same master.
- * Classic: {@code SUBSCRIBE} on the cluster pub/sub connection's default node, {@code PUBLISH} routed by
- * the channel's slot, and Redis carries every message over the cluster bus to every node.
+ * Classic: {@code SUBSCRIBE} on the cluster pub/sub connection's default node, {@code PUBLISH} routed to
+ * the channels' slot's master, and Redis carries every message over the cluster bus to every node.
  *
  * <p>Commands are rejected while the connection to their node is not up (fail fast), and Lettuce counts a
  * connection still being opened as not up. So the link opens a connection to every master when it
@@ -72,7 +72,7 @@ final class ClusterLink implements Link {
         });
         CompletableFuture<Link> linked = sub.thenCombine(sharded, (s, sh) -> {
             s.addListener(listener);
-            return new ClusterLink(s, cmd.join(), new Channels(prefix, nodeId, sh), sh);
+            return new ClusterLink(s, cmd.join(), new Channels(prefix, nodeId, true), sh);
         });
         CompletableFuture<Link> subscribed = linked.thenCompose(link -> {
             ClusterLink l = (ClusterLink) link;
