@@ -42,6 +42,7 @@ public final class Connector implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Delay backoff;
     private final long staleNanos;
+    private final io.lettuce.core.RedisURI uri;
     private final CountDownLatch firstAttempt = new CountDownLatch(1);
     private final AtomicBoolean probeQueued = new AtomicBoolean();
     private volatile Link link;
@@ -64,13 +65,16 @@ public final class Connector implements AutoCloseable {
         this.backoff = LettuceConfig.reconnectDelay(options);
         this.staleNanos = 3 * options.healthCheckInterval().toNanos() + options.publishTimeout().toNanos();
         this.resources = LettuceConfig.resources(options);
+        // CLIENT LIST on the server then shows which node a connection belongs to.
         String clientName = "switchboard:" + nodeId.replaceAll("\\s", "_");
         if (options.topology() == RedisTopology.CLUSTER) {
+            uri = null;
             RedisClusterClient c = RedisClusterClient.create(resources, LettuceConfig.clusterUris(options, clientName));
             c.setOptions(LettuceConfig.clusterClientOptions(options));
             client = c;
         } else {
-            RedisClient c = RedisClient.create(resources, LettuceConfig.uri(options, clientName));
+            uri = LettuceConfig.uri(options, clientName);
+            RedisClient c = RedisClient.create(resources, uri);
             c.setOptions(LettuceConfig.clientOptions(options));
             client = c;
         }
@@ -119,9 +123,8 @@ public final class Connector implements AutoCloseable {
             Subscriber subscriber = new Subscriber();
             attempt = client instanceof RedisClusterClient c
                     ? ClusterLink.connect(c, options.channelPrefix(), nodeId, options.pubSubMode(), subscriber)
-                    : StandaloneLink.connect((RedisClient) client, LettuceConfig.uri(options, "switchboard:"
-                            + nodeId.replaceAll("\\s", "_")), new Channels(options.channelPrefix(), nodeId, false),
-                            subscriber, options.topology() == RedisTopology.SENTINEL);
+                    : StandaloneLink.connect((RedisClient) client, uri, new Channels(options.channelPrefix(), nodeId,
+                            false), subscriber, options.topology() == RedisTopology.SENTINEL);
         } catch (RuntimeException e) {
             attempt = CompletableFuture.failedFuture(e);
         }
