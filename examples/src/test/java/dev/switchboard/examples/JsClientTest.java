@@ -3,7 +3,6 @@ package dev.switchboard.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,7 @@ class JsClientTest {
     void jsClientSuitePasses() throws Exception {
         Path clientJs = Path.of("..", "client-js").toAbsolutePath().normalize();
         assumeTrue(Files.isDirectory(clientJs.resolve("test")), "client-js/test not found next to examples/");
-        String node = findOnPath("node");
+        String node = NodeJs.find();
         assumeTrue(node != null, "Node.js is not installed: skipping the JS client's node --test suite");
 
         Path log = Files.createTempFile("client-js-tests", ".log");
@@ -37,19 +36,5 @@ class JsClientTest {
         assertThat(finished).as("node --test finished in time:%n%s", output).isTrue();
         assertThat(p.exitValue()).as("node --test output:%n%s", output).isZero();
         assertThat(output).contains("# fail 0").containsPattern("# pass [1-9]");
-    }
-
-    private static String findOnPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            File f = new File(dir, name);
-            if (f.canExecute()) {
-                return f.getAbsolutePath();
-            }
-        }
-        return null;
     }
 }

@@ -13,7 +13,6 @@ import dev.switchboard.backplane.InMemoryBackplane;
 import dev.switchboard.spi.SubscriptionPolicy;
 import dev.switchboard.transport.jetty.JettyTransport;
 import dev.switchboard.transport.jetty.JettyTransportOptions;
-import java.io.File;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,7 +66,7 @@ class JsDurableResumeTest {
 
     @Test
     void theJavaScriptClientResumesOnAnotherNode() throws Exception {
-        String node = findOnPath("node");
+        String node = NodeJs.find();
         assumeTrue(node != null, "Node.js is not installed: skipping the JS client's end-to-end test");
         Path clientJs = Path.of("..", "client-js", "switchboard.js").toAbsolutePath().normalize();
         assumeTrue(Files.isRegularFile(clientJs), "client-js/switchboard.js not found next to examples/");
@@ -113,19 +112,5 @@ class JsDurableResumeTest {
 
     private static Path script() throws URISyntaxException {
         return Path.of(JsDurableResumeTest.class.getResource("/js/durable-resume.mjs").toURI());
-    }
-
-    private static String findOnPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            File f = new File(dir, name);
-            if (f.canExecute()) {
-                return f.getAbsolutePath();
-            }
-        }
-        return null;
     }
 }
