@@ -6,7 +6,6 @@ import dev.switchboard.Audience;
 import dev.switchboard.Cluster;
 import dev.switchboard.ConnectionInfo;
 import dev.switchboard.Retention;
-import dev.switchboard.StreamPosition;
 import dev.switchboard.backplane.InMemoryHistory;
 import dev.switchboard.spi.History;
 import dev.switchboard.CloseCodes;
@@ -14,7 +13,6 @@ import dev.switchboard.ConnectHandler;
 import dev.switchboard.Connection;
 import dev.switchboard.DisconnectHandler;
 import dev.switchboard.Emitter;
-import dev.switchboard.ErrorCode;
 import dev.switchboard.EventHandler;
 import dev.switchboard.EventListener;
 import dev.switchboard.Execution;
@@ -22,7 +20,6 @@ import dev.switchboard.Identity;
 import dev.switchboard.Interceptor;
 import dev.switchboard.RequestHandler;
 import dev.switchboard.Switchboard;
-import dev.switchboard.SwitchboardException;
 import dev.switchboard.SwitchboardOptions;
 import dev.switchboard.protocol.Frame;
 import dev.switchboard.protocol.FrameCodec;
@@ -64,7 +61,6 @@ public final class DefaultSwitchboard implements Switchboard {
     private final EventListener listener;
     private final ObjectMapper mapper;
     private final FrameCodec codec;
-    private final ClusterCodec clusterCodec;
     private final Clock clock;
     private final ExecutorService handlers;
     private final ScheduledExecutorService timer;
@@ -80,6 +76,7 @@ public final class DefaultSwitchboard implements Switchboard {
     private final EncodedFrame ping;
     private volatile dev.switchboard.crud.internal.CrudService crud;
     private final DurableTopics durable;
+    private final Router router;
     private final ClusterView cluster;
 
     private DefaultSwitchboard(SwitchboardOptions options, Backplane backplane, Authenticator authenticator,
@@ -92,7 +89,6 @@ public final class DefaultSwitchboard implements Switchboard {
         this.listener = listener;
         this.mapper = mapper;
         this.codec = new FrameCodec(mapper);
-        this.clusterCodec = new ClusterCodec(mapper);
         this.clock = clock;
         this.handlers = HandlerExecutors.handlers(options.nodeId(), options.handlerThreads(), options.handlerQueue());
         this.timer = HandlerExecutors.timer(options.nodeId());
@@ -107,9 +103,11 @@ public final class DefaultSwitchboard implements Switchboard {
         }
         this.durable = new DurableTopics(history, registry, codec, timer, clock, options.historyTimeout(),
                 GAP_DELAY_MILLIS);
+        this.router = new Router(options.nodeId(), backplane, registry, durable, codec, new ClusterCodec(mapper),
+                listener, rejectedMessages, this::onControlMessage);
         this.cluster = new ClusterView(options.nodeId(), mapper, clock, timer, options.clusterHeartbeat().toMillis(),
-                options.clusterQueryTimeout().toMillis(), backplane.isLocalOnly(), this::publish,
-                (node, message) -> publishTo(node, message), new LocalAnswers(), rejectedMessages);
+                options.clusterQueryTimeout().toMillis(), backplane.isLocalOnly(), router::publish,
+                router::publishTo, new LocalAnswers(), rejectedMessages);
     }
 
     /** How long a durable message waits for a missing predecessor before the gap is read from the history. */
@@ -125,7 +123,7 @@ public final class DefaultSwitchboard implements Switchboard {
                                            Clock clock) {
         DefaultSwitchboard node = new DefaultSwitchboard(options, backplane, authenticator, policy, listener, mapper,
                 clock);
-        backplane.start(options.nodeId(), node::onBackplaneMessage);
+        backplane.start(options.nodeId(), node.router::onBackplaneMessage);
         node.cluster.start();
         long hb = options.heartbeat().toMillis();
         node.timer.scheduleAtFixedRate(node::heartbeatTick, hb, hb, TimeUnit.MILLISECONDS);
@@ -189,7 +187,7 @@ public final class DefaultSwitchboard implements Switchboard {
     @Override
     public <T> Switchboard on(String event, Class<T> type, EventHandler<T> handler) {
         Objects.requireNonNull(handler, "handler");
-        eventHandlers.put(Objects.requireNonNull(event, "event"), new Handler<>(event, type, handler, null, false));
+        eventHandlers.put(Objects.requireNonNull(event, "event"), new Handler<>(event, type, handler, null, false, mapper));
         return this;
     }
 
@@ -208,7 +206,7 @@ public final class DefaultSwitchboard implements Switchboard {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(execution, "execution");
         requestHandlers.put(Objects.requireNonNull(event, "event"),
-                new Handler<>(event, type, null, handler, execution == Execution.INLINE));
+                new Handler<>(event, type, null, handler, execution == Execution.INLINE, mapper));
         return this;
     }
 
@@ -248,135 +246,15 @@ public final class DefaultSwitchboard implements Switchboard {
 
     @Override
     public Emitter to(Audience audience) {
-        return new DefaultEmitter(Objects.requireNonNull(audience, "audience"), false);
+        return router.to(audience);
     }
 
-    private final class DefaultEmitter implements Emitter {
-        private final Audience audience;
-        private final boolean localOnly;
-
-        DefaultEmitter(Audience audience, boolean localOnly) {
-            this.audience = audience;
-            this.localOnly = localOnly;
-        }
-
-        @Override
-        public int emit(String event, Object data) {
-            Objects.requireNonNull(event, "event");
-            String topic = singleTopic(audience);
-            Retention retention = localOnly || !audience.exceptConnections().isEmpty()
-                    || !audience.exceptUsers().isEmpty() ? null : durable.retention(topic);
-            if (retention != null) {
-                return emitDurable(event, topic, retention, data);
-            }
-            byte[] frame = codec.encodeEvent(event, topic, null, data);
-            int local = deliverLocally(audience, EncodedFrame.ofBytes(frame));
-            if (!localOnly && !backplane.isLocalOnly()) {
-                publish(new ClusterMessage.Routed(options.nodeId(), audience, frame, false, null));
-            }
-            listener.messageRouted(event, local);
-            return local;
-        }
-
-        /** Appends to the history, then delivers in offset order here and routes to the other nodes. */
-        private int emitDurable(String event, String topic, Retention retention, Object data) {
-            DurableTopics.Appended a = durable.append(topic, retention, codec.encodeEvent(event, topic, null, data));
-            StreamPosition p = a.position();
-            int local = durable.deliver(topic, p.epoch(), p.offset(), EncodedFrame.ofBytes(a.frame()))
-                    ? registry.topicSize(topic) : 0;
-            if (!backplane.isLocalOnly()) {
-                publish(new ClusterMessage.Routed(options.nodeId(), audience, a.frame(), false,
-                        new ClusterMessage.Durable(topic, p.epoch(), p.offset())));
-            }
-            listener.messageRouted(event, local);
-            return local;
-        }
-
-        @Override
-        public dev.switchboard.PreparedMessage prepare(String event, Object data) {
-            Objects.requireNonNull(event, "event");
-            if (durable.retention(singleTopic(audience)) != null) {
-                throw new UnsupportedOperationException("a prepared message cannot go to durable topic \""
-                        + singleTopic(audience) + "\": its offset is assigned when it is published");
-            }
-            byte[] frame = codec.encodeEvent(event, singleTopic(audience), null, data);
-            return new dev.switchboard.PreparedMessage(event,
-                    clusterCodec.encode(new ClusterMessage.Routed(options.nodeId(), audience, frame, true, null)));
-        }
-
-        @Override
-        public Emitter local() {
-            return new DefaultEmitter(audience, true);
-        }
-    }
-
-    /** @return the topic when the audience is exactly one topic (event frames then name it), else null */
-    private static String singleTopic(Audience audience) {
-        return audience.topics().size() == 1 && audience.users().isEmpty()
-                && audience.connections().isEmpty() && audience.organisations().isEmpty()
-                && audience.roles().isEmpty() && !audience.broadcast()
-                ? audience.topics().iterator().next() : null;
-    }
-
-    private int deliverLocally(Audience audience, EncodedFrame frame) {
-        int n = 0;
-        for (DefaultConnection c : registry.resolve(audience)) {
-            if (c.send(frame) == dev.switchboard.SendResult.QUEUED) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private void publish(ClusterMessage message) {
+    /** Hands a cluster control message (heartbeat, query, reply) of another node to the cluster view. */
+    private void onControlMessage(ClusterMessage message) {
         try {
-            backplane.publish(clusterCodec.encode(message));
-        } catch (RuntimeException e) {
-            listener.backplanePublishFailed(e);
-            log.warn("Backplane publish failed: {}", e.toString());
-        }
-    }
-
-    private void publishTo(String node, ClusterMessage message) {
-        try {
-            backplane.publish(node, clusterCodec.encode(message));
-        } catch (RuntimeException e) {
-            listener.backplanePublishFailed(e);
-            log.debug("Backplane publish to {} failed: {}", node, e.toString());
-        }
-    }
-
-    private void onBackplaneMessage(byte[] bytes) {
-        ClusterMessage message;
-        try {
-            message = clusterCodec.decode(bytes);
-        } catch (ClusterCodec.UnsupportedVersionException e) {
-            rejectedMessages.incrementAndGet();
-            log.warn("Ignoring a backplane message this node does not speak: {}", e.getMessage());
-            return;
-        } catch (Exception e) {
-            rejectedMessages.incrementAndGet();
-            log.warn("Ignoring a backplane message that is not a cluster message: {}", e.toString());
-            return;
-        }
-        if (options.nodeId().equals(message.from()) && !(message instanceof ClusterMessage.Routed r0 && r0.echo())) {
-            return;
-        }
-        if (message instanceof ClusterMessage.Routed r) {
-            ClusterMessage.Durable d = r.durable();
-            if (d != null && durable.retention(d.topic()) != null) {
-                // Only through the topic's stream: it orders by offset, and new members' cursors hold
-                // messages back until their recovery is sent. No stream: nobody here listens.
-                durable.deliver(d.topic(), d.epoch(), d.offset(), EncodedFrame.ofBytes(r.frame()));
-            } else {
-                deliverLocally(r.audience(), EncodedFrame.ofBytes(r.frame()));
-            }
-        } else {
-            try {
-                handlers.execute(() -> cluster.onMessage(message));
-            } catch (RejectedExecutionException e) {
-                log.debug("Cluster message dropped: node closing or busy");
-            }
+            handlers.execute(() -> cluster.onMessage(message));
+        } catch (RejectedExecutionException e) {
+            log.debug("Cluster message dropped: node closing or busy");
         }
     }
 
@@ -584,48 +462,5 @@ public final class DefaultSwitchboard implements Switchboard {
 
     Handler<?> requestHandler(String event) {
         return requestHandlers.get(event);
-    }
-
-    /** A registered handler with the conversion of its data. */
-    final class Handler<T> {
-        private final String event;
-        private final Class<T> type;
-        private final EventHandler<T> onEmit;
-        private final RequestHandler<T> onRequest;
-        private final boolean inline;
-
-        Handler(String event, Class<T> type, EventHandler<T> onEmit, RequestHandler<T> onRequest, boolean inline) {
-            this.event = event;
-            this.type = Objects.requireNonNull(type, "type");
-            this.onEmit = onEmit;
-            this.onRequest = onRequest;
-            this.inline = inline;
-        }
-
-        /** @return true when the handler runs on the thread that read the request */
-        boolean inline() {
-            return inline;
-        }
-
-        void invokeEmit(Connection c, JsonNode data) throws Exception {
-            onEmit.handle(c, convert(data));
-        }
-
-        Object invokeRequest(Connection c, JsonNode data) throws Exception {
-            return onRequest.handle(c, convert(data));
-        }
-
-        private T convert(JsonNode data) {
-            JsonNode d = data == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : data;
-            if (type == JsonNode.class) {
-                return type.cast(d);
-            }
-            try {
-                return mapper.treeToValue(d, type);
-            } catch (Exception e) {
-                throw new SwitchboardException(ErrorCode.BAD_REQUEST,
-                        "data of \"" + event + "\" is not a valid " + type.getSimpleName());
-            }
-        }
     }
 }

@@ -136,7 +136,7 @@ final class InboundDispatcher {
     }
 
     private void handleEmit(Frame.Emit e) {
-        DefaultSwitchboard.Handler<?> handler = node.eventHandler(e.event());
+        Handler<?> handler = node.eventHandler(e.event());
         if (handler == null) {
             sendError(WireError.of(ErrorCode.UNKNOWN_EVENT, "no handler for event \"" + e.event() + "\""));
             return;
@@ -150,7 +150,7 @@ final class InboundDispatcher {
     }
 
     private void handleRequest(Frame.Request r) {
-        DefaultSwitchboard.Handler<?> handler = node.requestHandler(r.event());
+        Handler<?> handler = node.requestHandler(r.event());
         if (handler == null) {
             reply(r.id(), null, WireError.of(ErrorCode.UNKNOWN_EVENT, "no handler for request \"" + r.event() + "\""));
             return;
