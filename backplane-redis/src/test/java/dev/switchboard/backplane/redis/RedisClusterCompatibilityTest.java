@@ -135,10 +135,21 @@ class RedisClusterCompatibilityTest extends BackplaneCompatibilityKit {
         awaitUp(a, b);
         History ha = a.backplane().history().orElseThrow();
         History hb = b.backplane().history().orElseThrow();
+        // Pick topic names whose slots cover every master (4 each), rather than hoping 12 random ones do.
+        java.util.List<String> topics = new java.util.ArrayList<>();
+        int[] perMaster = new int[3];
         Set<Integer> masters = new HashSet<>();
-        for (int i = 0; i < 12; i++) {
-            String topic = "topic-" + i + "-" + prefix;
-            masters.add(Math.min(SlotHash.getSlot(prefix + ":history:{" + topic + "}") / (16384 / 3), 2));
+        for (int n = 0; topics.size() < 12 && n < 10_000; n++) {
+            String candidate = "topic-" + n + "-" + prefix;
+            int master = Math.min(SlotHash.getSlot(prefix + ":history:{" + candidate + "}") / (16384 / 3), 2);
+            if (perMaster[master] < 4) {
+                perMaster[master]++;
+                masters.add(master);
+                topics.add(candidate);
+            }
+        }
+        for (int i = 0; i < topics.size(); i++) {
+            String topic = topics.get(i);
             StreamPosition p1 = ha.append(topic, bytes("x" + i), Retention.lastMessages(5)).get(10, TimeUnit.SECONDS);
             StreamPosition p2 = hb.append(topic, bytes("y" + i), Retention.lastMessages(5)).get(10, TimeUnit.SECONDS);
             assertThat(p2).isEqualTo(new StreamPosition(p1.epoch(), 2));
