@@ -228,17 +228,23 @@ final class DurableTopics {
                     retry(this::initialise);
                     return;
                 }
-                synchronized (this) {
-                    if (epoch == null) {
-                        epoch = latest.epoch();
-                        delivered = latest.offset();
-                        if (pendingEpoch != null && !pendingEpoch.equals(epoch)) {
-                            pending.clear();
-                        }
-                        drain();
-                    }
-                }
+                startAt(latest);
             });
+        }
+
+        /**
+         * Sets where the stream starts when it has no position yet (from any read of the history made
+         * after the stream was created): later offsets are new, earlier ones are history.
+         */
+        synchronized void startAt(StreamPosition latest) {
+            if (epoch == null) {
+                epoch = latest.epoch();
+                delivered = latest.offset();
+                if (pendingEpoch != null && !pendingEpoch.equals(epoch)) {
+                    pending.clear();
+                }
+                drain();
+            }
         }
 
         synchronized void offer(String messageEpoch, long offset, EncodedFrame frame) {
@@ -366,13 +372,7 @@ final class DurableTopics {
         return history.read(topic, after, limit).thenApply(read -> {
             TopicStream s = streams.get(topic);
             if (s != null) {
-                synchronized (s) {
-                    if (s.epoch == null) {
-                        s.epoch = read.latest().epoch();
-                        s.delivered = read.latest().offset();
-                        s.drain();
-                    }
-                }
+                s.startAt(read.latest());
             }
             List<HistoryEntry> entries = fresh(read, retention);
             StreamPosition latest = read.latest();

@@ -243,11 +243,11 @@ final class InboundDispatcher {
             List<EncodedFrame> frames = new ArrayList<>();
             if (failure != null) {
                 log.warn("Cannot read the history of \"{}\" for {}: {}", topic, conn.id(), failure.toString());
-                frames.add(replyFrame(s.id(), subscribed(topic, null, false)));
+                frames.add(replyFrame(s.id(), subscribed(topic, null, false), null));
                 cursors.finishRecovery(topic, null, 0, frames);
                 return;
             }
-            frames.add(replyFrame(s.id(), subscribed(topic, recovery.position(), recovery.recovered())));
+            frames.add(replyFrame(s.id(), subscribed(topic, recovery.position(), recovery.recovered()), null));
             frames.addAll(recovery.frames());
             cursors.finishRecovery(topic, recovery.position().epoch(), recovery.position().offset(), frames);
         });
@@ -298,11 +298,11 @@ final class InboundDispatcher {
     }
 
     private void reply(JsonNode id, JsonNode data, WireError error) {
-        conn.send(EncodedFrame.ofBytes(node.codec().encode(new Frame.Reply(id, data, error))));
+        conn.send(replyFrame(id, data, error));
     }
 
-    private EncodedFrame replyFrame(JsonNode id, JsonNode data) {
-        return EncodedFrame.ofBytes(node.codec().encode(new Frame.Reply(id, data, null)));
+    private EncodedFrame replyFrame(JsonNode id, JsonNode data, WireError error) {
+        return EncodedFrame.ofBytes(node.codec().encode(new Frame.Reply(id, data, error)));
     }
 
     private void sendError(WireError error) {
