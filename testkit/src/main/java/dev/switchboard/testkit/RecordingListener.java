@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +58,30 @@ public final class RecordingListener implements Consumer<byte[]> {
                 return;
             }
         }
+    }
+
+    /**
+     * For at-most-once paths that may lose messages for a while (a fail-over, a queue that overflowed):
+     * publishes a fresh message, waits {@code perAttempt} for it, and tries again until one arrives.
+     *
+     * @param publish sends the given message from the other node
+     * @param prefix the start of each message, for readable failures
+     * @param timeout how long to keep trying in all
+     * @param perAttempt how long to wait for each message
+     * @param what a description for the failure message
+     */
+    public void awaitOneThrough(Consumer<byte[]> publish, String prefix, Duration timeout, Duration perAttempt,
+                                String what) {
+        Await.until(timeout, () -> {
+            String m = prefix + "-" + UUID.randomUUID();
+            publish.accept(m.getBytes(StandardCharsets.UTF_8));
+            try {
+                awaitMessage(m, perAttempt);
+                return true;
+            } catch (AssertionError notYet) {
+                return false;
+            }
+        }, what);
     }
 
     /** @param message a message that must be the next one @param timeout how long to wait */

@@ -220,16 +220,8 @@ class RedisBackplaneFaultTest {
         assertThat(a.health().up()).as("probes bypass the delivery queue").isTrue();
         release.countDown();
         // Until the queue has drained, a new message may still be dropped: publish until one gets through.
-        Await.until(TIMEOUT, () -> {
-            String m = "later-" + UUID.randomUUID();
-            b.publish(utf8(m));
-            try {
-                recorded.awaitMessage(m, Duration.ofMillis(500));
-                return true;
-            } catch (AssertionError notYet) {
-                return false;
-            }
-        }, "a message after the listener caught up");
+        recorded.awaitOneThrough(b::publish, "later", TIMEOUT, Duration.ofMillis(500),
+                "a message after the listener caught up");
     }
 
     @Test

@@ -142,26 +142,10 @@ class RedisSentinelIntegrationTest {
                 "both nodes' pub/sub and command connections moved to the new master");
 
         // At most once: messages sent while a node moves may be lost, so publish until one gets through.
-        Await.until(TIMEOUT, () -> {
-            String m = "after-" + UUID.randomUUID();
-            a.publish(utf8(m));
-            try {
-                rb.awaitMessage(m, Duration.ofMillis(300));
-                return true;
-            } catch (AssertionError notYet) {
-                return false;
-            }
-        }, "a message from a reaches b through the new master");
-        Await.until(TIMEOUT, () -> {
-            String m = "back-" + UUID.randomUUID();
-            b.publish(utf8(m));
-            try {
-                ra.awaitMessage(m, Duration.ofMillis(300));
-                return true;
-            } catch (AssertionError notYet) {
-                return false;
-            }
-        }, "a message from b reaches a through the new master");
+        rb.awaitOneThrough(a::publish, "after", TIMEOUT, Duration.ofMillis(300),
+                "a message from a reaches b through the new master");
+        ra.awaitOneThrough(b::publish, "back", TIMEOUT, Duration.ofMillis(300),
+                "a message from b reaches a through the new master");
         Await.until(TIMEOUT, () -> a.health().up() && b.health().up(), "both up after the failover");
 
         StreamPosition p2 = b.history().orElseThrow().append("t", utf8("y"), Retention.lastMessages(5))
