@@ -14,11 +14,8 @@ import org.junit.jupiter.api.Test;
 /** The outbound queue: one write in flight, batches of what queued meanwhile, the byte bound. */
 class OutboundQueueTest {
 
-    /** A session that holds every write until the test completes it, and records how it was written. */
-    private static final class HeldSession implements TransportSession {
-        final List<List<String>> writes = new ArrayList<>();
-        final List<Consumer<Throwable>> pending = new ArrayList<>();
-
+    /** The parts of a session these tests do not look at. */
+    private abstract static class StubSession implements TransportSession {
         @Override
         public Handshake handshake() {
             return Handshake.of("/ws");
@@ -30,6 +27,20 @@ class OutboundQueueTest {
         }
 
         @Override
+        public void close(int code, String reason) {
+        }
+
+        @Override
+        public void abort() {
+        }
+    }
+
+    /** A session that holds every write until the test completes it, and records how it was written. */
+    private static final class HeldSession extends StubSession {
+        final List<List<String>> writes = new ArrayList<>();
+        final List<Consumer<Throwable>> pending = new ArrayList<>();
+
+        @Override
         public void send(EncodedFrame frame, Consumer<Throwable> done) {
             writes.add(List.of(frame.text()));
             pending.add(done);
@@ -39,14 +50,6 @@ class OutboundQueueTest {
         public void sendBatch(List<EncodedFrame> frames, Consumer<Throwable> done) {
             writes.add(frames.stream().map(EncodedFrame::text).toList());
             pending.add(done);
-        }
-
-        @Override
-        public void close(int code, String reason) {
-        }
-
-        @Override
-        public void abort() {
         }
 
         void completeNext(Throwable failure) {
@@ -156,29 +159,11 @@ class OutboundQueueTest {
     @Test
     void theDefaultBatchWritesOneFrameAfterAnother() {
         List<String> written = new ArrayList<>();
-        TransportSession plain = new TransportSession() {
-            @Override
-            public Handshake handshake() {
-                return Handshake.of("/ws");
-            }
-
-            @Override
-            public String subProtocol() {
-                return null;
-            }
-
+        TransportSession plain = new StubSession() {
             @Override
             public void send(EncodedFrame frame, Consumer<Throwable> done) {
                 written.add(frame.text());
                 done.accept(null);
-            }
-
-            @Override
-            public void close(int code, String reason) {
-            }
-
-            @Override
-            public void abort() {
             }
         };
         List<Throwable> results = new ArrayList<>();
