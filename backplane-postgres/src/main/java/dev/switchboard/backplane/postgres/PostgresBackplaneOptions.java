@@ -246,7 +246,7 @@ public record PostgresBackplaneOptions(String url, String user, String password,
 
         /** @param v the URL of the LISTEN connection ({@code jdbc:postgresql:} or {@code postgres://}) @return this */
         public Builder listenUrl(String v) {
-            listenUrl = v == null || v.startsWith("jdbc:") ? v : PostgresUri.parse(v, Set.of()).endpoint().url();
+            listenUrl = PostgresUri.toJdbcUrl(v);
             return this;
         }
 

@@ -207,7 +207,7 @@ public record PostgresTableOptions(String url, String user, String password, Dat
 
         /** @param v the change feed's LISTEN URL ({@code jdbc:postgresql:} or {@code postgres://}) @return this */
         public Builder listenUrl(String v) {
-            listenUrl = v == null || v.startsWith("jdbc:") ? v : PostgresUri.parse(v, Set.of()).endpoint().url();
+            listenUrl = PostgresUri.toJdbcUrl(v);
             return this;
         }
 

@@ -121,6 +121,15 @@ public final class PostgresUri {
         return new Parsed(new JdbcEndpoint(url.toString(), user, password), Map.copyOf(options));
     }
 
+    /**
+     * @param uri a {@code jdbc:postgresql:} URL (kept as is), a {@code postgres://} or
+     *     {@code postgresql://} URI (converted, without options), or null
+     * @return the {@code jdbc:postgresql:} URL, or null
+     */
+    public static String toJdbcUrl(String uri) {
+        return uri == null || uri.startsWith("jdbc:") ? uri : parse(uri, Set.of()).endpoint().url();
+    }
+
     /** @param uri a URI or JDBC URL @return it without its password (userinfo or parameter) */
     public static String redact(String uri) {
         return uri.replaceAll("(://[^:/@?]*:)[^@/?]*@", "$1****@")
