@@ -89,10 +89,6 @@ final class DurableTopics {
         return best;
     }
 
-    History history() {
-        return history;
-    }
-
     // ---- publish ----
 
     /** A message appended to the history, stamped with its offset. */
@@ -191,11 +187,6 @@ final class DurableTopics {
             streams.remove(topic);
             s.cancel();
         }
-    }
-
-    /** @return how many durable topics have local members (for tests and health) */
-    int activeStreams() {
-        return streams.size();
     }
 
     /**
