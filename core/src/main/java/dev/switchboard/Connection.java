@@ -29,6 +29,13 @@ public interface Connection {
     /** @return the current state */
     State state();
 
+    /**
+     * @return the sub-protocol the client speaks: {@code switchboard.v1} (also for a client that offered
+     *     none) or {@code cloudevents.json}, whose clients get every event as a CloudEvent and cannot make
+     *     or answer requests (see {@code docs/protocol.md})
+     */
+    String subProtocol();
+
     /** @return mutable, thread-safe per-connection attributes for the application */
     Map<String, Object> attributes();
 

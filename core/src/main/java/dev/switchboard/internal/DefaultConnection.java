@@ -41,6 +41,8 @@ final class DefaultConnection implements Connection, SessionHandler {
     private final SerialExecutor inbound;
     private final InboundDispatcher dispatcher;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    // Non-null when the client speaks cloudevents.json instead of switchboard.v1.
+    private final CloudEventsWire cloudEvents;
     private volatile long lastSeenMillis;
     private volatile DurableCursors cursors;
 
@@ -50,6 +52,7 @@ final class DefaultConnection implements Connection, SessionHandler {
         this.session = session;
         this.node = node;
         this.lastSeenMillis = node.clock().millis();
+        this.cloudEvents = CloudEventsWire.SUB_PROTOCOL.equals(session.subProtocol()) ? node.cloudEventsWire() : null;
         this.pending = new PendingRequests(node.timer());
         this.inbound = new SerialExecutor(node.handlerExecutor());
         this.outbound = new OutboundQueue(session, node.options().maxQueuedBytes(), new OutboundQueue.Listener() {
@@ -101,6 +104,16 @@ final class DefaultConnection implements Connection, SessionHandler {
     }
 
     @Override
+    public String subProtocol() {
+        return cloudEvents != null ? CloudEventsWire.SUB_PROTOCOL : DefaultSwitchboard.V1;
+    }
+
+    /** @return the cloudevents.json codec when this client speaks it, else null */
+    CloudEventsWire cloudEvents() {
+        return cloudEvents;
+    }
+
+    @Override
     public Map<String, Object> attributes() {
         return attributes;
     }
@@ -144,12 +157,35 @@ final class DefaultConnection implements Connection, SessionHandler {
         return c;
     }
 
-    /** Queues an already-encoded frame (shared with other connections). */
+    /**
+     * Queues an already-encoded protocol v1 frame (shared with other connections); a
+     * {@code cloudevents.json} client gets the frame's CloudEvents form instead, shared too.
+     */
     SendResult send(EncodedFrame frame) {
         if (state.get() != State.OPEN) {
             return SendResult.CLOSED;
         }
+        if (cloudEvents != null) {
+            EncodedFrame other = cloudEvents.outbound(frame);
+            if (other == null) {
+                // No form in this sub-protocol (a welcome, ping or reply): there is nothing to write.
+                return SendResult.QUEUED;
+            }
+            return outbound.offer(other);
+        }
         return outbound.offer(frame);
+    }
+
+    /**
+     * One heartbeat: a {@code ping} frame, or for a {@code cloudevents.json} client (whose protocol has
+     * no such frame) a WebSocket ping; where the transport cannot send one, the client counts as alive.
+     */
+    void heartbeat(EncodedFrame ping) {
+        if (cloudEvents == null) {
+            send(ping);
+        } else if (!session.ping()) {
+            lastSeenMillis = node.clock().millis();
+        }
     }
 
     @Override
@@ -159,6 +195,11 @@ final class DefaultConnection implements Connection, SessionHandler {
         CompletableFuture<JsonNode> future = new CompletableFuture<>();
         if (state.get() != State.OPEN) {
             future.completeExceptionally(new ConnectionClosedException("connection " + id + " is closed"));
+            return future;
+        }
+        if (cloudEvents != null) {
+            future.completeExceptionally(new dev.switchboard.SwitchboardException(dev.switchboard.ErrorCode.BAD_REQUEST,
+                    "connection " + id + " speaks " + CloudEventsWire.SUB_PROTOCOL + ", which has no requests"));
             return future;
         }
         JsonNode tree;
@@ -274,6 +315,11 @@ final class DefaultConnection implements Connection, SessionHandler {
     @Override
     public void onError(Throwable cause) {
         log.debug("Transport error on {}", id, cause);
+    }
+
+    @Override
+    public void onPong() {
+        lastSeenMillis = node.clock().millis();
     }
 
     @Override

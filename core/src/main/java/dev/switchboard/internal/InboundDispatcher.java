@@ -70,7 +70,8 @@ final class InboundDispatcher {
         }
         Frame frame;
         try {
-            frame = node.codec().decode(text);
+            CloudEventsWire cloudEvents = conn.cloudEvents();
+            frame = cloudEvents != null ? cloudEvents.decode(text) : node.codec().decode(text);
         } catch (ProtocolException e) {
             node.listener().badFrame(conn, e.getMessage());
             if (e.requestId() != null) {

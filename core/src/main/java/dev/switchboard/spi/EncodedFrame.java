@@ -12,6 +12,8 @@ import java.util.Objects;
 public final class EncodedFrame {
     private final byte[] utf8;
     private volatile String text;
+    // Other encodings of this frame, memoised: one list node per encoding asked for (rarely more than one).
+    private Form forms;
 
     private EncodedFrame(byte[] utf8, String text) {
         this.utf8 = utf8;
@@ -52,6 +54,43 @@ public final class EncodedFrame {
     public byte[] bytes() {
         return utf8;
     }
+
+    /**
+     * This frame in another encoding, for connections that speak another sub-protocol (such as
+     * {@code cloudevents.json}): computed by {@code encoding} the first time it is asked for, then kept
+     * with this frame, so every connection of that sub-protocol gets the same bytes and a message is
+     * encoded at most once per encoding, however many connections it reaches. Thread-safe; the first
+     * caller encodes while concurrent callers wait for its result.
+     *
+     * @param encoding the other encoding; compared by identity, so keep one instance per encoding
+     * @return the frame in that encoding, or {@code null} when it has no such form (e.g. a frame that
+     *     is not an event)
+     */
+    public EncodedFrame as(Encoding encoding) {
+        Objects.requireNonNull(encoding, "encoding");
+        synchronized (this) {
+            for (Form f = forms; f != null; f = f.next) {
+                if (f.encoding == encoding) {
+                    return f.frame;
+                }
+            }
+            EncodedFrame other = encoding.encode(this);
+            forms = new Form(encoding, other, forms);
+            return other;
+        }
+    }
+
+    /** Turns a protocol v1 frame into another encoding; see {@link EncodedFrame#as(Encoding)}. */
+    @FunctionalInterface
+    public interface Encoding {
+        /**
+         * @param frame a protocol v1 frame
+         * @return the frame in this encoding, or {@code null} when it has none
+         */
+        EncodedFrame encode(EncodedFrame frame);
+    }
+
+    private record Form(Encoding encoding, EncodedFrame frame, Form next) { }
 
     @Override
     public String toString() {

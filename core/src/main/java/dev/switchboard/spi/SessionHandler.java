@@ -23,4 +23,11 @@ public interface SessionHandler {
 
     /** @param cause a transport failure; {@link #onClosed} follows */
     void onError(Throwable cause);
+
+    /**
+     * A WebSocket pong control frame arrived, the answer to {@link TransportSession#ping()}. The
+     * default does nothing.
+     */
+    default void onPong() {
+    }
 }

@@ -58,6 +58,19 @@ public interface TransportSession {
     }
 
     /**
+     * Sends a WebSocket ping control frame, without blocking. The core uses it as the heartbeat of
+     * connections whose sub-protocol has no ping frame of its own ({@code cloudevents.json}): browsers
+     * and WebSocket libraries answer it with a pong by themselves, which the transport reports through
+     * {@link SessionHandler#onPong()}. The default sends nothing and returns {@code false}; the core then
+     * does not close such connections for silence, and leaves dead peers to the transport's idle timeout.
+     *
+     * @return true when a ping was sent (or queued) and pongs will be reported
+     */
+    default boolean ping() {
+        return false;
+    }
+
+    /**
      * Starts a graceful close handshake. Idempotent.
      *
      * @param code the WebSocket close code

@@ -26,7 +26,10 @@ public final class InMemoryClient implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Handshake handshake;
+    private final String subProtocol;
     private final Consumer<InMemoryClient> onGone;
+    private final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean answerPings = true;
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<int[]> closed = new CompletableFuture<>();
     private final List<Consumer<Throwable>> heldCallbacks = new ArrayList<>();
@@ -34,8 +37,11 @@ public final class InMemoryClient implements AutoCloseable {
     private volatile SessionHandler handler;
     private boolean paused;
 
-    InMemoryClient(Handshake handshake, Consumer<InMemoryClient> onGone) {
+    InMemoryClient(Handshake handshake, List<String> supported, Consumer<InMemoryClient> onGone) {
         this.handshake = handshake;
+        // Like a real handshake: the first offered sub-protocol the server speaks; none offered is v1.
+        this.subProtocol = handshake.subProtocols().stream().filter(supported::contains).findFirst()
+                .orElse("switchboard.v1");
         this.onGone = onGone;
     }
 
@@ -52,7 +58,19 @@ public final class InMemoryClient implements AutoCloseable {
 
             @Override
             public String subProtocol() {
-                return "switchboard.v1";
+                return subProtocol;
+            }
+
+            @Override
+            public boolean ping() {
+                if (closed.isDone()) {
+                    return true;
+                }
+                pings.incrementAndGet();
+                if (answerPings) {
+                    handler.onPong();
+                }
+                return true;
             }
 
             @Override
@@ -122,6 +140,21 @@ public final class InMemoryClient implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** @return the negotiated sub-protocol: the first offered one the server speaks, else {@code switchboard.v1} */
+    public String subProtocol() {
+        return subProtocol;
+    }
+
+    /** @return how many WebSocket pings the server sent (its heartbeat for {@code cloudevents.json}) */
+    public int pings() {
+        return pings.get();
+    }
+
+    /** @param answer whether to answer the server's WebSocket pings with a pong (default true) */
+    public void answerPings(boolean answer) {
+        answerPings = answer;
     }
 
     /** @return how many frames are waiting to be read by the test */
