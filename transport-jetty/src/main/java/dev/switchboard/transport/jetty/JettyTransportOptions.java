@@ -1,7 +1,12 @@
 package dev.switchboard.transport.jetty;
 
+import dev.switchboard.http.HttpApiOptions;
+import dev.switchboard.http.HttpService;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -40,11 +45,17 @@ import java.util.Objects;
  * @param acceptQueueSize the listen backlog: how many connections may wait to be accepted (default
  *     1,024; the kernel caps it at {@code net.core.somaxconn}). The JDK's default of 50 makes a burst of
  *     reconnecting clients lose SYNs and wait a second per retransmit.
+ * @param httpApi the node's HTTP services: {@code POST /api/emit} (off until it has an authorizer) and
+ *     {@code POST /events} (on), their paths and limits (default {@link HttpApiOptions#defaults()}).
+ *     Mounted only when the acceptor is a {@link dev.switchboard.Switchboard} node
+ * @param httpServices the application's own {@link HttpService}s, by servlet path spec ({@code /api/orders}
+ *     or {@code /api/orders/*}), mounted next to the socket (default none)
  */
 public record JettyTransportOptions(String host, int port, String path, Path staticRoot,
                                     String staticClasspathBase, Path keyStore, String keyStorePassword,
                                     Duration idleTimeout, int maxThreads, Duration stopTimeout,
-                                    boolean compression, int acceptQueueSize) {
+                                    boolean compression, int acceptQueueSize, HttpApiOptions httpApi,
+                                    Map<String, HttpService> httpServices) {
 
     /** The smallest pool Jetty starts with: acceptor, selectors and a few workers need threads. */
     static final int MIN_THREADS = 8;
@@ -76,6 +87,19 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         if (maxThreads < MIN_THREADS) {
             throw new IllegalArgumentException("maxThreads must be at least " + MIN_THREADS + ": " + maxThreads);
         }
+        Objects.requireNonNull(httpApi, "httpApi");
+        httpServices = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(httpServices, "httpServices")));
+        for (String spec : httpServices.keySet()) {
+            if (!spec.startsWith("/") || spec.equals("/") || spec.equals("/*") || spec.equals("/health")
+                    || spec.equals(path)) {
+                throw new IllegalArgumentException("httpServices path must start with '/' and not be /, /*, /health "
+                        + "or the WebSocket path: " + spec);
+            }
+            if ((httpApi.emitEnabled() && spec.equals(httpApi.emitPath()))
+                    || (httpApi.cloudEvents() && spec.equals(httpApi.cloudEventsPath()))) {
+                throw new IllegalArgumentException("httpServices path " + spec + " is taken by the HTTP API");
+            }
+        }
     }
 
     /** @return the defaults: {@code 0.0.0.0:8080}, path {@code /ws}, no static files, no TLS */
@@ -103,6 +127,8 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         b.stopTimeout = stopTimeout;
         b.compression = compression;
         b.acceptQueueSize = acceptQueueSize;
+        b.httpApi = httpApi;
+        b.httpServices.putAll(httpServices);
         return b;
     }
 
@@ -118,7 +144,9 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
                 + ", staticRoot=" + staticRoot + ", staticClasspathBase=" + staticClasspathBase
                 + ", tls=" + tls() + ", idleTimeout=" + idleTimeout + ", maxThreads=" + maxThreads
                 + ", stopTimeout=" + stopTimeout + ", compression=" + compression
-                + ", acceptQueueSize=" + acceptQueueSize + "]";
+                + ", acceptQueueSize=" + acceptQueueSize + ", emitApi=" + (httpApi.emitEnabled() ? httpApi.emitPath() : "off")
+                + ", cloudEvents=" + (httpApi.cloudEvents() ? httpApi.cloudEventsPath() : "off")
+                + ", httpServices=" + httpServices.keySet() + "]";
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -142,8 +170,33 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         private Duration stopTimeout = Duration.ofSeconds(2);
         private boolean compression;
         private int acceptQueueSize = 1024;
+        private HttpApiOptions httpApi = HttpApiOptions.defaults();
+        private final Map<String, HttpService> httpServices = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * @param v the node's HTTP services: the emit API and the CloudEvents endpoint (default: emit off,
+         *     {@code POST /events} on)
+         * @return this
+         */
+        public Builder httpApi(HttpApiOptions v) {
+            httpApi = v;
+            return this;
+        }
+
+        /**
+         * Mounts one of the application's own HTTP endpoints next to the socket.
+         *
+         * @param pathSpec a servlet path spec: an exact path ({@code /api/orders}) or a prefix
+         *     ({@code /api/orders/*}; the service sees the full path in {@link dev.switchboard.http.HttpRequest#path()})
+         * @param service the endpoint
+         * @return this
+         */
+        public Builder httpService(String pathSpec, HttpService service) {
+            httpServices.put(Objects.requireNonNull(pathSpec, "pathSpec"), Objects.requireNonNull(service, "service"));
+            return this;
         }
 
         /** @param v the listen backlog (default 1,024) @return this */
@@ -222,7 +275,8 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         /** @return validated options */
         public JettyTransportOptions build() {
             return new JettyTransportOptions(host, port, path, staticRoot, staticClasspathBase, keyStore,
-                    keyStorePassword, idleTimeout, maxThreads, stopTimeout, compression, acceptQueueSize);
+                    keyStorePassword, idleTimeout, maxThreads, stopTimeout, compression, acceptQueueSize, httpApi,
+                    httpServices);
         }
     }
 }

@@ -9,6 +9,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -61,6 +62,7 @@ public final class SwitchboardEndpoint extends Endpoint {
         transportSession = ts;
         session.addMessageHandler(String.class, (MessageHandler.Whole<String>) ts::text);
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) b -> ts.binary(b.remaining()));
+        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) p -> ts.pong());
         ts.open(acceptor, upgrade.identity());
     }
 

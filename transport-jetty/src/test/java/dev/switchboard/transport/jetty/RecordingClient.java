@@ -68,6 +68,16 @@ final class RecordingClient implements AutoCloseable {
         return socket.getSubprotocol();
     }
 
+    /** @return how many WebSocket ping control frames arrived (answered with pongs by the JDK) */
+    int pings() {
+        return listener.pings.get();
+    }
+
+    /** @return true once the socket closed */
+    boolean isClosed() {
+        return closed.isDone();
+    }
+
     /** @return the next event, failing after the timeout */
     Event next() {
         try {
@@ -231,6 +241,7 @@ final class RecordingClient implements AutoCloseable {
         private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
         private final CompletableFuture<Closed> closed = new CompletableFuture<>();
         private int binary;
+        private final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
         private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
 
         Listener(boolean stalled) {
@@ -274,6 +285,16 @@ final class RecordingClient implements AutoCloseable {
             } catch (Exception e) {
                 return false;
             }
+        }
+
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+            // The JDK answers with a pong by itself; count the pings for heartbeat tests.
+            pings.incrementAndGet();
+            if (!stalled) {
+                webSocket.request(1);
+            }
+            return null;
         }
 
         @Override

@@ -101,6 +101,15 @@ public final class JakartaTransportSession implements TransportSession {
         });
     }
 
+    /** A pong control frame arrived (the answer to {@link #ping()}). */
+    public void pong() {
+        invoker.execute(() -> {
+            if (handler != null && !closed) {
+                handler.onPong();
+            }
+        });
+    }
+
     /** @param cause a failure the container reported; {@link #closed} follows */
     public void error(Throwable cause) {
         invoker.execute(() -> {
@@ -181,6 +190,27 @@ public final class JakartaTransportSession implements TransportSession {
         } catch (RuntimeException e) {
             completion.failed(e);
         }
+    }
+
+    /**
+     * Sends a ping control frame without blocking: straight to Jetty's core session, elsewhere through
+     * {@code getAsyncRemote().sendPing}. A failure is only logged: the missing pong ends the connection.
+     */
+    @Override
+    public boolean ping() {
+        if (closing.get()) {
+            return true;
+        }
+        try {
+            if (core != null) {
+                core.sendFrame(new Frame(OpCode.PING), Callback.NOOP, false);
+            } else {
+                session.getAsyncRemote().sendPing(java.nio.ByteBuffer.allocate(0));
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("Ping to {} failed", handshake, e);
+        }
+        return true;
     }
 
     @Override

@@ -1,6 +1,10 @@
 package dev.switchboard.transport.jetty.internal;
 
+import dev.switchboard.Switchboard;
+import dev.switchboard.http.HttpService;
 import dev.switchboard.spi.SessionAcceptor;
+import dev.switchboard.transport.jetty.HttpServiceServlet;
+import java.util.Map;
 import dev.switchboard.transport.jetty.JettyTransportOptions;
 import dev.switchboard.transport.jetty.SwitchboardUpgradeFilter;
 import jakarta.servlet.DispatcherType;
@@ -66,6 +70,11 @@ public final class JettyServers {
         return connector;
     }
 
+    private static void mount(ServletContextHandler context, Map<String, HttpService> services) {
+        services.forEach((pathSpec, service) -> context.addServlet(
+                new ServletHolder("switchboard-http:" + pathSpec, new HttpServiceServlet(service)), pathSpec));
+    }
+
     private static ServletContextHandler context(Server server, JettyTransportOptions options,
                                                  SessionAcceptor acceptor, ServerEndpointConfig endpoint) {
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
@@ -85,6 +94,10 @@ public final class JettyServers {
         });
 
         context.addServlet(new ServletHolder("switchboard-health", new HealthServlet(acceptor)), "/health");
+        if (acceptor instanceof Switchboard board) {
+            mount(context, options.httpApi().services(board));
+        }
+        mount(context, options.httpServices());
 
         Resource statics = StaticResources.resolve(ResourceFactory.of(context), options.staticRoot(),
                 options.staticClasspathBase());
