@@ -3,6 +3,7 @@ package dev.switchboard.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.ErrorCode;
 import dev.switchboard.Identity;
@@ -88,6 +89,15 @@ public final class CloudEventsHttpService implements HttpService {
 
     @Override
     public HttpResponse handle(HttpRequest request) {
+        try {
+            return serve(request);
+        } catch (RuntimeException e) {
+            log.error("POST {} failed", request.path(), e);
+            return HttpResponse.problem(500, ErrorCode.INTERNAL, "internal error", null);
+        }
+    }
+
+    private HttpResponse serve(HttpRequest request) {
         if (!request.method().equals("POST")) {
             return Problems.methodNotAllowed(request);
         }
@@ -141,7 +151,8 @@ public final class CloudEventsHttpService implements HttpService {
         }
         ObjectNode body = mapper.createObjectNode();
         if (batch) {
-            events.forEach(e -> body.withArray("ids").add(e.getId()));
+            ArrayNode ids = body.putArray("ids");
+            events.forEach(e -> ids.add(e.getId()));
         } else {
             body.put("id", events.get(0).getId());
         }

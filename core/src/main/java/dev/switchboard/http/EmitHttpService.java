@@ -73,6 +73,15 @@ public final class EmitHttpService implements HttpService {
 
     @Override
     public HttpResponse handle(HttpRequest request) {
+        try {
+            return serve(request);
+        } catch (RuntimeException e) {
+            log.error("POST {} failed", request.path(), e);
+            return HttpResponse.problem(500, ErrorCode.INTERNAL, "internal error", null);
+        }
+    }
+
+    private HttpResponse serve(HttpRequest request) {
         if (!request.method().equals("POST")) {
             return Problems.methodNotAllowed(request);
         }

@@ -102,6 +102,23 @@ class CloudEventsHttpServiceTest {
         assertThat(received).extracting(CloudEvent::getId).containsExactly("evt-1", "evt-9");
     }
 
+    @Test
+    void anEmptyBatchIsAccepted() throws Exception {
+        HttpResponse r = service.handle(post("application/cloudevents-batch+json", "[]").build());
+        assertThat(r.status()).isEqualTo(202);
+        assertThat(MAPPER.readTree(r.body())).isEqualTo(MAPPER.readTree("{\"ids\":[],\"accepted\":true}"));
+    }
+
+    @Test
+    void anAuthorizerThatBreaksIsA500ProblemNotAnException() throws Exception {
+        CloudEventsHttpService broken = CloudEventsHttpService.create(board, r -> {
+            throw new IllegalStateException("key store unreachable");
+        }, 4096);
+        HttpResponse r = broken.handle(post("application/cloudevents+json", ORDER_CREATED).build());
+        assertProblem(r, 500, "internal error");
+        assertThat(received).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"specversion", "id", "source", "type"})
     void aStructuredEventWithoutARequiredAttributeIs400(String attribute) throws Exception {
