@@ -169,7 +169,7 @@ public final class ApiKeys implements HttpAuthorizer {
 
         /**
          * @param name who holds the key, e.g. {@code orders-service}; reported as the caller
-         * @param secret the key, at least {@value #MIN_KEY_LENGTH} characters
+         * @param secret the key, at least {@value ApiKeys#MIN_KEY_LENGTH} characters
          * @param scopes what the key is valid for, e.g. {@code emit}; none means every scope
          * @return this
          * @throws IllegalArgumentException for a blank name or a short key
