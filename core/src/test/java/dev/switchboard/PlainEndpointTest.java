@@ -44,8 +44,8 @@ class PlainEndpointTest {
         Switchboard node = b.build();
         nodes.add(node);
         node.onConnect(conn -> {
-            events.add("protocol-connect " + conn.id());
             conn.join("room");
+            events.add("protocol-connect " + conn.id());
         });
         node.onDisconnect((conn, code, reason) -> events.add("protocol-disconnect " + conn.id()));
         return node;
@@ -59,8 +59,8 @@ class PlainEndpointTest {
                     return Identity.anonymous();
                 })
                 .onOpen(conn -> {
-                    events.add("open " + conn.attributes().get("name") + " age " + conn.handshake().queryParam("age"));
                     conn.join("room");
+                    events.add("open " + conn.attributes().get("name") + " age " + conn.handshake().queryParam("age"));
                     conn.send("chat.message", "Hi " + conn.attributes().get("name"));
                 })
                 .onText((conn, text) -> node.to(Audience.topic("room"))

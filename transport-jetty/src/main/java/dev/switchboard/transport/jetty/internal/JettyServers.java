@@ -24,7 +24,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * Assembles the embedded Jetty server of a {@link dev.switchboard.transport.jetty.JettyTransport}: one
  * connector (HTTP or HTTPS), a bounded thread pool, and one servlet context holding an upgrade filter
- * and a Jakarta WebSocket endpoint per mounted path, {@code /health} and the static files.
+ * and a Jakarta WebSocket endpoint per mounted path, {@code /health}, {@code /metrics} when configured and
+ * the static files.
  */
 public final class JettyServers {
 
@@ -99,6 +100,9 @@ public final class JettyServers {
         });
 
         context.addServlet(new ServletHolder("switchboard-health", new HealthServlet(acceptor)), "/health");
+        if (options.metrics() != null) {
+            context.addServlet(new ServletHolder("switchboard-metrics", new MetricsServlet(options.metrics())), "/metrics");
+        }
 
         Resource statics = StaticResources.resolve(ResourceFactory.of(context), options.staticRoot(),
                 options.staticClasspathBase());
