@@ -137,6 +137,58 @@ class SeedChatTest {
                 .isEqualTo(403);
     }
 
+    @Test
+    void eachNodeServesItsMetricsForPrometheus() throws Exception {
+        nodeA = node();
+        PlainSocket alice = plain(nodeA, "/chat/Alice?age=20");
+        alice.expect("Hi Alice! You have succesfully connected to the chat", "Alice with age 20 connected to chat");
+
+        java.net.http.HttpResponse<String> scrape = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(URI.create("http://localhost:" + nodeA.port() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(scrape.body()).contains("switchboard_connections{app=\"chat\"} 1")
+                .contains("switchboard_cluster_nodes{app=\"chat\"}")
+                .contains("jvm_memory_used_bytes{app=\"chat\"");
+    }
+
+    @Test
+    void chatLinesAreLoggedWithTheNodeAndConnectionIds() {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(dev.switchboard.examples.chat.SeedChat.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>() {
+                    @Override
+                    protected void append(ch.qos.logback.classic.spi.ILoggingEvent event) {
+                        event.prepareForDeferredProcessing(); // the MDC is read on the logging thread
+                        super.append(event);
+                    }
+                };
+        lines.start();
+        ch.qos.logback.classic.Level level = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.INFO);
+        logger.setAdditive(false);
+        logger.addAppender(lines);
+        try {
+            nodeA = node();
+            PlainSocket alice = plain(nodeA, "/chat/Alice?age=20");
+            alice.expect("Hi Alice! You have succesfully connected to the chat", "Alice with age 20 connected to chat");
+            alice.send("logged line");
+            alice.expect("Alice: logged line");
+
+            String connectionId = nodeA.board().connections().iterator().next().id();
+            assertThat(lines.list).hasSize(1);
+            ch.qos.logback.classic.spi.ILoggingEvent line = lines.list.get(0);
+            assertThat(line.getFormattedMessage()).isEqualTo("Alice: logged line");
+            assertThat(line.getMDCPropertyMap()).containsEntry("switchboard.node", nodeA.board().nodeId())
+                    .containsEntry("switchboard.connection", connectionId);
+        } finally {
+            logger.detachAppender(lines);
+            logger.setAdditive(true);
+            logger.setLevel(level);
+        }
+    }
+
     /** Skips what the JSON client heard before (its own join) until the line, or times out. */
     private static boolean awaitLine(BlockingQueue<String> heard, String line) throws InterruptedException {
         long deadline = System.nanoTime() + PlainSocket.TIMEOUT.toNanos();

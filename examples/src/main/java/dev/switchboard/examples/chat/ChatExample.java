@@ -6,10 +6,12 @@ import dev.switchboard.Identity;
 import dev.switchboard.Switchboard;
 import dev.switchboard.backplane.Backplanes;
 import dev.switchboard.examples.Settings;
+import dev.switchboard.metrics.micrometer.PrometheusMetrics;
 import dev.switchboard.spi.AuthenticationException;
 import dev.switchboard.spi.Handshake;
 import dev.switchboard.transport.jetty.JettyTransport;
 import dev.switchboard.transport.jetty.JettyTransportOptions;
+import io.micrometer.core.instrument.Tags;
 
 /**
  * The classic WebSocket chat. The Switchboard page connects at {@code /ws?name=NAME&age=NN}; the
@@ -28,10 +30,12 @@ public final class ChatExample implements AutoCloseable {
 
     private final Switchboard board;
     private final JettyTransport transport;
+    private final PrometheusMetrics metrics;
 
-    private ChatExample(Switchboard board, JettyTransport transport) {
+    private ChatExample(Switchboard board, JettyTransport transport, PrometheusMetrics metrics) {
         this.board = board;
         this.transport = transport;
+        this.metrics = metrics;
     }
 
     /**
@@ -47,10 +51,13 @@ public final class ChatExample implements AutoCloseable {
      * @return the running example
      */
     public static ChatExample start(Settings settings) {
+        PrometheusMetrics metrics = PrometheusMetrics.create(Tags.of("app", "chat"));
         Switchboard board = Switchboard.builder()
+                .eventListener(metrics.listener())
                 .authenticator(ChatExample::identify)
                 .backplane(Backplanes.fromUri(settings.backplane()))
                 .build();
+        metrics.monitor(board);
         board.onConnect(conn -> {
             conn.join(ROOM);
             conn.send(MESSAGE, "Hi " + name(conn) + "! You have successfully connected to the chat");
@@ -65,8 +72,9 @@ public final class ChatExample implements AutoCloseable {
                 .port(settings.port())
                 .path(PATH)
                 .staticClasspath("chat")
+                .metrics(metrics)
                 .build());
-        return new ChatExample(board, transport);
+        return new ChatExample(board, transport, metrics);
     }
 
     /** The chat's "authentication": the name and the age come from the query. */
@@ -104,5 +112,6 @@ public final class ChatExample implements AutoCloseable {
     public void close() {
         transport.close();
         board.close();
+        metrics.close();
     }
 }
