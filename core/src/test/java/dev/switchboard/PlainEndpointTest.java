@@ -183,6 +183,23 @@ class PlainEndpointTest {
     }
 
     @Test
+    void plainConnectionsGetTheLiveMessagesOfADurableTopic() throws Exception {
+        Switchboard node = node(SwitchboardOptions.defaults(), null);
+        node.durableTopic("news", Retention.lastMessages(10));
+        node.plainEndpoint("/news", PlainEndpoint.builder().onOpen(conn -> {
+            conn.join("news");
+            conn.send("ready", "ready");
+        }).build());
+        InMemoryClient reader = connect(node.plainEndpoints().get("/news"), "/news");
+        assertThat(reader.nextText(WAIT)).isEqualTo("ready");
+
+        node.to(Audience.topic("news")).emit("headline", "first");
+        node.to(Audience.topic("news")).emit("headline", Map.of("title", "second"));
+        assertThat(reader.nextText(WAIT)).isEqualTo("first");
+        assertThat(reader.nextText(WAIT)).isEqualTo("{\"title\":\"second\"}");
+    }
+
+    @Test
     void sizeRateAndBinaryLimitsCloseWithTheirCodes() throws Exception {
         Switchboard node = node(SwitchboardOptions.builder().maxFrameBytes(1024).rateLimit(5).build(), null);
         List<String> texts = new java.util.concurrent.CopyOnWriteArrayList<>();
