@@ -23,8 +23,8 @@ RUN --mount=type=cache,target=/root/.m2 \
 
 FROM ${RUNTIME_IMAGE}
 # A fixed, unprivileged user: Kubernetes' runAsNonRoot can check the numeric id.
-RUN groupadd --system --gid 10001 switchboard \
-    && useradd --system --uid 10001 --gid switchboard --home-dir /app --no-create-home --shell /usr/sbin/nologin switchboard
+RUN groupadd --gid 10001 switchboard \
+    && useradd --uid 10001 --gid switchboard --home-dir /app --no-create-home --shell /usr/sbin/nologin switchboard
 WORKDIR /app
 COPY --from=build --chown=root:root /app /app
 USER 10001:10001

@@ -41,16 +41,17 @@ podman build --isolation chroot --network host \
 # Run it: the image's own entrypoint, user, environment and working directory.
 entry=$(podman image inspect "$TAG" --format '{{join .Config.Entrypoint " "}} {{join .Config.Cmd " "}}')
 user=$(podman image inspect "$TAG" --format '{{.Config.User}}')
-envs=$(podman image inspect "$TAG" --format '{{range .Config.Env}}{{.}} {{end}}')
+mapfile -t envs < <(podman image inspect "$TAG" --format '{{range .Config.Env}}{{println .}}{{end}}' | sed '/^$/d')
 log="$WORK/run.log"
 if podman run -d --name switchboard-image-test --network host -e PORT="$PORT" "$TAG" >/dev/null 2>"$WORK/podman-run.err"; then
   stop() { podman rm -f switchboard-image-test >/dev/null; }
 else
   echo "podman run failed ($(tail -1 "$WORK/podman-run.err")); running the entrypoint in the mounted image instead"
+  podman rm -f switchboard-image-test >/dev/null 2>&1 || true
   root=$(podman image mount "$TAG")
   mount --bind /proc "$root/proc"; mount --bind /dev "$root/dev"
-  # shellcheck disable=SC2086
-  chroot --userspec="$user" "$root" /usr/bin/env -i $envs PORT="$PORT" HOME=/app sh -c "cd /app && exec $entry" >"$log" 2>&1 &
+  # shellcheck disable=SC2086 # the entrypoint is split into words, as the exec form would be
+  chroot --userspec="$user" "$root" /usr/bin/env -i "${envs[@]}" PORT="$PORT" HOME=/app sh -c "cd /app && exec $entry" >"$log" 2>&1 &
   pid=$!
   stop() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; umount "$root/proc" "$root/dev"; podman image unmount "$TAG" >/dev/null; }
 fi
