@@ -201,7 +201,10 @@ class PlainEndpointTest {
 
     @Test
     void sizeRateAndBinaryLimitsCloseWithTheirCodes() throws Exception {
-        Switchboard node = node(SwitchboardOptions.builder().maxFrameBytes(1024).rateLimit(5).build(), null);
+        // A clock that stands still: the rate limiter refills nothing, however long the loop below takes.
+        Switchboard node = Switchboard.builder().clock(new MutableClock())
+                .options(SwitchboardOptions.builder().maxFrameBytes(1024).rateLimit(5).build()).build();
+        nodes.add(node);
         List<String> texts = new java.util.concurrent.CopyOnWriteArrayList<>();
         node.plainEndpoint(PATH, PlainEndpoint.builder().onText((conn, text) -> texts.add(text)).build());
         SessionAcceptor endpoint = node.plainEndpoints().get(PATH);
