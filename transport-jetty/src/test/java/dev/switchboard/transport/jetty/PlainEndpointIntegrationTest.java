@@ -111,12 +111,13 @@ class PlainEndpointIntegrationTest {
 
     @Test
     void websocketPingsKeepAQuietPlainClientConnected() {
-        JettyTransport t = serve(echoRoom(SwitchboardOptions.builder().heartbeat(Duration.ofMillis(100)).build()));
+        // Half a second: a pong has one period to arrive, even on a loaded machine.
+        JettyTransport t = serve(echoRoom(SwitchboardOptions.builder().heartbeat(Duration.ofMillis(500)).build()));
         RecordingClient quiet = connect(t.uri("/echo/quiet"));
         assertThat(quiet.nextText()).startsWith("hello quiet");
 
         // Four pings span more than two heartbeat periods: only the pongs kept the client alive.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (quiet.pings() < 4 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(10_000_000);
         }
