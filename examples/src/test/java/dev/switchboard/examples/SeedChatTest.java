@@ -153,15 +153,16 @@ class SeedChatTest {
     }
 
     @Test
-    void chatLinesAreLoggedWithTheNodeAndConnectionIds() {
+    void chatLinesAreLoggedWithTheNodeAndConnectionIds() throws Exception {
         ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
                 .getLogger(dev.switchboard.examples.chat.SeedChat.class);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
-                new ch.qos.logback.core.read.ListAppender<>() {
+        BlockingQueue<ch.qos.logback.classic.spi.ILoggingEvent> logged = new LinkedBlockingQueue<>();
+        ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.AppenderBase<>() {
                     @Override
                     protected void append(ch.qos.logback.classic.spi.ILoggingEvent event) {
                         event.prepareForDeferredProcessing(); // the MDC is read on the logging thread
-                        super.append(event);
+                        logged.add(event);
                     }
                 };
         lines.start();
@@ -177,8 +178,10 @@ class SeedChatTest {
             alice.expect("Alice: logged line");
 
             String connectionId = nodeA.board().connections().iterator().next().id();
-            assertThat(lines.list).hasSize(1);
-            ch.qos.logback.classic.spi.ILoggingEvent line = lines.list.get(0);
+            // The line is logged right after it is relayed, so it may land just after Alice reads it.
+            ch.qos.logback.classic.spi.ILoggingEvent line = logged.poll(PlainSocket.TIMEOUT.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            assertThat(line).as("the logged chat line").isNotNull();
             assertThat(line.getFormattedMessage()).isEqualTo("Alice: logged line");
             assertThat(line.getMDCPropertyMap()).containsEntry("switchboard.node", nodeA.board().nodeId())
                     .containsEntry("switchboard.connection", connectionId);
