@@ -31,11 +31,11 @@ import java.util.UUID;
 /**
  * The {@code cloudevents.json} sub-protocol: every {@code event} frame goes out as a CloudEvents 1.0
  * structured JSON event, encoded once per message (memoised on the shared v1 frame through
- * {@link EncodedFrame#as}); every text frame a client sends is a CloudEvent whose {@code type} names
+ * {@link EncodedFrame#form}); every text frame a client sends is a CloudEvent whose {@code type} names
  * the {@code on(type)} handler and whose data is the handler's data. Errors go out as events of type
  * {@value #ERROR_TYPE}. The SDK reads and writes the events. Thread-safe.
  */
-public final class CloudEventsWire implements EncodedFrame.Encoding {
+public final class CloudEventsWire {
     /** The sub-protocol name. */
     public static final String SUB_PROTOCOL = "cloudevents.json";
     /** The type of the events that carry an error to a {@code cloudevents.json} client. */
@@ -68,7 +68,7 @@ public final class CloudEventsWire implements EncodedFrame.Encoding {
     EncodedFrame outbound(EncodedFrame frame) {
         byte[] bytes = frame.bytes();
         if (FrameCodec.isEventFrame(bytes)) {
-            return frame.as(this);
+            return frame.form(this, this::encode);
         }
         if (startsWith(bytes, ERROR_PREFIX)) {
             try {
@@ -81,9 +81,8 @@ public final class CloudEventsWire implements EncodedFrame.Encoding {
         return null;
     }
 
-    /** Encodes one event frame as a CloudEvent; called at most once per frame, by {@link EncodedFrame#as}. */
-    @Override
-    public EncodedFrame encode(EncodedFrame frame) {
+    /** Encodes one event frame as a CloudEvent; called at most once per frame, by {@link EncodedFrame#form}. */
+    private EncodedFrame encode(EncodedFrame frame) {
         JsonNode root;
         try {
             root = mapper.readTree(frame.bytes());

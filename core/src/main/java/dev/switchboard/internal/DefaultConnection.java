@@ -38,8 +38,14 @@ final class DefaultConnection implements Connection, SessionHandler {
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
     private final OutboundQueue outbound;
     private final PendingRequests pending;
+    /** The node's handler executor, with this connection's ids in the MDC. */
+    private final Executor pooled;
     private final SerialExecutor inbound;
-    private final InboundDispatcher dispatcher;
+    private final Inbound dispatcher;
+    /** The plain endpoint this connection came through, or {@code null} for the protocol endpoint. */
+    private final PlainEndpointAcceptor plain;
+    /** False once the transport said it cannot ping: a plain connection is then never closed for silence. */
+    private volatile boolean pingable = true;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     // Non-null when the client speaks cloudevents.json instead of switchboard.v1.
     private final CloudEventsWire cloudEvents;
@@ -47,14 +53,22 @@ final class DefaultConnection implements Connection, SessionHandler {
     private volatile DurableCursors cursors;
 
     DefaultConnection(String id, Identity identity, TransportSession session, DefaultSwitchboard node) {
+        this(id, identity, session, node, null);
+    }
+
+    /** @param plain the plain endpoint of this connection, or {@code null} for the protocol endpoint */
+    DefaultConnection(String id, Identity identity, TransportSession session, DefaultSwitchboard node,
+                      PlainEndpointAcceptor plain) {
         this.id = id;
+        this.plain = plain;
         this.identity = identity;
         this.session = session;
         this.node = node;
         this.lastSeenMillis = node.clock().millis();
         this.cloudEvents = CloudEventsWire.SUB_PROTOCOL.equals(session.subProtocol()) ? node.cloudEventsWire() : null;
         this.pending = new PendingRequests(node.timer());
-        this.inbound = new SerialExecutor(node.handlerExecutor());
+        this.pooled = LogContext.executor(node.handlerExecutor(), node.nodeId(), id);
+        this.inbound = new SerialExecutor(pooled);
         this.outbound = new OutboundQueue(session, node.options().maxQueuedBytes(), new OutboundQueue.Listener() {
             @Override
             public void overflow() {
@@ -76,7 +90,8 @@ final class DefaultConnection implements Connection, SessionHandler {
                 session.close(c.code, c.reason);
             }
         });
-        this.dispatcher = new InboundDispatcher(this, node);
+        this.dispatcher = plain == null ? new InboundDispatcher(this, node)
+                : new PlainInbound(this, node, plain.endpoint());
     }
 
     private record CloseRequest(int code, String reason) { }
@@ -105,6 +120,9 @@ final class DefaultConnection implements Connection, SessionHandler {
 
     @Override
     public String subProtocol() {
+        if (plain != null) {
+            return null;
+        }
         return cloudEvents != null ? CloudEventsWire.SUB_PROTOCOL : DefaultSwitchboard.V1;
     }
 
@@ -158,34 +176,45 @@ final class DefaultConnection implements Connection, SessionHandler {
     }
 
     /**
-     * Queues an already-encoded protocol v1 frame (shared with other connections); a
-     * {@code cloudevents.json} client gets the frame's CloudEvents form instead, shared too.
+     * Queues an already-encoded protocol frame (shared with other connections); a plain connection gets
+     * its endpoint's text form of it instead, a {@code cloudevents.json} client its CloudEvents form
+     * (shared too), or nothing when the message has no such form.
      */
     SendResult send(EncodedFrame frame) {
         if (state.get() != State.OPEN) {
             return SendResult.CLOSED;
         }
-        if (cloudEvents != null) {
-            EncodedFrame other = cloudEvents.outbound(frame);
-            if (other == null) {
-                // No form in this sub-protocol (a welcome, ping or reply): there is nothing to write.
-                return SendResult.QUEUED;
+        if (plain != null || cloudEvents != null) {
+            frame = plain != null ? plain.textOf(frame) : cloudEvents.outbound(frame);
+            if (frame == null) {
+                return SendResult.SKIPPED;
             }
-            return outbound.offer(other);
         }
         return outbound.offer(frame);
     }
 
+    /** @return the plain endpoint of this connection, or {@code null} for the protocol endpoint */
+    PlainEndpointAcceptor plain() {
+        return plain;
+    }
+
     /**
-     * One heartbeat: a {@code ping} frame, or for a {@code cloudevents.json} client (whose protocol has
-     * no such frame) a WebSocket ping; where the transport cannot send one, the client counts as alive.
+     * One heartbeat: the protocol's {@code ping} frame, or a WebSocket ping for a plain or a
+     * {@code cloudevents.json} connection (neither has a ping frame of its own).
+     *
+     * @param ping the shared protocol ping frame
      */
     void heartbeat(EncodedFrame ping) {
-        if (cloudEvents == null) {
+        if (plain == null && cloudEvents == null) {
             send(ping);
-        } else if (!session.ping()) {
-            lastSeenMillis = node.clock().millis();
+        } else if (pingable && state.get() == State.OPEN) {
+            pingable = session.ping();
         }
+    }
+
+    /** @return whether silence for two heartbeat periods closes this connection */
+    boolean closesWhenSilent() {
+        return (plain == null && cloudEvents == null) || pingable;
     }
 
     @Override
@@ -193,13 +222,18 @@ final class DefaultConnection implements Connection, SessionHandler {
         Objects.requireNonNull(event, "event");
         Duration t = timeout == null ? node.options().requestTimeout() : timeout;
         CompletableFuture<JsonNode> future = new CompletableFuture<>();
+        if (plain != null) {
+            future.completeExceptionally(new UnsupportedOperationException("connection " + id
+                    + " is on plain endpoint " + plain.path() + ": it cannot answer requests"));
+            return future;
+        }
         if (state.get() != State.OPEN) {
             future.completeExceptionally(new ConnectionClosedException("connection " + id + " is closed"));
             return future;
         }
         if (cloudEvents != null) {
-            future.completeExceptionally(new dev.switchboard.SwitchboardException(dev.switchboard.ErrorCode.BAD_REQUEST,
-                    "connection " + id + " speaks " + CloudEventsWire.SUB_PROTOCOL + ", which has no requests"));
+            future.completeExceptionally(new UnsupportedOperationException("connection " + id + " speaks "
+                    + CloudEventsWire.SUB_PROTOCOL + ": it cannot answer requests"));
             return future;
         }
         JsonNode tree;
@@ -287,8 +321,14 @@ final class DefaultConnection implements Connection, SessionHandler {
         return lastSeenMillis;
     }
 
+    /** @return this connection's serial executor: its tasks run one at a time, in order, with its MDC */
     Executor inboundExecutor() {
         return inbound;
+    }
+
+    /** @return the node's handler executor, running tasks with this connection's MDC */
+    Executor pooledExecutor() {
+        return pooled;
     }
 
     CompletableFuture<Void> closedFuture() {
@@ -313,13 +353,13 @@ final class DefaultConnection implements Connection, SessionHandler {
     }
 
     @Override
-    public void onError(Throwable cause) {
-        log.debug("Transport error on {}", id, cause);
+    public void onPong() {
+        lastSeenMillis = node.clock().millis();
     }
 
     @Override
-    public void onPong() {
-        lastSeenMillis = node.clock().millis();
+    public void onError(Throwable cause) {
+        log.debug("Transport error on {}", id, cause);
     }
 
     @Override

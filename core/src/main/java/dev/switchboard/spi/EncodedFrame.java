@@ -2,7 +2,10 @@ package dev.switchboard.spi;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * One protocol frame, encoded once as UTF-8 JSON and shared by every connection it is written to.
@@ -10,10 +13,13 @@ import java.util.Objects;
  * and fall back to {@link #text()} where their API only takes strings.
  */
 public final class EncodedFrame {
+    /** Memoises "this message has no form for that key". */
+    private static final Object NO_FORM = new Object();
+
     private final byte[] utf8;
     private volatile String text;
-    // Other encodings of this frame, memoised: one list node per encoding asked for (rarely more than one).
-    private Form forms;
+    /** Other encodings of the same message, by form key; created on first use. */
+    private volatile Map<Object, Object> forms;
 
     private EncodedFrame(byte[] utf8, String text) {
         this.utf8 = utf8;
@@ -56,41 +62,35 @@ public final class EncodedFrame {
     }
 
     /**
-     * This frame in another encoding, for connections that speak another sub-protocol (such as
-     * {@code cloudevents.json}): computed by {@code encoding} the first time it is asked for, then kept
-     * with this frame, so every connection of that sub-protocol gets the same bytes and a message is
-     * encoded at most once per encoding, however many connections it reaches. Thread-safe; the first
-     * caller encodes while concurrent callers wait for its result.
+     * Another encoding of the same message, computed at most once per key and then shared by every
+     * connection that wants it: e.g. the text a plain WebSocket endpoint sends for an event frame. So a
+     * message routed to connections speaking different forms is still encoded once per form, not once
+     * per connection.
      *
-     * @param encoding the other encoding; compared by identity, so keep one instance per encoding
-     * @return the frame in that encoding, or {@code null} when it has no such form (e.g. a frame that
-     *     is not an event)
+     * @param key identifies the form (compared with {@code equals}); use one long-lived object per form
+     * @param encoder makes the form from this frame, or returns {@code null} when this message has none;
+     *     called at most once per key, on the first caller's thread, and must not call {@code form} on
+     *     this frame again
+     * @return the form, or {@code null} when the encoder returned none
      */
-    public EncodedFrame as(Encoding encoding) {
-        Objects.requireNonNull(encoding, "encoding");
-        synchronized (this) {
-            for (Form f = forms; f != null; f = f.next) {
-                if (f.encoding == encoding) {
-                    return f.frame;
+    public EncodedFrame form(Object key, Function<? super EncodedFrame, EncodedFrame> encoder) {
+        Objects.requireNonNull(key, "key");
+        Map<Object, Object> m = forms;
+        if (m == null) {
+            synchronized (this) {
+                m = forms;
+                if (m == null) {
+                    m = new ConcurrentHashMap<>(2);
+                    forms = m;
                 }
             }
-            EncodedFrame other = encoding.encode(this);
-            forms = new Form(encoding, other, forms);
-            return other;
         }
+        Object f = m.computeIfAbsent(key, k -> {
+            EncodedFrame made = encoder.apply(this);
+            return made == null ? NO_FORM : made;
+        });
+        return f == NO_FORM ? null : (EncodedFrame) f;
     }
-
-    /** Turns a protocol v1 frame into another encoding; see {@link EncodedFrame#as(Encoding)}. */
-    @FunctionalInterface
-    public interface Encoding {
-        /**
-         * @param frame a protocol v1 frame
-         * @return the frame in this encoding, or {@code null} when it has none
-         */
-        EncodedFrame encode(EncodedFrame frame);
-    }
-
-    private record Form(Encoding encoding, EncodedFrame frame, Form next) { }
 
     @Override
     public String toString() {

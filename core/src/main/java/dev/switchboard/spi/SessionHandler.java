@@ -25,8 +25,8 @@ public interface SessionHandler {
     void onError(Throwable cause);
 
     /**
-     * A WebSocket pong control frame arrived, the answer to {@link TransportSession#ping()}. The
-     * default does nothing.
+     * A WebSocket pong control frame arrived (the answer to {@link TransportSession#ping()}): the peer is
+     * alive. The default does nothing; transports that support pings report every pong.
      */
     default void onPong() {
     }

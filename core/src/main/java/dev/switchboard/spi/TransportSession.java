@@ -58,13 +58,14 @@ public interface TransportSession {
     }
 
     /**
-     * Sends a WebSocket ping control frame, without blocking. The core uses it as the heartbeat of
-     * connections whose sub-protocol has no ping frame of its own ({@code cloudevents.json}): browsers
-     * and WebSocket libraries answer it with a pong by themselves, which the transport reports through
-     * {@link SessionHandler#onPong()}. The default sends nothing and returns {@code false}; the core then
-     * does not close such connections for silence, and leaves dead peers to the transport's idle timeout.
+     * Sends a WebSocket ping control frame, which every WebSocket client (browsers included) answers with
+     * a pong by itself; the transport reports it with {@link SessionHandler#onPong()}. The core pings
+     * connections of plain endpoints and {@code cloudevents.json} connections this way, since they do not
+     * speak the protocol's {@code ping} frame. Never blocks; may be called while a {@link #send} is in
+     * flight.
      *
-     * @return true when a ping was sent (or queued) and pongs will be reported
+     * @return {@code true} when the ping was handed to the socket; {@code false} when this transport
+     *     cannot ping (the default), in which case the core never closes such a connection for silence
      */
     default boolean ping() {
         return false;

@@ -28,13 +28,13 @@ public final class InMemoryClient implements AutoCloseable {
     private final Handshake handshake;
     private final String subProtocol;
     private final Consumer<InMemoryClient> onGone;
-    private final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
-    private volatile boolean answerPings = true;
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<int[]> closed = new CompletableFuture<>();
     private final List<Consumer<Throwable>> heldCallbacks = new ArrayList<>();
     private volatile String closeReason = "";
     private volatile SessionHandler handler;
+    private final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean pingable = true;
     private boolean paused;
 
     InMemoryClient(Handshake handshake, List<String> supported, Consumer<InMemoryClient> onGone) {
@@ -61,17 +61,6 @@ public final class InMemoryClient implements AutoCloseable {
                 return subProtocol;
             }
 
-            @Override
-            public boolean ping() {
-                if (closed.isDone()) {
-                    return true;
-                }
-                pings.incrementAndGet();
-                if (answerPings) {
-                    handler.onPong();
-                }
-                return true;
-            }
 
             @Override
             public void send(EncodedFrame frame, Consumer<Throwable> done) {
@@ -91,6 +80,15 @@ public final class InMemoryClient implements AutoCloseable {
             }
 
             @Override
+            public boolean ping() {
+                if (!pingable) {
+                    return false;
+                }
+                pings.incrementAndGet();
+                return true;
+            }
+
+            @Override
             public void close(int code, String reason) {
                 serverClosed(code, reason);
             }
@@ -105,6 +103,39 @@ public final class InMemoryClient implements AutoCloseable {
     /** @param text a raw text frame to send to the server */
     public void send(String text) {
         handler.onText(text);
+    }
+
+    /** Answers a WebSocket ping, as browsers do by themselves. */
+    public void pong() {
+        handler.onPong();
+    }
+
+    /** @return how many WebSocket pings the server sent (the heartbeat of plain and cloudevents.json connections) */
+    public int pings() {
+        return pings.get();
+    }
+
+    /** Makes this connection's transport unable to ping, like a container without ping support. */
+    public void refusePings() {
+        pingable = false;
+    }
+
+    /**
+     * @param timeout how long to wait
+     * @return the next text frame the server wrote, as it is (for plain endpoints, which send bare text)
+     * @throws AssertionError when none arrives in time
+     */
+    public String nextText(Duration timeout) {
+        try {
+            String text = received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (text == null) {
+                throw new AssertionError("no frame within " + timeout.toMillis() + " ms");
+            }
+            return text;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
     }
 
     /** @param size a binary frame's size to send to the server */
@@ -145,16 +176,6 @@ public final class InMemoryClient implements AutoCloseable {
     /** @return the negotiated sub-protocol: the first offered one the server speaks, else {@code switchboard.v1} */
     public String subProtocol() {
         return subProtocol;
-    }
-
-    /** @return how many WebSocket pings the server sent (its heartbeat for {@code cloudevents.json}) */
-    public int pings() {
-        return pings.get();
-    }
-
-    /** @param answer whether to answer the server's WebSocket pings with a pong (default true) */
-    public void answerPings(boolean answer) {
-        answerPings = answer;
     }
 
     /** @return how many frames are waiting to be read by the test */

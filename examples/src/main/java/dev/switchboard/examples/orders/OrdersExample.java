@@ -8,8 +8,10 @@ import dev.switchboard.crud.Repositories;
 import dev.switchboard.examples.Settings;
 import dev.switchboard.http.ApiKeys;
 import dev.switchboard.http.HttpApiOptions;
+import dev.switchboard.metrics.micrometer.PrometheusMetrics;
 import dev.switchboard.transport.jetty.JettyTransport;
 import dev.switchboard.transport.jetty.JettyTransportOptions;
+import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
 
 /**
@@ -33,11 +35,14 @@ public final class OrdersExample implements AutoCloseable {
     private final Switchboard board;
     private final JettyTransport transport;
     private final OrderWorkflow workflow;
+    private final PrometheusMetrics metrics;
 
-    private OrdersExample(Switchboard board, JettyTransport transport, OrderWorkflow workflow) {
+    private OrdersExample(Switchboard board, JettyTransport transport, OrderWorkflow workflow,
+                          PrometheusMetrics metrics) {
         this.board = board;
         this.transport = transport;
         this.workflow = workflow;
+        this.metrics = metrics;
     }
 
     /**
@@ -49,6 +54,7 @@ public final class OrdersExample implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         ObjectMapper mapper = new ObjectMapper();
         Orders orders = new Orders(Repositories.fromUri(settings.repository(), "orders"), mapper, clock);
+        PrometheusMetrics metrics = PrometheusMetrics.create(Tags.of("app", "orders"));
         Switchboard board = Switchboard.builder()
                 .authenticator(DemoUsers::identify)
                 // A client may follow an order only when it is the order's owner.
@@ -58,7 +64,9 @@ public final class OrdersExample implements AutoCloseable {
                 .cloudEventSource("/shop")
                 .mapper(mapper)
                 .clock(clock)
+                .eventListener(metrics.listener())
                 .build();
+        metrics.monitor(board);
         board.durableTopic("orders:*", Retention.lastValue());
         Catalog catalog = new Catalog();
         board.onCloudEvent(OrderEnricher.TYPE, new OrderEnricher(board, catalog));
@@ -69,15 +77,17 @@ public final class OrdersExample implements AutoCloseable {
                     .port(settings.port())
                     .path("/ws")
                     .staticClasspath("orders")
+                    .metrics(metrics)
                     .httpApi(HttpApiOptions.builder().emitApi(ApiKeys.parse(options.emitKeys())).build())
                     .httpService("/api/*", new OrdersApi(orders, workflow, catalog, board.mapper(), "/ws"))
                     .build());
         } catch (RuntimeException e) {
             workflow.close();
             board.close();
+            metrics.close();
             throw e;
         }
-        return new OrdersExample(board, transport, workflow);
+        return new OrdersExample(board, transport, workflow, metrics);
     }
 
     /** @return the bound HTTP port */
@@ -95,5 +105,6 @@ public final class OrdersExample implements AutoCloseable {
         workflow.close();
         transport.close();
         board.close();
+        metrics.close();
     }
 }

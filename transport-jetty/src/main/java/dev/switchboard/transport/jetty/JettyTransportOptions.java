@@ -45,6 +45,8 @@ import java.util.Objects;
  * @param acceptQueueSize the listen backlog: how many connections may wait to be accepted (default
  *     1,024; the kernel caps it at {@code net.core.somaxconn}). The JDK's default of 50 makes a burst of
  *     reconnecting clients lose SYNs and wait a second per retransmit.
+ * @param metrics what {@code GET /metrics} serves, e.g. {@code PrometheusMetrics} from
+ *     {@code switchboard-metrics-micrometer}; {@code null} (the default) serves no {@code /metrics}
  * @param httpApi the node's HTTP services: {@code POST /api/emit} (off until it has an authorizer) and
  *     {@code POST /events} (on), their paths and limits (default {@link HttpApiOptions#defaults()}).
  *     Mounted only when the acceptor is a {@link dev.switchboard.Switchboard} node
@@ -54,7 +56,8 @@ import java.util.Objects;
 public record JettyTransportOptions(String host, int port, String path, Path staticRoot,
                                     String staticClasspathBase, Path keyStore, String keyStorePassword,
                                     Duration idleTimeout, int maxThreads, Duration stopTimeout,
-                                    boolean compression, int acceptQueueSize, HttpApiOptions httpApi,
+                                    boolean compression, int acceptQueueSize,
+                                    dev.switchboard.spi.MetricsScraper metrics, HttpApiOptions httpApi,
                                     Map<String, HttpService> httpServices) {
 
     /** The smallest pool Jetty starts with: acceptor, selectors and a few workers need threads. */
@@ -91,9 +94,9 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         httpServices = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(httpServices, "httpServices")));
         for (String spec : httpServices.keySet()) {
             if (!spec.startsWith("/") || spec.equals("/") || spec.equals("/*") || spec.equals("/health")
-                    || spec.equals(path)) {
-                throw new IllegalArgumentException("httpServices path must start with '/' and not be /, /*, /health "
-                        + "or the WebSocket path: " + spec);
+                    || spec.equals("/metrics") || spec.equals(path)) {
+                throw new IllegalArgumentException("httpServices path must start with '/' and not be /, /*, /health, "
+                        + "/metrics or the WebSocket path: " + spec);
             }
             if ((httpApi.emitEnabled() && spec.equals(httpApi.emitPath()))
                     || (httpApi.cloudEvents() && spec.equals(httpApi.cloudEventsPath()))) {
@@ -127,6 +130,7 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         b.stopTimeout = stopTimeout;
         b.compression = compression;
         b.acceptQueueSize = acceptQueueSize;
+        b.metrics = metrics;
         b.httpApi = httpApi;
         b.httpServices.putAll(httpServices);
         return b;
@@ -144,7 +148,8 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
                 + ", staticRoot=" + staticRoot + ", staticClasspathBase=" + staticClasspathBase
                 + ", tls=" + tls() + ", idleTimeout=" + idleTimeout + ", maxThreads=" + maxThreads
                 + ", stopTimeout=" + stopTimeout + ", compression=" + compression
-                + ", acceptQueueSize=" + acceptQueueSize + ", emitApi=" + (httpApi.emitEnabled() ? httpApi.emitPath() : "off")
+                + ", acceptQueueSize=" + acceptQueueSize + ", metrics=" + (metrics != null)
+                + ", emitApi=" + (httpApi.emitEnabled() ? httpApi.emitPath() : "off")
                 + ", cloudEvents=" + (httpApi.cloudEvents() ? httpApi.cloudEventsPath() : "off")
                 + ", httpServices=" + httpServices.keySet() + "]";
     }
@@ -170,10 +175,22 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         private Duration stopTimeout = Duration.ofSeconds(2);
         private boolean compression;
         private int acceptQueueSize = 1024;
+        private dev.switchboard.spi.MetricsScraper metrics;
         private HttpApiOptions httpApi = HttpApiOptions.defaults();
         private final Map<String, HttpService> httpServices = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Serves {@code GET /metrics} (opt-in): the Prometheus scrape endpoint.
+         *
+         * @param v what to serve, e.g. {@code PrometheusMetrics}; {@code null} for none (default)
+         * @return this
+         */
+        public Builder metrics(dev.switchboard.spi.MetricsScraper v) {
+            metrics = v;
+            return this;
         }
 
         /**
@@ -275,8 +292,8 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         /** @return validated options */
         public JettyTransportOptions build() {
             return new JettyTransportOptions(host, port, path, staticRoot, staticClasspathBase, keyStore,
-                    keyStorePassword, idleTimeout, maxThreads, stopTimeout, compression, acceptQueueSize, httpApi,
-                    httpServices);
+                    keyStorePassword, idleTimeout, maxThreads, stopTimeout, compression, acceptQueueSize, metrics,
+                    httpApi, httpServices);
         }
     }
 }

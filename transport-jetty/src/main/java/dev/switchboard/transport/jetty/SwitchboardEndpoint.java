@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * whose configurator authenticates the upgrade and creates the instances.
  *
  * <p>Threading: the container calls these methods on its I/O threads; they never block. Inbound text
- * goes to the core as it arrives, binary messages are reported by size (protocol v1 refuses them), and
+ * goes to the core as it arrives, binary messages are reported by size (protocol v1 refuses them), pongs
+ * are reported (plain endpoints' heartbeat), and
  * a message over the acceptor's {@link SessionAcceptor#maxFrameBytes()} makes the container close the
  * connection with 1009.
  */

@@ -53,13 +53,15 @@ class JettyTransportOptionsTest {
         assertThatThrownBy(() -> JettyTransportOptions.builder().stopTimeout(Duration.ofSeconds(-1)).build())
                 .hasMessageContaining("stopTimeout");
         assertThatThrownBy(() -> new JettyTransportOptions("0.0.0.0", 80, "/ws", null, null, Path.of("k"), null,
-                Duration.ofSeconds(1), 8, Duration.ofSeconds(1), false, 1024, HttpApiOptions.defaults(), Map.of()))
-                .hasMessageContaining("keyStore");
+                Duration.ofSeconds(1), 8, Duration.ofSeconds(1), false, 1024, null, HttpApiOptions.defaults(),
+                Map.of())).hasMessageContaining("keyStore");
         assertThatThrownBy(() -> JettyTransportOptions.builder().acceptQueueSize(0).build())
                 .hasMessageContaining("acceptQueueSize");
         HttpService any = request -> HttpResponse.empty(204);
         assertThatThrownBy(() -> JettyTransportOptions.builder().httpService("/health", any).build())
                 .hasMessageContaining("/health");
+        assertThatThrownBy(() -> JettyTransportOptions.builder().httpService("/metrics", any).build())
+                .hasMessageContaining("/metrics");
         assertThatThrownBy(() -> JettyTransportOptions.builder().httpService("/events", any).build())
                 .hasMessageContaining("HTTP API");
         assertThatThrownBy(() -> JettyTransportOptions.builder().httpService("api", any).build())

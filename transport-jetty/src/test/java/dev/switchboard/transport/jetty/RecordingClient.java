@@ -68,11 +68,6 @@ final class RecordingClient implements AutoCloseable {
         return socket.getSubprotocol();
     }
 
-    /** @return how many WebSocket ping control frames arrived (answered with pongs by the JDK) */
-    int pings() {
-        return listener.pings.get();
-    }
-
     /** @return true once the socket closed */
     boolean isClosed() {
         return closed.isDone();
@@ -90,6 +85,18 @@ final class RecordingClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /** @return the next event, which must be a text frame, as it is (plain endpoints send bare text) */
+    String nextText() {
+        Event e = next();
+        assertThat(e).isInstanceOf(Text.class);
+        return ((Text) e).text();
+    }
+
+    /** @return how many WebSocket pings the server sent (the JDK client answers each with a pong) */
+    int pings() {
+        return listener.pings.get();
     }
 
     /** @return the next event, which must be a text frame, parsed as JSON */
@@ -288,16 +295,6 @@ final class RecordingClient implements AutoCloseable {
         }
 
         @Override
-        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
-            // The JDK answers with a pong by itself; count the pings for heartbeat tests.
-            pings.incrementAndGet();
-            if (!stalled) {
-                webSocket.request(1);
-            }
-            return null;
-        }
-
-        @Override
         public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
             binary += data.remaining();
             if (last) {
@@ -305,6 +302,16 @@ final class RecordingClient implements AutoCloseable {
                 binary = 0;
                 events.add(new Binary(size));
             }
+            if (!stalled) {
+                webSocket.request(1);
+            }
+            return null;
+        }
+
+        /** Counts pings; the JDK client sends the pong by itself. */
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+            pings.incrementAndGet();
             if (!stalled) {
                 webSocket.request(1);
             }

@@ -10,6 +10,7 @@ import dev.switchboard.spi.TransportSession;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
@@ -101,7 +102,7 @@ public final class JakartaTransportSession implements TransportSession {
         });
     }
 
-    /** A pong control frame arrived (the answer to {@link #ping()}). */
+    /** A pong control frame arrived: the answer to {@link #ping()}. */
     public void pong() {
         invoker.execute(() -> {
             if (handler != null && !closed) {
@@ -193,22 +194,25 @@ public final class JakartaTransportSession implements TransportSession {
     }
 
     /**
-     * Sends a ping control frame without blocking: straight to Jetty's core session, elsewhere through
-     * {@code getAsyncRemote().sendPing}. A failure is only logged: the missing pong ends the connection.
+     * On Jetty the ping goes straight to the core session, whose flusher queues control frames next to a
+     * data frame in flight; elsewhere through {@code getAsyncRemote().sendPing} off the caller's thread
+     * (some containers write it blocking).
      */
     @Override
     public boolean ping() {
         if (closing.get()) {
             return true;
         }
-        try {
-            if (core != null) {
-                core.sendFrame(new Frame(OpCode.PING), Callback.NOOP, false);
-            } else {
-                session.getAsyncRemote().sendPing(java.nio.ByteBuffer.allocate(0));
-            }
-        } catch (IOException | RuntimeException e) {
-            log.debug("Ping to {} failed", handshake, e);
+        if (core != null) {
+            core.sendFrame(new Frame(OpCode.PING), Callback.NOOP, false);
+        } else {
+            CompletableFuture.runAsync(() -> {
+                try {
+                    session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
+                } catch (IOException | RuntimeException e) {
+                    log.debug("Ping failed for {}", handshake, e);
+                }
+            });
         }
         return true;
     }
