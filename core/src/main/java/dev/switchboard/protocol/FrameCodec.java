@@ -80,7 +80,7 @@ public final class FrameCodec {
             }
             case "ping" -> new Frame.Ping();
             case "pong" -> new Frame.Pong();
-            default -> throw new ProtocolException(ErrorCode.BAD_REQUEST, "unknown frame type \"" + type + "\"", id);
+            default -> throw new ProtocolException(ErrorCode.BAD_REQUEST, "unknown frame type " + WireError.quote(type), id);
         };
     }
 

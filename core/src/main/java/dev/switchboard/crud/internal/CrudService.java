@@ -16,6 +16,7 @@ import dev.switchboard.crud.Page;
 import dev.switchboard.crud.Query;
 import dev.switchboard.crud.Repository;
 import dev.switchboard.crud.SortField;
+import dev.switchboard.protocol.WireError;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -107,7 +108,7 @@ public final class CrudService {
         String name = data.path("collection").asText("");
         Collection c = collections.get(name);
         if (c == null) {
-            throw new SwitchboardException(ErrorCode.NOT_FOUND, "collection \"" + name + "\" does not exist");
+            throw new SwitchboardException(ErrorCode.NOT_FOUND, "collection " + WireError.quote(name) + " does not exist");
         }
         String id = op == CrudOperation.LIST || op == CrudOperation.POST ? null : requireId(data);
         if (!c.options.authorizer().permits(conn, op, id)) {
@@ -146,7 +147,7 @@ public final class CrudService {
             boolean desc = p.startsWith("-");
             String field = desc || p.startsWith("+") ? p.substring(1) : p;
             if (!c.options.isQueryable(field) || field.isEmpty()) {
-                throw badRequest("cannot sort on unknown field \"" + field + "\"");
+                throw badRequest("cannot sort on unknown field " + WireError.quote(field));
             }
             sort.add(new SortField(field, desc));
         }
@@ -159,7 +160,7 @@ public final class CrudService {
             for (Iterator<Map.Entry<String, JsonNode>> it = f.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!c.options.isQueryable(e.getKey())) {
-                    throw badRequest("cannot filter on unknown field \"" + e.getKey() + "\"");
+                    throw badRequest("cannot filter on unknown field " + WireError.quote(e.getKey()));
                 }
                 filters.put(e.getKey(), e.getValue());
             }

@@ -1,0 +1,119 @@
+package dev.switchboard.transport.jetty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.Connection;
+import dev.switchboard.EventListener;
+import dev.switchboard.Switchboard;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Attacks from issue 12 against a real node behind real Jetty, each with the outcome the docs promise. */
+class HardeningIntegrationTest {
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            resources.get(i).close();
+        }
+    }
+
+    private JettyTransport serve(Switchboard board) {
+        resources.add(board);
+        JettyTransport t = JettyTransport.start(board, JettyTransportOptions.builder().host("127.0.0.1").port(0).build());
+        resources.add(t);
+        return t;
+    }
+
+    @Test
+    void aBurstPastTheRateLimitGetsEveryEarlierReplyThenRateLimitedThen1008() {
+        // The handlers finish only once the server has seen the flood, so replies are in flight when it trips.
+        CountDownLatch flooded = new CountDownLatch(1);
+        Switchboard board = Switchboard.builder().eventListener(new EventListener() {
+            @Override
+            public void badFrame(Connection connection, String reason) {
+                if (reason.contains("rate")) {
+                    flooded.countDown();
+                }
+            }
+        }).build();
+        board.onRequest("echo", (conn, data) -> {
+            assertThat(flooded.await(10, TimeUnit.SECONDS)).isTrue();
+            return data;
+        });
+        JettyTransport transport = serve(board);
+        RecordingClient client = RecordingClient.connect(transport.uri());
+        resources.add(client);
+        client.assertFrame("welcome");
+
+        int sent = 0;
+        for (; sent < 400; sent++) {
+            try {
+                client.send("{\"type\":\"request\",\"id\":" + sent + ",\"event\":\"echo\",\"data\":" + sent + "}");
+            } catch (AssertionError closedMeanwhile) {
+                break;
+            }
+        }
+        Set<Integer> replied = new HashSet<>();
+        JsonNode error = null;
+        while (true) {
+            RecordingClient.Event e = client.next();
+            if (e instanceof RecordingClient.Closed c) {
+                assertThat(c.code()).as("close code, reason %s", c.reason()).isEqualTo(1008);
+                break;
+            }
+            assertThat(e).as("event").isInstanceOf(RecordingClient.Text.class);
+            JsonNode frame = client.parse(((RecordingClient.Text) e).text());
+            if (frame.path("type").asText().equals("reply")) {
+                assertThat(error).as("no reply after the rate_limited error").isNull();
+                replied.add(frame.path("id").asInt());
+            } else {
+                assertThat(frame.path("type").asText()).isEqualTo("error");
+                assertThat(frame.at("/error/code").asText()).isEqualTo("rate_limited");
+                error = frame;
+            }
+        }
+        assertThat(error).as("rate_limited error").isNotNull();
+        assertThat(replied).hasSizeGreaterThanOrEqualTo(200);
+        // Every request the server accepted before it refused the flood was answered: ids 0..n-1 without a hole.
+        for (int i = 0; i < replied.size(); i++) {
+            assertThat(replied).contains(i);
+        }
+    }
+
+    @Test
+    void errorsNeverEchoALargeClientValue() {
+        Switchboard board = Switchboard.builder().build();
+        JettyTransport transport = serve(board);
+        RecordingClient client = RecordingClient.connect(transport.uri());
+        resources.add(client);
+        client.assertFrame("welcome");
+        String name = "e".repeat(60_000);
+
+        client.send("{\"type\":\"emit\",\"event\":\"" + name + "\"}");
+        JsonNode error = client.assertFrame("error");
+        client.send("{\"type\":\"request\",\"id\":1,\"event\":\"" + name + "\"}");
+        JsonNode reply = client.assertFrame("reply");
+        client.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"" + name + "\"}");
+        JsonNode denied = client.assertFrame("reply");
+        client.send("{\"type\":\"" + name + "\"}");
+        JsonNode unknownType = client.assertFrame("error");
+
+        assertThat(error.at("/error/code").asText()).isEqualTo("unknown_event");
+        assertThat(reply.at("/error/code").asText()).isEqualTo("unknown_event");
+        assertThat(denied.at("/error/code").asText()).isEqualTo("forbidden");
+        assertThat(unknownType.at("/error/code").asText()).isEqualTo("bad_request");
+        for (JsonNode frame : List.of(error, reply, denied, unknownType)) {
+            assertThat(frame.toString().length()).as("frame %s", frame.toString().substring(0, 120)).isLessThan(200);
+            assertThat(frame.at("/error/message").asText()).contains("eeee\u2026");
+        }
+    }
+}
