@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.CloseCodes;
 import dev.switchboard.Connection;
 import dev.switchboard.ConnectionClosedException;
+import dev.switchboard.ErrorCode;
 import dev.switchboard.Identity;
+import dev.switchboard.SwitchboardException;
 import dev.switchboard.SendResult;
 import dev.switchboard.spi.EncodedFrame;
 import dev.switchboard.spi.Handshake;
@@ -173,7 +175,11 @@ final class DefaultConnection implements Connection, SessionHandler {
                 new dev.switchboard.protocol.Frame.Request(new com.fasterxml.jackson.databind.node.TextNode(requestId),
                         event, tree)));
         SendResult r = outbound.offer(frame);
-        if (r != SendResult.QUEUED) {
+        if (r == SendResult.TOO_LARGE) {
+            pending.cancel(requestId);
+            future.completeExceptionally(new SwitchboardException(ErrorCode.TOO_LARGE, "request \"" + event
+                    + "\" is " + frame.size() + " bytes, more than maxQueuedBytes (" + node.options().maxQueuedBytes() + ")"));
+        } else if (r != SendResult.QUEUED) {
             pending.cancel(requestId);
             future.completeExceptionally(new ConnectionClosedException(
                     "request \"" + event + "\" not sent to " + id + ": " + r));

@@ -359,8 +359,16 @@ final class InboundDispatcher {
         conn.send(replyFrame(id, data, error));
     }
 
+    /** A reply that could never fit the connection's outbound bound is answered with {@code too_large}. */
     private EncodedFrame replyFrame(JsonNode id, JsonNode data, WireError error) {
-        return EncodedFrame.ofBytes(node.codec().encode(new Frame.Reply(id, data, error)));
+        byte[] bytes = node.codec().encode(new Frame.Reply(id, data, error));
+        long max = node.options().maxQueuedBytes();
+        if (bytes.length > max) {
+            bytes = node.codec().encode(new Frame.Reply(id, null, WireError.of(ErrorCode.TOO_LARGE,
+                    "the reply is " + bytes.length + " bytes, more than this connection's limit of " + max
+                            + " (ask for less, e.g. a smaller page)")));
+        }
+        return EncodedFrame.ofBytes(bytes);
     }
 
     private void sendError(WireError error) {

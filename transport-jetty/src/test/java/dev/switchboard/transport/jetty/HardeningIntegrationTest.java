@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.Connection;
 import dev.switchboard.EventListener;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.switchboard.Switchboard;
+import dev.switchboard.crud.InMemoryRepository;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -115,5 +117,33 @@ class HardeningIntegrationTest {
             assertThat(frame.toString().length()).as("frame %s", frame.toString().substring(0, 120)).isLessThan(200);
             assertThat(frame.at("/error/message").asText()).contains("eeee\u2026");
         }
+    }
+
+    @Test
+    void aReplyTooLargeForTheOutboundBoundIsTooLargeAndTheReaderStaysConnected() {
+        Switchboard board = Switchboard.builder().build();
+        InMemoryRepository items = InMemoryRepository.create();
+        for (int i = 0; i < 17; i++) {
+            items.create(JsonNodeFactory.instance.objectNode().put("blob", "b".repeat(62_000)));
+        }
+        board.crud("items", items);
+        board.onRequest("echo", (conn, data) -> data);
+        JettyTransport transport = serve(board);
+        RecordingClient client = RecordingClient.connect(transport.uri());
+        resources.add(client);
+        client.assertFrame("welcome");
+
+        // 17 items of 62 KB: more than the connection's 1 MiB bound, however fast the client reads.
+        client.send("{\"type\":\"request\",\"id\":1,\"event\":\"LIST\",\"data\":{\"collection\":\"items\",\"size\":17}}");
+        JsonNode refused = client.assertFrame("reply");
+        assertThat(refused.at("/error/code").asText()).isEqualTo("too_large");
+        assertThat(refused.at("/error/message").asText()).contains("1048576");
+
+        client.send("{\"type\":\"request\",\"id\":2,\"event\":\"LIST\",\"data\":{\"collection\":\"items\",\"size\":16}}");
+        JsonNode page = client.assertFrame("reply");
+        assertThat(page.at("/data/items").size()).isEqualTo(16);
+        client.send("{\"type\":\"request\",\"id\":3,\"event\":\"echo\",\"data\":3}");
+        assertThat(client.assertFrame("reply").path("data").asInt()).isEqualTo(3);
+        assertThat(board.connectionCount()).isEqualTo(1);
     }
 }
