@@ -88,8 +88,11 @@ public final class JettyServers {
 
         Resource statics = StaticResources.resolve(ResourceFactory.of(context), options.staticRoot(),
                 options.staticClasspathBase());
+        // Jetty's default alias check follows symlinks anywhere; serve only what lies inside the roots.
+        context.clearAliasChecks();
         if (statics != null) {
             context.setBaseResource(statics);
+            context.addAliasCheck(StaticResources.aliasCheck(statics));
             ServletHolder files = new ServletHolder("switchboard-static", DefaultServlet.class);
             files.setInitParameter("dirAllowed", "false");
             context.addServlet(files, "/");
