@@ -101,6 +101,12 @@ final class DefaultRegistry {
         return byId.size();
     }
 
+    /** @return how many connections of this user are open on this node */
+    int userCount(String userId) {
+        Set<DefaultConnection> s = byUser.get(userId);
+        return s == null ? 0 : s.size();
+    }
+
     /**
      * @param topic a topic
      * @return its members on this node: a live, weakly consistent view (iterate, do not keep)

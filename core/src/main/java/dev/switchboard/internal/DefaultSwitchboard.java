@@ -10,6 +10,7 @@ import dev.switchboard.backplane.InMemoryHistory;
 import dev.switchboard.spi.History;
 import dev.switchboard.CloseCodes;
 import dev.switchboard.ConnectHandler;
+import dev.switchboard.ConnectionLimits;
 import dev.switchboard.Connection;
 import dev.switchboard.DisconnectHandler;
 import dev.switchboard.Emitter;
@@ -78,10 +79,11 @@ public final class DefaultSwitchboard implements Switchboard {
     private final DurableTopics durable;
     private final Router router;
     private final ClusterView cluster;
+    private final Admission admission;
 
     private DefaultSwitchboard(SwitchboardOptions options, Backplane backplane, Authenticator authenticator,
                                SubscriptionPolicy subscriptionPolicy, EventListener listener, ObjectMapper mapper,
-                               Clock clock) {
+                               Clock clock, ConnectionLimits limits) {
         this.options = options;
         this.backplane = backplane;
         this.authenticator = authenticator;
@@ -93,6 +95,7 @@ public final class DefaultSwitchboard implements Switchboard {
         this.handlers = HandlerExecutors.handlers(options.nodeId(), options.handlerThreads(), options.handlerQueue());
         this.timer = HandlerExecutors.timer(options.nodeId());
         this.ping = EncodedFrame.ofBytes(codec.encode(new Frame.Ping()));
+        this.admission = new Admission(limits, clock, registry::size, registry::userCount);
         History history = backplane.history().orElse(null);
         if (history == null) {
             if (!backplane.isLocalOnly()) {
@@ -120,13 +123,16 @@ public final class DefaultSwitchboard implements Switchboard {
      */
     public static DefaultSwitchboard start(SwitchboardOptions options, Backplane backplane, Authenticator authenticator,
                                            SubscriptionPolicy policy, EventListener listener, ObjectMapper mapper,
-                                           Clock clock) {
+                                           Clock clock, ConnectionLimits limits) {
         DefaultSwitchboard node = new DefaultSwitchboard(options, backplane, authenticator, policy, listener, mapper,
-                clock);
+                clock, limits);
         backplane.start(options.nodeId(), node.router::onBackplaneMessage);
         node.cluster.start();
         long hb = options.heartbeat().toMillis();
         node.timer.scheduleAtFixedRate(node::heartbeatTick, hb, hb, TimeUnit.MILLISECONDS);
+        if (limits.handshakesPerSecondPerAddress() > 0) {
+            node.timer.scheduleAtFixedRate(node.admission::sweep, 60, 60, TimeUnit.SECONDS);
+        }
         log.info("Switchboard node {} started (backplane: {})", options.nodeId(), backplane.health().name());
         return node;
     }
@@ -135,8 +141,11 @@ public final class DefaultSwitchboard implements Switchboard {
 
     @Override
     public Identity authenticate(Handshake handshake) {
+        admission.beforeAuthentication(handshake);
         Identity identity = authenticator.authenticate(handshake);
-        return identity == null ? Identity.anonymous() : identity;
+        identity = identity == null ? Identity.anonymous() : identity;
+        admission.afterAuthentication(identity);
+        return identity;
     }
 
     @Override
@@ -150,6 +159,12 @@ public final class DefaultSwitchboard implements Switchboard {
             return conn;
         }
         registry.add(conn);
+        String surplus = admission.opened(session.handshake(), conn.identity());
+        if (surplus != null) {
+            // Raced past the handshake check with others: counted now, and refused.
+            conn.terminate(CloseCodes.TRY_AGAIN_LATER, surplus);
+            return conn;
+        }
         conn.send(EncodedFrame.ofBytes(codec.encode(new Frame.Welcome(id, options.nodeId(),
                 options.heartbeat().toMillis(), options.maxFrameBytes()))));
         listener.connectionOpened(conn);
@@ -356,6 +371,7 @@ public final class DefaultSwitchboard implements Switchboard {
 
     void connectionClosed(DefaultConnection conn, int code, String reason) {
         registry.remove(conn);
+        admission.closed(conn.handshake());
         for (String topic : conn.topicSet()) {
             durable.left(topic);
         }

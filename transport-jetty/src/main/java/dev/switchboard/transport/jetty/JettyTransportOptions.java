@@ -1,7 +1,9 @@
 package dev.switchboard.transport.jetty;
 
+import dev.switchboard.transport.jetty.internal.OriginCheck;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -15,7 +17,8 @@ import java.util.Objects;
  *     .build();
  * }</pre>
  *
- * @param host the interface to bind (default {@code 0.0.0.0}, every interface)
+ * @param host the address to bind (default {@code 0.0.0.0}, every IPv4 interface); {@code 127.0.0.1} serves
+ *     only this machine (behind a local proxy), {@code ::} every IPv6 and IPv4 interface
  * @param port the TCP port (default 8080); 0 binds a free port, see {@link JettyTransport#port()}
  * @param path the WebSocket endpoint path (default {@code /ws}); may be a Jakarta URI template such
  *     as {@code /chat/{room}}, in which case the core sees the concrete path in
@@ -40,11 +43,17 @@ import java.util.Objects;
  * @param acceptQueueSize the listen backlog: how many connections may wait to be accepted (default
  *     1,024; the kernel caps it at {@code net.core.somaxconn}). The JDK's default of 50 makes a burst of
  *     reconnecting clients lose SYNs and wait a second per retransmit.
+ * @param allowedOrigins the browser origins that may open the WebSocket: exact ones
+ *     ({@code https://app.example.com}) and patterns where {@code *} stands for host labels or a port
+ *     ({@code https://*.example.com}, {@code http://localhost:*}). Any other {@code Origin} gets 403
+ *     before the upgrade and before authentication; a request without {@code Origin} (not a browser) is
+ *     let through. Empty (the default) allows every origin: set it whenever browsers connect, and
+ *     always when your authenticator reads cookies (cross-site WebSocket hijacking)
  */
 public record JettyTransportOptions(String host, int port, String path, Path staticRoot,
                                     String staticClasspathBase, Path keyStore, String keyStorePassword,
                                     Duration idleTimeout, int maxThreads, Duration stopTimeout,
-                                    boolean compression, int acceptQueueSize) {
+                                    boolean compression, int acceptQueueSize, List<String> allowedOrigins) {
 
     /** The smallest pool Jetty starts with: acceptor, selectors and a few workers need threads. */
     static final int MIN_THREADS = 8;
@@ -76,6 +85,8 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         if (maxThreads < MIN_THREADS) {
             throw new IllegalArgumentException("maxThreads must be at least " + MIN_THREADS + ": " + maxThreads);
         }
+        allowedOrigins = List.copyOf(allowedOrigins);
+        OriginCheck.of(allowedOrigins); // validates each entry
     }
 
     /** @return the defaults: {@code 0.0.0.0:8080}, path {@code /ws}, no static files, no TLS */
@@ -103,6 +114,7 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         b.stopTimeout = stopTimeout;
         b.compression = compression;
         b.acceptQueueSize = acceptQueueSize;
+        b.allowedOrigins = allowedOrigins;
         return b;
     }
 
@@ -118,7 +130,7 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
                 + ", staticRoot=" + staticRoot + ", staticClasspathBase=" + staticClasspathBase
                 + ", tls=" + tls() + ", idleTimeout=" + idleTimeout + ", maxThreads=" + maxThreads
                 + ", stopTimeout=" + stopTimeout + ", compression=" + compression
-                + ", acceptQueueSize=" + acceptQueueSize + "]";
+                + ", acceptQueueSize=" + acceptQueueSize + ", allowedOrigins=" + allowedOrigins + "]";
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -142,8 +154,18 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         private Duration stopTimeout = Duration.ofSeconds(2);
         private boolean compression;
         private int acceptQueueSize = 1024;
+        private List<String> allowedOrigins = List.of();
 
         private Builder() {
+        }
+
+        /**
+         * @param origins browser origins that may connect, exact or with {@code *} patterns (default: any)
+         * @return this
+         */
+        public Builder allowedOrigins(String... origins) {
+            allowedOrigins = List.of(origins);
+            return this;
         }
 
         /** @param v the listen backlog (default 1,024) @return this */
@@ -222,7 +244,8 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         /** @return validated options */
         public JettyTransportOptions build() {
             return new JettyTransportOptions(host, port, path, staticRoot, staticClasspathBase, keyStore,
-                    keyStorePassword, idleTimeout, maxThreads, stopTimeout, compression, acceptQueueSize);
+                    keyStorePassword, idleTimeout, maxThreads, stopTimeout, compression, acceptQueueSize,
+                    allowedOrigins);
         }
     }
 }

@@ -146,4 +146,79 @@ class HardeningIntegrationTest {
         assertThat(client.assertFrame("reply").path("data").asInt()).isEqualTo(3);
         assertThat(board.connectionCount()).isEqualTo(1);
     }
+
+    @Test
+    void onlyAllowedOriginsMayUpgrade() {
+        Switchboard board = Switchboard.builder().build();
+        resources.add(board);
+        JettyTransport transport = JettyTransport.start(board, JettyTransportOptions.builder().host("127.0.0.1").port(0)
+                .allowedOrigins("https://app.example.com", "https://*.example.org", "http://localhost:*").build());
+        resources.add(transport);
+
+        for (String allowed : List.of("https://app.example.com", "HTTPS://APP.example.com", "https://a.b.example.org",
+                "http://localhost:8080")) {
+            RecordingClient c = RecordingClient.to(transport.uri()).header("Origin", allowed).connect();
+            resources.add(c);
+            c.assertFrame("welcome");
+        }
+        RecordingClient noOrigin = RecordingClient.connect(transport.uri()); // not a browser
+        resources.add(noOrigin);
+        noOrigin.assertFrame("welcome");
+        for (String refused : List.of("https://evil.example", "https://app.example.com.evil.example", "null",
+                "https://example.org", "http://localhost", "https://app.example.com:8443", "http://app.example.com")) {
+            assertThat(RecordingClient.to(transport.uri()).header("Origin", refused).refusedStatus()).as(refused)
+                    .isEqualTo(403);
+        }
+    }
+
+    @Test
+    void connectionLimitsRefuseWith429And503BeforeTheUpgrade() throws Exception {
+        Switchboard board = Switchboard.builder()
+                .authenticator(h -> dev.switchboard.Identity.user(h.bearerToken()))
+                .connectionLimits(dev.switchboard.ConnectionLimits.builder().maxPerUser(2).maxPerAddress(3).maxConnections(4)
+                        .build())
+                .build();
+        JettyTransport transport = serve(board);
+        java.util.function.Function<String, RecordingClient.Builder> as = user ->
+                RecordingClient.to(transport.uri()).header("Authorization", "Bearer " + user);
+
+        for (String user : List.of("alice", "alice", "bob")) {
+            RecordingClient c = as.apply(user).connect();
+            resources.add(c);
+            c.assertFrame("welcome");
+        }
+        assertThat(as.apply("alice").refusedStatus()).as("third of alice").isEqualTo(429);
+        assertThat(as.apply("carol").refusedStatus()).as("fourth from 127.0.0.1").isEqualTo(429);
+        assertThat(board.connectionCount()).isEqualTo(3);
+
+        // The node's total: a second address (::1) takes the fourth place, then the node is full.
+        java.net.URI v6 = java.net.URI.create("ws://[::1]:" + transport.port() + "/ws");
+        JettyTransport v6Transport = JettyTransport.start(board, JettyTransportOptions.builder().host("::1").port(0).build());
+        resources.add(v6Transport);
+        java.net.URI other = java.net.URI.create("ws://[::1]:" + v6Transport.port() + "/ws");
+        RecordingClient fourth = RecordingClient.to(other).header("Authorization", "Bearer dave").connect();
+        resources.add(fourth);
+        fourth.assertFrame("welcome");
+        assertThat(RecordingClient.to(other).header("Authorization", "Bearer erin").refusedStatus()).isEqualTo(503);
+    }
+
+    @Test
+    void handshakesPerSecondPerAddressAreLimitedBeforeAuthentication() {
+        java.util.concurrent.atomic.AtomicInteger authenticated = new java.util.concurrent.atomic.AtomicInteger();
+        Switchboard board = Switchboard.builder()
+                .authenticator(h -> {
+                    authenticated.incrementAndGet();
+                    throw dev.switchboard.spi.AuthenticationException.unauthorized("bad token");
+                })
+                .connectionLimits(dev.switchboard.ConnectionLimits.builder().handshakesPerSecondPerAddress(5).build())
+                .build();
+        JettyTransport transport = serve(board);
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            statuses.add(RecordingClient.to(transport.uri()).header("Authorization", "Bearer guess-" + i).refusedStatus());
+        }
+        assertThat(statuses).contains(401, 429);
+        assertThat(statuses.subList(0, 10)).containsOnly(401); // the burst of twice the rate
+        assertThat(authenticated.get()).isLessThan(30);
+    }
 }

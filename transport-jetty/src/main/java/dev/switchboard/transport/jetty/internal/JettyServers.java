@@ -80,7 +80,8 @@ public final class JettyServers {
             container.addEndpoint(endpoint);
             // Runs after Jetty prepended its WebSocketUpgradeFilter; isMatchAfter=false prepends ours
             // ahead of it, so refusals are answered before Jetty attempts the upgrade.
-            servletContext.addFilter("switchboard-upgrade", new SwitchboardUpgradeFilter(acceptor, options.path()))
+            servletContext.addFilter("switchboard-upgrade", new SwitchboardUpgradeFilter(acceptor, options.path(),
+                    options.allowedOrigins()))
                     .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         });
 
