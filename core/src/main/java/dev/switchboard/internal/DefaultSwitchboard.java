@@ -165,8 +165,9 @@ public final class DefaultSwitchboard implements Switchboard {
             conn.terminate(CloseCodes.TRY_AGAIN_LATER, surplus);
             return conn;
         }
+        Long expiresInMs = conn.watchExpiry();
         conn.send(EncodedFrame.ofBytes(codec.encode(new Frame.Welcome(id, options.nodeId(),
-                options.heartbeat().toMillis(), options.maxFrameBytes()))));
+                options.heartbeat().toMillis(), options.maxFrameBytes(), expiresInMs))));
         listener.connectionOpened(conn);
         // Connect handlers run on the connection's serial executor, so they finish before the
         // connection's first emit is handled.
@@ -430,6 +431,16 @@ public final class DefaultSwitchboard implements Switchboard {
     }
 
     // ---- internals for connections ----
+
+    /** Checks a client's fresh token (an {@code auth} frame) and moves the connection to its identity. */
+    Long refresh(DefaultConnection conn, String token) {
+        Identity fresh = authenticator.refresh(conn.identity(), token);
+        if (fresh == null) {
+            throw dev.switchboard.spi.AuthenticationException.unauthorized("token refused");
+        }
+        conn.reidentify(fresh);
+        return fresh.expiresAt() == null ? null : Math.max(0, fresh.expiresAt().toEpochMilli() - clock.millis());
+    }
 
     Clock clock() {
         return clock;

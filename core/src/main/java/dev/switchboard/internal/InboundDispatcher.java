@@ -143,6 +143,8 @@ final class InboundDispatcher {
             handleRequest(r);
         } else if (frame instanceof Frame.Subscribe s) {
             serial(() -> handleSubscribe(s));
+        } else if (frame instanceof Frame.Auth a) {
+            serial(() -> handleAuth(a));
         } else if (frame instanceof Frame.Unsubscribe u) {
             serial(() -> {
                 boolean was = conn.topicSet().contains(u.topic());
@@ -255,6 +257,22 @@ final class InboundDispatcher {
             return;
         }
         reply(r.id(), data, null);
+    }
+
+    /** A fresh token for this connection: same user, new expiry (and roles); the token is never logged. */
+    private void handleAuth(Frame.Auth a) {
+        try {
+            Long left = node.refresh(conn, a.token());
+            ObjectNode data = node.mapper().createObjectNode();
+            if (left == null) {
+                data.putNull("expiresInMs");
+            } else {
+                data.put("expiresInMs", left);
+            }
+            reply(a.id(), data, null);
+        } catch (Throwable t) {
+            reply(a.id(), null, toWireError("auth", t));
+        }
     }
 
     private void handleSubscribe(Frame.Subscribe s) {
