@@ -71,8 +71,18 @@ export interface WebSocketLike {
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
 
 export interface ConnectOptions {
-  /** Sent as the `access_token` query parameter; a function is asked again on every reconnect. */
+  /**
+   * The bearer token. A function is asked again before every reconnect and, when the server says the
+   * token expires (`welcome.expiresInMs`), after 80% of that time: the fresh token is sent in-band
+   * (`auth` frame) so the connection stays open. With a function, close code 4001 (token expired)
+   * reconnects instead of ending the client.
+   */
   token?: string | null | (() => string | null | undefined | Promise<string | null | undefined>);
+  /**
+   * Where the token travels: `"query"` (default, `?access_token=`) or `"protocol"` (an offered
+   * sub-protocol `access_token.<token>`, which keeps it out of URLs and access logs).
+   */
+  tokenIn?: "query" | "protocol";
   /** Sub-protocols to offer. Default ["switchboard.v1"]; [] offers none. */
   protocols?: string | string[];
   /** WebSocket implementation. Default globalThis.WebSocket (Node 20: pass one, e.g. from "ws"). */
