@@ -2,27 +2,29 @@ package dev.switchboard.examples.chat;
 
 import dev.switchboard.Audience;
 import dev.switchboard.Connection;
-import dev.switchboard.Identity;
+import dev.switchboard.ConnectionLimits;
 import dev.switchboard.Switchboard;
 import dev.switchboard.backplane.Backplanes;
 import dev.switchboard.examples.Settings;
-import dev.switchboard.spi.AuthenticationException;
-import dev.switchboard.spi.Handshake;
+import dev.switchboard.examples.auth.DemoLogin;
 import dev.switchboard.transport.jetty.JettyTransport;
 import dev.switchboard.transport.jetty.JettyTransportOptions;
 
 /**
- * The classic WebSocket chat. Clients connect at {@code /chat/{name}?age=NN}; the newcomer is
- * greeted, everyone hears who joined and left, and every text is broadcast as {@code NAME: TEXT}.
- * Every message travels as event {@code chat.message} with a string as data; clients send
- * {@code chat.send} with the text.
+ * The classic WebSocket chat. A page signs in at {@code POST /demo/login} with a name and an age and
+ * connects to {@code /ws} with the signed token it gets ({@link DemoLogin}); the newcomer is greeted,
+ * everyone hears who joined and left, and every text is broadcast as {@code NAME: TEXT}. Every message
+ * travels as event {@code chat.message} with a string as data; clients send {@code chat.send} with the
+ * text. Who is speaking comes from the verified token, never from the URL; only pages of this server
+ * (localhost, or {@code -DallowedOrigins}) may connect.
  */
 public final class ChatExample implements AutoCloseable {
     /** The topic every chat member is in. */
     public static final String ROOM = "chat";
     /** The event carrying every chat line to clients. */
     public static final String MESSAGE = "chat.message";
-    private static final String PREFIX = "/chat/";
+    /** The WebSocket path of the Switchboard chat page. */
+    public static final String PATH = "/ws";
 
     private final Switchboard board;
     private final JettyTransport transport;
@@ -45,8 +47,11 @@ public final class ChatExample implements AutoCloseable {
      * @return the running example
      */
     public static ChatExample start(Settings settings) {
+        DemoLogin login = DemoLogin.create();
         Switchboard board = Switchboard.builder()
-                .authenticator(ChatExample::identify)
+                .authenticator(login.authenticator())
+                .connectionLimits(ConnectionLimits.builder().maxPerUser(10).maxPerAddress(200)
+                        .handshakesPerSecondPerAddress(20).build())
                 .backplane(Backplanes.fromUri(settings.backplane()))
                 .build();
         board.onConnect(conn -> {
@@ -60,25 +65,12 @@ public final class ChatExample implements AutoCloseable {
                 board.to(Audience.topic(ROOM)).emit(MESSAGE, name(conn) + " left the chat"));
         JettyTransport transport = JettyTransport.start(board, JettyTransportOptions.builder()
                 .port(settings.port())
-                .path("/chat/{name}")
+                .path(PATH)
                 .staticClasspath("chat")
+                .allowedOrigins(DemoLogin.allowedOrigins())
+                .servlet(DemoLogin.PATH, login.servlet())
                 .build());
         return new ChatExample(board, transport);
-    }
-
-    /** The chat's "authentication": the name comes from the path, the age from the query. */
-    private static Identity identify(Handshake handshake) {
-        String path = handshake.path();
-        String raw = path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : "";
-        // The transport hands over the path already percent-decoded.
-        String name = raw.trim();
-        if (name.isEmpty() || name.length() > 40) {
-            throw AuthenticationException.unauthorized("connect at /chat/{name} with a name of 1 to 40 characters");
-        }
-        String age = handshake.queryParam("age");
-        return Identity.builder(name)
-                .claims(java.util.Map.of("age", age == null || age.isBlank() ? "unknown" : age.trim()))
-                .build();
     }
 
     private static String name(Connection conn) {
@@ -86,7 +78,7 @@ public final class ChatExample implements AutoCloseable {
     }
 
     private static Object age(Connection conn) {
-        return conn.identity().claims().get("age");
+        return conn.identity().claims().getOrDefault("age", "unknown");
     }
 
     /** @return the bound HTTP port */

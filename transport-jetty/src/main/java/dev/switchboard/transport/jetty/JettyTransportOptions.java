@@ -3,7 +3,10 @@ package dev.switchboard.transport.jetty;
 import dev.switchboard.transport.jetty.internal.OriginCheck;
 import java.nio.file.Path;
 import java.time.Duration;
+import jakarta.servlet.Servlet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -49,11 +52,15 @@ import java.util.Objects;
  *     before the upgrade and before authentication; a request without {@code Origin} (not a browser) is
  *     let through. Empty (the default) allows every origin: set it whenever browsers connect, and
  *     always when your authenticator reads cookies (cross-site WebSocket hijacking)
+ * @param servlets the application's own HTTP endpoints served next to the WebSocket, by servlet path
+ *     spec (e.g. {@code /login}); default none. They see no Switchboard authentication or origin check:
+ *     protect them yourself
  */
 public record JettyTransportOptions(String host, int port, String path, Path staticRoot,
                                     String staticClasspathBase, Path keyStore, String keyStorePassword,
                                     Duration idleTimeout, int maxThreads, Duration stopTimeout,
-                                    boolean compression, int acceptQueueSize, List<String> allowedOrigins) {
+                                    boolean compression, int acceptQueueSize, List<String> allowedOrigins,
+                                    Map<String, Servlet> servlets) {
 
     /** The smallest pool Jetty starts with: acceptor, selectors and a few workers need threads. */
     static final int MIN_THREADS = 8;
@@ -86,6 +93,12 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
             throw new IllegalArgumentException("maxThreads must be at least " + MIN_THREADS + ": " + maxThreads);
         }
         allowedOrigins = List.copyOf(allowedOrigins);
+        servlets = Map.copyOf(servlets);
+        for (String spec : servlets.keySet()) {
+            if (!spec.startsWith("/")) {
+                throw new IllegalArgumentException("servlet paths start with '/': " + spec);
+            }
+        }
         OriginCheck.of(allowedOrigins); // validates each entry
     }
 
@@ -115,6 +128,7 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         b.compression = compression;
         b.acceptQueueSize = acceptQueueSize;
         b.allowedOrigins = allowedOrigins;
+        b.servlets.putAll(servlets);
         return b;
     }
 
@@ -130,7 +144,7 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
                 + ", staticRoot=" + staticRoot + ", staticClasspathBase=" + staticClasspathBase
                 + ", tls=" + tls() + ", idleTimeout=" + idleTimeout + ", maxThreads=" + maxThreads
                 + ", stopTimeout=" + stopTimeout + ", compression=" + compression
-                + ", acceptQueueSize=" + acceptQueueSize + ", allowedOrigins=" + allowedOrigins + "]";
+                + ", acceptQueueSize=" + acceptQueueSize + ", allowedOrigins=" + allowedOrigins + ", servlets=" + servlets.keySet() + "]";
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -155,8 +169,19 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         private boolean compression;
         private int acceptQueueSize = 1024;
         private List<String> allowedOrigins = List.of();
+        private final Map<String, Servlet> servlets = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * @param pathSpec a servlet path spec, e.g. {@code /login} or {@code /api/*}
+         * @param servlet the application's endpoint there (default: none)
+         * @return this
+         */
+        public Builder servlet(String pathSpec, Servlet servlet) {
+            servlets.put(Objects.requireNonNull(pathSpec, "pathSpec"), Objects.requireNonNull(servlet, "servlet"));
+            return this;
         }
 
         /**
@@ -245,7 +270,7 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         public JettyTransportOptions build() {
             return new JettyTransportOptions(host, port, path, staticRoot, staticClasspathBase, keyStore,
                     keyStorePassword, idleTimeout, maxThreads, stopTimeout, compression, acceptQueueSize,
-                    allowedOrigins);
+                    allowedOrigins, servlets);
         }
     }
 }

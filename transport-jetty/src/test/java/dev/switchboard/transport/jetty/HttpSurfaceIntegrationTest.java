@@ -134,6 +134,23 @@ class HttpSurfaceIntegrationTest {
     }
 
     @Test
+    void servesTheApplicationsOwnServlets() throws Exception {
+        JettyTransport transport = start(new EchoAcceptor(), JettyTransportOptions.builder()
+                .servlet("/hello", new jakarta.servlet.http.HttpServlet() {
+                    @Override
+                    protected void doGet(jakarta.servlet.http.HttpServletRequest req,
+                                         jakarta.servlet.http.HttpServletResponse resp) throws java.io.IOException {
+                        resp.setContentType("text/plain");
+                        resp.getWriter().print("hi " + req.getParameter("who"));
+                    }
+                }));
+        HttpResponse<String> response = get(transport, "/hello?who=me");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("hi me");
+        assertThat(get(transport, "/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void servesBundledClientWithoutAnyStaticRoot() throws Exception {
         JettyTransport transport = start(new EchoAcceptor());
 

@@ -86,6 +86,7 @@ public final class JettyServers {
         });
 
         context.addServlet(new ServletHolder("switchboard-health", new HealthServlet(acceptor)), "/health");
+        options.servlets().forEach((spec, servlet) -> context.addServlet(new ServletHolder(servlet), spec));
 
         Resource statics = StaticResources.resolve(ResourceFactory.of(context), options.staticRoot(),
                 options.staticClasspathBase());
