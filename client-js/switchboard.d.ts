@@ -2,6 +2,10 @@
 
 /** The sub-protocol offered by default: "switchboard.v1". */
 export declare const PROTOCOL: "switchboard.v1";
+/** The sub-protocol prefix that carries a token with `tokenIn: "protocol"`; the server never selects it. */
+export declare const TOKEN_PROTOCOL_PREFIX: "access_token.";
+/** The close code of a connection whose token expired without a fresh one in time. */
+export declare const TOKEN_EXPIRED: 4001;
 
 /** Wire error codes (DESIGN.md §4). */
 export declare const ErrorCode: Readonly<{
@@ -310,6 +314,7 @@ export declare const DEFAULTS: Readonly<{
   connectTimeoutMs: number;
   maxPendingWhileDisconnected: number;
   queueTimeoutMs: number;
+  tokenIn: "query";
 }>;
 
 /**
