@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * an HMAC secret; unsigned tokens are refused), carry the user id claim and {@code exp}, and pass
  * {@code iss}, {@code aud}, {@code exp} and {@code nbf} within the clock skew. The identity is the user
  * id, a display name, the roles and organisations found under the configured claim paths (Keycloak's
- * {@code realm_access.roles} among the defaults), every claim, and {@code exp} as
+ * {@code realm_access.roles} among the defaults), every claim, and {@code exp} plus the clock skew as
  * {@link Identity#expiresAt()}: the node closes the connection with 4001 then, unless the client sent a
  * fresh token ({@link #refresh}).
  *
@@ -209,7 +209,8 @@ public final class JwtAuthenticator implements Authenticator {
                 .roles(ClaimPaths.strings(all, options.roleClaims(), false))
                 .organisations(ClaimPaths.strings(all, options.organisationClaims(), false))
                 .claims(all)
-                .expiresAt(set.getExpirationTime().toInstant())
+                // The token is accepted until exp plus the skew; so is the connection it opened.
+                .expiresAt(set.getExpirationTime().toInstant().plus(options.clockSkew()))
                 .build();
     }
 

@@ -73,7 +73,7 @@ class JwtAuthenticatorTest {
         assertThat(id.name()).isEqualTo("Alice");
         assertThat(id.roles()).containsExactlyInAnyOrder("admin", "editor", "reader");
         assertThat(id.organisations()).containsExactly("acme");
-        assertThat(id.expiresAt()).isEqualTo(exp);
+        assertThat(id.expiresAt()).as("exp plus the default skew").isEqualTo(exp.plusSeconds(60));
         assertThat(id.claims()).containsEntry("preferred_username", "Alice");
         assertThat(all().hasScope(id, "emit")).isTrue();
         assertThat(all().hasScope(id, "admin")).isFalse();

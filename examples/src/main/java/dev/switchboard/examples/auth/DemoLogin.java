@@ -51,7 +51,9 @@ public final class DemoLogin {
         new SecureRandom().nextBytes(secret);
         this.lifetime = lifetime;
         this.authenticator = JwtAuthenticator.create(JwtAuthenticatorOptions.builder()
-                .algorithms("HS256").secret(secret).issuer(ISSUER).audiences(ISSUER).build());
+                .algorithms("HS256").secret(secret).issuer(ISSUER).audiences(ISSUER)
+                .clockSkew(Duration.ZERO) // signed and checked by this one process, on one clock
+                .build());
     }
 
     /** @return demo tokens valid for five minutes */
