@@ -16,5 +16,10 @@ public enum SendResult {
      */
     TOO_LARGE,
     /** Not queued: the connection is closing or closed. */
-    CLOSED
+    CLOSED,
+    /**
+     * Not queued, on purpose: the connection belongs to a {@link PlainEndpoint} whose
+     * {@link TextRenderer} sends nothing for this event.
+     */
+    SKIPPED
 }

@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
 /**
  * The examples' stand-in for an identity provider: {@code POST /demo/login {"user":"alice"}} answers
  * {@code {"token": <JWT>, "expiresInSec": 300}}, a short-lived HS256 token for that demo user, signed
- * with a secret drawn at random when the example starts (tokens die with the process). The pages ask for
+ * with a secret drawn at random when the example starts (tokens die with the process). Nodes behind one
+ * load balancer must accept each other's tokens: give them the same secret, at least 32 characters, in
+ * {@code DEMO_SECRET} (or {@code -DdemoSecret=…}). The pages ask for
  * a token, connect with it, and ask again before it expires; the node trusts only what the token says,
  * never a name in a URL.
  *
@@ -42,13 +44,23 @@ public final class DemoLogin {
     private static final Pattern AGE = Pattern.compile("[0-9]{1,3}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final byte[] secret = new byte[32];
+    private final byte[] secret;
     private final Duration lifetime;
     private final JwtAuthenticator authenticator;
 
     /** @param lifetime how long a demo token is valid */
     public DemoLogin(Duration lifetime) {
-        new SecureRandom().nextBytes(secret);
+        String shared = System.getProperty("demoSecret", System.getenv("DEMO_SECRET"));
+        if (shared != null && !shared.isBlank()) {
+            byte[] given = shared.trim().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (given.length < 32) {
+                throw new IllegalArgumentException("DEMO_SECRET must be at least 32 characters");
+            }
+            secret = given;
+        } else {
+            secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+        }
         this.lifetime = lifetime;
         this.authenticator = JwtAuthenticator.create(JwtAuthenticatorOptions.builder()
                 .algorithms("HS256").secret(secret).issuer(ISSUER).audiences(ISSUER)

@@ -11,9 +11,11 @@ import dev.switchboard.crud.Repositories;
 import dev.switchboard.crud.Repository;
 import dev.switchboard.examples.Settings;
 import dev.switchboard.examples.auth.DemoLogin;
+import dev.switchboard.metrics.micrometer.PrometheusMetrics;
 import dev.switchboard.crud.ValidationException;
 import dev.switchboard.transport.jetty.JettyTransport;
 import dev.switchboard.transport.jetty.JettyTransportOptions;
+import io.micrometer.core.instrument.Tags;
 import java.util.Set;
 
 /**
@@ -47,10 +49,12 @@ public final class BoardExample implements AutoCloseable {
 
     private final Switchboard board;
     private final JettyTransport transport;
+    private final PrometheusMetrics metrics;
 
-    private BoardExample(Switchboard board, JettyTransport transport) {
+    private BoardExample(Switchboard board, JettyTransport transport, PrometheusMetrics metrics) {
         this.board = board;
         this.transport = transport;
+        this.metrics = metrics;
     }
 
     /**
@@ -68,12 +72,15 @@ public final class BoardExample implements AutoCloseable {
      */
     public static BoardExample start(Settings settings) {
         DemoLogin login = DemoLogin.create();
+        PrometheusMetrics metrics = PrometheusMetrics.create(Tags.of("app", "board"));
         Switchboard board = Switchboard.builder()
                 .authenticator(login.authenticator())
                 .connectionLimits(ConnectionLimits.builder().maxPerUser(20).maxPerAddress(200)
                         .handshakesPerSecondPerAddress(20).build())
                 .backplane(Backplanes.fromUri(settings.backplane()))
+                .eventListener(metrics.listener())
                 .build();
+        metrics.monitor(board);
         Repository tasks = Repositories.fromUri(settings.repository(), "tasks");
         board.crud("tasks", tasks, CollectionOptions.builder()
                 .fields("title", "status")
@@ -87,10 +94,11 @@ public final class BoardExample implements AutoCloseable {
                 .port(settings.port())
                 .path("/ws")
                 .staticClasspath("board")
+                .metrics(metrics)
                 .allowedOrigins(DemoLogin.allowedOrigins())
                 .servlet(DemoLogin.PATH, login.servlet())
                 .build());
-        return new BoardExample(board, transport);
+        return new BoardExample(board, transport, metrics);
     }
 
     private static void validate(CrudOperation op, ObjectNode task) {
@@ -124,5 +132,6 @@ public final class BoardExample implements AutoCloseable {
     public void close() {
         transport.close();
         board.close();
+        metrics.close();
     }
 }

@@ -55,12 +55,14 @@ import java.util.Objects;
  * @param servlets the application's own HTTP endpoints served next to the WebSocket, by servlet path
  *     spec (e.g. {@code /login}); default none. They see no Switchboard authentication or origin check:
  *     protect them yourself
+ * @param metrics what {@code GET /metrics} serves, e.g. {@code PrometheusMetrics} from
+ *     {@code switchboard-metrics-micrometer}; {@code null} (the default) serves no {@code /metrics}
  */
 public record JettyTransportOptions(String host, int port, String path, Path staticRoot,
                                     String staticClasspathBase, Path keyStore, String keyStorePassword,
                                     Duration idleTimeout, int maxThreads, Duration stopTimeout,
                                     boolean compression, int acceptQueueSize, List<String> allowedOrigins,
-                                    Map<String, Servlet> servlets) {
+                                    Map<String, Servlet> servlets, dev.switchboard.spi.MetricsScraper metrics) {
 
     /** The smallest pool Jetty starts with: acceptor, selectors and a few workers need threads. */
     static final int MIN_THREADS = 8;
@@ -129,6 +131,7 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         b.acceptQueueSize = acceptQueueSize;
         b.allowedOrigins = allowedOrigins;
         b.servlets.putAll(servlets);
+        b.metrics = metrics;
         return b;
     }
 
@@ -144,7 +147,8 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
                 + ", staticRoot=" + staticRoot + ", staticClasspathBase=" + staticClasspathBase
                 + ", tls=" + tls() + ", idleTimeout=" + idleTimeout + ", maxThreads=" + maxThreads
                 + ", stopTimeout=" + stopTimeout + ", compression=" + compression
-                + ", acceptQueueSize=" + acceptQueueSize + ", allowedOrigins=" + allowedOrigins + ", servlets=" + servlets.keySet() + "]";
+                + ", acceptQueueSize=" + acceptQueueSize + ", allowedOrigins=" + allowedOrigins + ", servlets="
+                + servlets.keySet() + ", metrics=" + (metrics != null) + "]";
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -170,6 +174,7 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         private int acceptQueueSize = 1024;
         private List<String> allowedOrigins = List.of();
         private final Map<String, Servlet> servlets = new LinkedHashMap<>();
+        private dev.switchboard.spi.MetricsScraper metrics;
 
         private Builder() {
         }
@@ -190,6 +195,17 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
          */
         public Builder allowedOrigins(String... origins) {
             allowedOrigins = List.of(origins);
+            return this;
+        }
+
+        /**
+         * Serves {@code GET /metrics} (opt-in): the Prometheus scrape endpoint.
+         *
+         * @param v what to serve, e.g. {@code PrometheusMetrics}; {@code null} for none (default)
+         * @return this
+         */
+        public Builder metrics(dev.switchboard.spi.MetricsScraper v) {
+            metrics = v;
             return this;
         }
 
@@ -270,7 +286,7 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         public JettyTransportOptions build() {
             return new JettyTransportOptions(host, port, path, staticRoot, staticClasspathBase, keyStore,
                     keyStorePassword, idleTimeout, maxThreads, stopTimeout, compression, acceptQueueSize,
-                    allowedOrigins, servlets);
+                    allowedOrigins, servlets, metrics);
         }
     }
 }
