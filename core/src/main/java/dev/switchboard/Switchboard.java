@@ -241,6 +241,7 @@ public interface Switchboard extends SessionAcceptor, AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private java.net.URI cloudEventSource = java.net.URI.create("/switchboard");
         private dev.switchboard.emit.EmitOptions emitOptions = dev.switchboard.emit.EmitOptions.defaults();
+        private ConnectionLimits connectionLimits = ConnectionLimits.none();
 
         private Builder() {
         }
@@ -309,11 +310,22 @@ public interface Switchboard extends SessionAcceptor, AutoCloseable {
             return this;
         }
 
+        /**
+         * @param limits connections in total, per user and per address, handshakes per second per address,
+         *     refused with 429/503 before the upgrade (default {@link ConnectionLimits#none()})
+         * @return this
+         */
+        public Builder connectionLimits(ConnectionLimits limits) {
+            this.connectionLimits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
         /** @return a started node */
         public Switchboard build() {
             return DefaultSwitchboard.start(options, backplane == null ? new LocalBackplane() : backplane,
                     authenticator, subscriptionPolicy, eventListener,
-                    mapper == null ? new ObjectMapper() : mapper, clock, cloudEventSource, emitOptions);
+                    mapper == null ? new ObjectMapper() : mapper, clock, connectionLimits, cloudEventSource,
+                    emitOptions);
         }
     }
 }

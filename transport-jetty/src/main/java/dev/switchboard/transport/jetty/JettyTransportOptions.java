@@ -2,10 +2,13 @@ package dev.switchboard.transport.jetty;
 
 import dev.switchboard.http.HttpApiOptions;
 import dev.switchboard.http.HttpService;
+import dev.switchboard.transport.jetty.internal.OriginCheck;
+import jakarta.servlet.Servlet;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -20,7 +23,8 @@ import java.util.Objects;
  *     .build();
  * }</pre>
  *
- * @param host the interface to bind (default {@code 0.0.0.0}, every interface)
+ * @param host the address to bind (default {@code 0.0.0.0}, every IPv4 interface); {@code 127.0.0.1} serves
+ *     only this machine (behind a local proxy), {@code ::} every IPv6 and IPv4 interface
  * @param port the TCP port (default 8080); 0 binds a free port, see {@link JettyTransport#port()}
  * @param path the WebSocket endpoint path (default {@code /ws}); may be a Jakarta URI template such
  *     as {@code /chat/{room}}, in which case the core sees the concrete path in
@@ -45,6 +49,15 @@ import java.util.Objects;
  * @param acceptQueueSize the listen backlog: how many connections may wait to be accepted (default
  *     1,024; the kernel caps it at {@code net.core.somaxconn}). The JDK's default of 50 makes a burst of
  *     reconnecting clients lose SYNs and wait a second per retransmit.
+ * @param allowedOrigins the browser origins that may open the WebSocket: exact ones
+ *     ({@code https://app.example.com}) and patterns where {@code *} stands for host labels or a port
+ *     ({@code https://*.example.com}, {@code http://localhost:*}). Any other {@code Origin} gets 403
+ *     before the upgrade and before authentication; a request without {@code Origin} (not a browser) is
+ *     let through. Empty (the default) allows every origin: set it whenever browsers connect, and
+ *     always when your authenticator reads cookies (cross-site WebSocket hijacking)
+ * @param servlets the application's own HTTP endpoints served next to the WebSocket, by servlet path
+ *     spec (e.g. {@code /login}); default none. They see no Switchboard authentication or origin check:
+ *     protect them yourself
  * @param metrics what {@code GET /metrics} serves, e.g. {@code PrometheusMetrics} from
  *     {@code switchboard-metrics-micrometer}; {@code null} (the default) serves no {@code /metrics}
  * @param httpApi the node's HTTP services: {@code POST /api/emit} (off until it has an authorizer) and
@@ -56,9 +69,9 @@ import java.util.Objects;
 public record JettyTransportOptions(String host, int port, String path, Path staticRoot,
                                     String staticClasspathBase, Path keyStore, String keyStorePassword,
                                     Duration idleTimeout, int maxThreads, Duration stopTimeout,
-                                    boolean compression, int acceptQueueSize,
-                                    dev.switchboard.spi.MetricsScraper metrics, HttpApiOptions httpApi,
-                                    Map<String, HttpService> httpServices) {
+                                    boolean compression, int acceptQueueSize, List<String> allowedOrigins,
+                                    Map<String, Servlet> servlets, dev.switchboard.spi.MetricsScraper metrics,
+                                    HttpApiOptions httpApi, Map<String, HttpService> httpServices) {
 
     /** The smallest pool Jetty starts with: acceptor, selectors and a few workers need threads. */
     static final int MIN_THREADS = 8;
@@ -90,6 +103,14 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         if (maxThreads < MIN_THREADS) {
             throw new IllegalArgumentException("maxThreads must be at least " + MIN_THREADS + ": " + maxThreads);
         }
+        allowedOrigins = List.copyOf(allowedOrigins);
+        servlets = Map.copyOf(servlets);
+        for (String spec : servlets.keySet()) {
+            if (!spec.startsWith("/")) {
+                throw new IllegalArgumentException("servlet paths start with '/': " + spec);
+            }
+        }
+        OriginCheck.of(allowedOrigins); // validates each entry
         Objects.requireNonNull(httpApi, "httpApi");
         httpServices = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(httpServices, "httpServices")));
         for (String spec : httpServices.keySet()) {
@@ -97,6 +118,9 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
                     || spec.equals("/metrics") || spec.equals(path)) {
                 throw new IllegalArgumentException("httpServices path must start with '/' and not be /, /*, /health, "
                         + "/metrics or the WebSocket path: " + spec);
+            }
+            if (servlets.containsKey(spec)) {
+                throw new IllegalArgumentException("httpServices path " + spec + " is taken by a servlet");
             }
             if ((httpApi.emitEnabled() && spec.equals(httpApi.emitPath()))
                     || (httpApi.cloudEvents() && spec.equals(httpApi.cloudEventsPath()))) {
@@ -130,6 +154,8 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         b.stopTimeout = stopTimeout;
         b.compression = compression;
         b.acceptQueueSize = acceptQueueSize;
+        b.allowedOrigins = allowedOrigins;
+        b.servlets.putAll(servlets);
         b.metrics = metrics;
         b.httpApi = httpApi;
         b.httpServices.putAll(httpServices);
@@ -148,7 +174,8 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
                 + ", staticRoot=" + staticRoot + ", staticClasspathBase=" + staticClasspathBase
                 + ", tls=" + tls() + ", idleTimeout=" + idleTimeout + ", maxThreads=" + maxThreads
                 + ", stopTimeout=" + stopTimeout + ", compression=" + compression
-                + ", acceptQueueSize=" + acceptQueueSize + ", metrics=" + (metrics != null)
+                + ", acceptQueueSize=" + acceptQueueSize + ", allowedOrigins=" + allowedOrigins + ", servlets="
+                + servlets.keySet() + ", metrics=" + (metrics != null)
                 + ", emitApi=" + (httpApi.emitEnabled() ? httpApi.emitPath() : "off")
                 + ", cloudEvents=" + (httpApi.cloudEvents() ? httpApi.cloudEventsPath() : "off")
                 + ", httpServices=" + httpServices.keySet() + "]";
@@ -175,11 +202,32 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         private Duration stopTimeout = Duration.ofSeconds(2);
         private boolean compression;
         private int acceptQueueSize = 1024;
+        private List<String> allowedOrigins = List.of();
+        private final Map<String, Servlet> servlets = new LinkedHashMap<>();
         private dev.switchboard.spi.MetricsScraper metrics;
         private HttpApiOptions httpApi = HttpApiOptions.defaults();
         private final Map<String, HttpService> httpServices = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * @param pathSpec a servlet path spec, e.g. {@code /login} or {@code /api/*}
+         * @param servlet the application's endpoint there (default: none)
+         * @return this
+         */
+        public Builder servlet(String pathSpec, Servlet servlet) {
+            servlets.put(Objects.requireNonNull(pathSpec, "pathSpec"), Objects.requireNonNull(servlet, "servlet"));
+            return this;
+        }
+
+        /**
+         * @param origins browser origins that may connect, exact or with {@code *} patterns (default: any)
+         * @return this
+         */
+        public Builder allowedOrigins(String... origins) {
+            allowedOrigins = List.of(origins);
+            return this;
         }
 
         /**
@@ -292,8 +340,8 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         /** @return validated options */
         public JettyTransportOptions build() {
             return new JettyTransportOptions(host, port, path, staticRoot, staticClasspathBase, keyStore,
-                    keyStorePassword, idleTimeout, maxThreads, stopTimeout, compression, acceptQueueSize, metrics,
-                    httpApi, httpServices);
+                    keyStorePassword, idleTimeout, maxThreads, stopTimeout, compression, acceptQueueSize,
+                    allowedOrigins, servlets, metrics, httpApi, httpServices);
         }
     }
 }
