@@ -118,6 +118,9 @@ class OrdersPageBrowserTest {
         assertThat(MAPPER.readTree(get("/api/orders/" + id, "alice").body()).path("status").asText()).isEqualTo("shipped");
         assertThat(get("/api/orders/" + id, "bob").statusCode()).isEqualTo(404);
         assertThat(get("/api/orders/" + id, null).statusCode()).isEqualTo(401);
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/orders/" + id))
+                .header("Authorization", "Bearer alice").build(), BodyHandlers.ofString()).statusCode())
+                .as("a user name is no credential").isEqualTo(401);
 
         // Nobody else may follow the order.
         open(pageB, "bob");
@@ -201,10 +204,13 @@ class OrdersPageBrowserTest {
         Object opened = ((JavascriptExecutor) pageA.driver()).executeAsyncScript("""
                 const done = arguments[arguments.length - 1];
                 window.received = [];
-                const x = new WebSocket(`ws://${location.host}/ws?access_token=alice`, 'cloudevents.json');
-                x.onmessage = (m) => window.received.push(JSON.parse(m.data));
-                x.onopen = () => done(x.protocol);
-                x.onerror = () => done('error');
+                fetch('/demo/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+                    body: JSON.stringify({ user: 'alice' }) }).then((r) => r.json()).then(({ token }) => {
+                  const x = new WebSocket(`ws://${location.host}/ws?access_token=${token}`, 'cloudevents.json');
+                  x.onmessage = (m) => window.received.push(JSON.parse(m.data));
+                  x.onopen = () => done(x.protocol);
+                  x.onerror = () => done('error');
+                });
                 """);
         assertThat(opened).isEqualTo("cloudevents.json");
 
@@ -236,7 +242,9 @@ class OrdersPageBrowserTest {
                 const [user, topic] = arguments;
                 const done = arguments[arguments.length - 1];
                 import("/switchboard.js").then(async ({ connect }) => {
-                  const sb = await connect(`ws://${location.host}/ws`, { token: user });
+                  const login = await fetch("/demo/login", { method: "POST", headers: { "Content-Type": "application/json" },
+                      body: JSON.stringify({ user }) }).then((r) => r.json());
+                  const sb = await connect(`ws://${location.host}/ws`, { token: login.token, tokenIn: "protocol" });
                   try {
                     await sb.subscribe(topic, (ev) => { done(ev.data.status); sb.close(); });
                   } catch (e) {
@@ -260,9 +268,16 @@ class OrdersPageBrowserTest {
     private HttpResponse<String> get(String path, String user) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
         if (user != null) {
-            b.header("Authorization", "Bearer " + user);
+            b.header("Authorization", "Bearer " + token(user));
         }
         return HTTP.send(b.build(), BodyHandlers.ofString());
+    }
+
+    /** A demo user's signed token, from the example's demo login. */
+    private String token(String user) throws Exception {
+        HttpResponse<String> r = post("/demo/login", "application/json", "{\"user\":\"" + user + "\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return MAPPER.readTree(r.body()).path("token").asText();
     }
 
     private HttpResponse<String> post(String path, String contentType, String body, String... headers)

@@ -29,13 +29,16 @@ import java.util.UUID;
 final class OrdersApi implements HttpService {
     private static final String ORDERS = "/api/orders";
 
+    private final DemoUsers users;
     private final Orders orders;
     private final OrderWorkflow workflow;
     private final Catalog catalog;
     private final ObjectMapper mapper;
     private final String wsPath;
 
-    OrdersApi(Orders orders, OrderWorkflow workflow, Catalog catalog, ObjectMapper mapper, String wsPath) {
+    OrdersApi(DemoUsers users, Orders orders, OrderWorkflow workflow, Catalog catalog, ObjectMapper mapper,
+              String wsPath) {
+        this.users = users;
         this.orders = orders;
         this.workflow = workflow;
         this.catalog = catalog;
@@ -59,7 +62,7 @@ final class OrdersApi implements HttpService {
         }
         Identity caller;
         try {
-            caller = DemoUsers.identify(request);
+            caller = users.identify(request);
         } catch (AuthenticationException e) {
             return HttpResponse.problem(401, ErrorCode.UNAUTHORIZED, e.getMessage(), null)
                     .withHeader("WWW-Authenticate", "Bearer");

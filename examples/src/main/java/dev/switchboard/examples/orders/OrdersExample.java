@@ -1,11 +1,13 @@
 package dev.switchboard.examples.orders;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.ConnectionLimits;
 import dev.switchboard.Retention;
 import dev.switchboard.Switchboard;
 import dev.switchboard.backplane.Backplanes;
 import dev.switchboard.crud.Repositories;
 import dev.switchboard.examples.Settings;
+import dev.switchboard.examples.auth.DemoLogin;
 import dev.switchboard.http.ApiKeys;
 import dev.switchboard.http.HttpApiOptions;
 import dev.switchboard.metrics.micrometer.PrometheusMetrics;
@@ -55,8 +57,11 @@ public final class OrdersExample implements AutoCloseable {
         ObjectMapper mapper = new ObjectMapper();
         Orders orders = new Orders(Repositories.fromUri(settings.repository(), "orders"), mapper, clock);
         PrometheusMetrics metrics = PrometheusMetrics.create(Tags.of("app", "orders"));
+        DemoUsers users = new DemoUsers(mapper);
         Switchboard board = Switchboard.builder()
-                .authenticator(DemoUsers::identify)
+                .authenticator(users.authenticator())
+                .connectionLimits(ConnectionLimits.builder().maxPerUser(20).maxPerAddress(200)
+                        .handshakesPerSecondPerAddress(20).build())
                 // A client may follow an order only when it is the order's owner.
                 .subscriptionPolicy((conn, topic) -> topic.startsWith("orders:")
                         && orders.owns(conn.identity().userId(), topic.substring("orders:".length())))
@@ -78,8 +83,10 @@ public final class OrdersExample implements AutoCloseable {
                     .path("/ws")
                     .staticClasspath("orders")
                     .metrics(metrics)
+                    .allowedOrigins(DemoLogin.allowedOrigins())
+                    .httpService(DemoLogin.PATH, users.loginService())
                     .httpApi(HttpApiOptions.builder().emitApi(ApiKeys.parse(options.emitKeys())).build())
-                    .httpService("/api/*", new OrdersApi(orders, workflow, catalog, board.mapper(), "/ws"))
+                    .httpService("/api/*", new OrdersApi(users, orders, workflow, catalog, board.mapper(), "/ws"))
                     .build());
         } catch (RuntimeException e) {
             workflow.close();
