@@ -4,6 +4,7 @@
 // it beside Switchboard and the bare Jetty baseline. Install first: bench/socketio/install.sh.
 //
 //   node --expose-gc bench/socketio/server.js --port 8720 [--nodes 2 --redis redis://127.0.0.1:6379]
+//   (--backplane redis://… is the same as --redis, so bench/run-server.sh passes the same options to all)
 //
 // Endpoint: ws://HOST:PORT/socket.io/?EIO=4&transport=websocket (Engine.IO v4, Socket.IO v5), main
 // namespace. Events, each answered through its acknowledgement:
@@ -31,7 +32,8 @@ function options(argv) {
       case "--port": o.port = Number(value); break;
       case "--nodes": o.nodes = Number(value); break;
       case "--redis": o.redis = value; break;
-      default: throw new Error(`unknown option ${name} (--host, --port, --nodes, --redis)`);
+      case "--backplane": o.redis = value === "none" || value === "memory" ? null : value; break;
+      default: throw new Error(`unknown option ${name} (--host, --port, --nodes, --redis or --backplane)`);
     }
   }
   if (!Number.isInteger(o.port) || o.port < 0 || !Number.isInteger(o.nodes) || o.nodes < 1) {

@@ -8,7 +8,7 @@ import java.time.Duration;
  * server's CPU use over a run (see {@link dev.switchboard.bench.server.ServerStats} for the fields).
  */
 record ServerSample(long atNanos, long cpuNanos, long heapUsedBytes, long rssBytes, long gcCount, long gcMillis,
-                    int connections, String gc) {
+                    int connections, String gc, long allocatedBytes) {
 
     /**
      * @param control a connection to the server
@@ -21,9 +21,9 @@ record ServerSample(long atNanos, long cpuNanos, long heapUsedBytes, long rssByt
             JsonNode s = control.await("stats", gcFirst ? "{\"gc\":true}" : "{}", Duration.ofSeconds(30));
             return new ServerSample(at, s.path("cpuNanos").asLong(-1), s.path("heapUsedBytes").asLong(-1),
                     s.path("rssBytes").asLong(-1), s.path("gcCount").asLong(-1), s.path("gcMillis").asLong(-1),
-                    s.path("connections").asInt(-1), s.path("gc").asText("?"));
+                    s.path("connections").asInt(-1), s.path("gc").asText("?"), s.path("allocatedBytes").asLong(-1));
         } catch (IllegalStateException e) {
-            return new ServerSample(at, -1, -1, -1, -1, -1, -1, "?");
+            return new ServerSample(at, -1, -1, -1, -1, -1, -1, "?", -1);
         }
     }
 

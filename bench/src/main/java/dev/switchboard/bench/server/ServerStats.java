@@ -14,7 +14,7 @@ import java.util.Map;
  * which side saturated (process CPU time) and what a connection costs (heap after GC, RSS).
  *
  * <p>Reply shape (all numbers): {@code connections, heapUsedBytes, rssBytes, cpuNanos, uptimeMillis,
- * gcCount, gcMillis, threads, availableProcessors} plus {@code gc} naming the collectors. With
+ * gcCount, gcMillis, threads, availableProcessors, allocatedBytes} plus {@code gc} naming the collectors. With
  * {@code {"gc":true}} the heap figure is taken after {@link System#gc()}, so it counts live objects only.
  */
 public final class ServerStats {
@@ -55,7 +55,26 @@ public final class ServerStats {
         out.put("gc", collectors.toString());
         out.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
         out.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+        out.put("allocatedBytes", allocatedBytes());
         return out;
+    }
+
+    /**
+     * @return bytes allocated on the heap so far by the threads alive now (HotSpot's per-thread TLAB
+     *     counters), or -1 where the JVM cannot tell. Threads that ended take their count with them, so
+     *     the difference of two samples is exact only when the pools kept their threads in between (the
+     *     bench server's do).
+     */
+    public static long allocatedBytes() {
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+                && threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()) {
+            long total = 0;
+            for (long a : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+                total += Math.max(0, a);
+            }
+            return total;
+        }
+        return -1;
     }
 
     /** @return this process's CPU time (user + system) in nanoseconds, or -1 where the JVM cannot tell */
