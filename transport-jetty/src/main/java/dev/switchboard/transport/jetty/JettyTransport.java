@@ -15,9 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves Switchboard from an embedded Jetty 12.1 server: the WebSocket endpoint (Jakarta API, see
- * {@link SwitchboardEndpointConfig}), {@code GET /health}, static files and the JS client at
- * {@code /switchboard.js}.
+ * Serves Switchboard from an embedded Jetty 12.1 server: the WebSocket endpoint, {@code GET /health},
+ * static files and the JS client at {@code /switchboard.js}. The endpoint runs on Jetty's WebSocket
+ * core API (one small frame handler per connection, frames as buffers); the handshake checks are the
+ * same as those of the Jakarta endpoint that {@link SwitchboardEndpointConfig} mounts in a host's own
+ * container.
  *
  * <pre>{@code
  * Switchboard board = Switchboard.builder().build();
@@ -83,8 +85,7 @@ public final class JettyTransport implements Transport {
             if (server != null || closed) {
                 throw new IllegalStateException(closed ? "transport is closed" : "transport already started");
             }
-            Server s = JettyServers.create(options, acceptor, SwitchboardEndpointConfig.create(acceptor,
-                    options.path(), options.compression(), openSessions));
+            Server s = JettyServers.create(options, acceptor, openSessions);
             try {
                 s.start();
             } catch (Exception e) {

@@ -1,14 +1,13 @@
 package dev.switchboard.transport.jetty;
 
 import dev.switchboard.ErrorCode;
-import dev.switchboard.Identity;
 import dev.switchboard.spi.AuthenticationException;
 import dev.switchboard.spi.Handshake;
 import dev.switchboard.spi.SessionAcceptor;
 import dev.switchboard.transport.jetty.internal.Handshakes;
 import dev.switchboard.transport.jetty.internal.JsonResponses;
-import dev.switchboard.transport.jetty.internal.PathTemplate;
 import dev.switchboard.transport.jetty.internal.PendingUpgrade;
+import dev.switchboard.transport.jetty.internal.UpgradeGate;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -28,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@code /*} ahead of the container's WebSocket filter; it only acts on WebSocket upgrade requests whose
  * path matches the endpoint's, and lets everything else through untouched.
  *
- * <p>An accepted upgrade's identity is handed to the endpoint configuration from
+ * <p>The checks themselves (authentication and the rest) are the same ones the embedded transport runs:
+ * see {@code UpgradeGate}. An accepted upgrade's identity is handed to the endpoint configuration from
  * {@link SwitchboardEndpointConfig#create} on the same thread, so the authenticator runs once per
  * upgrade. Without this filter the configuration authenticates by itself; Jetty still answers a refusal
  * with 401/403, other containers may not.
@@ -38,16 +38,14 @@ import org.slf4j.LoggerFactory;
 public final class SwitchboardUpgradeFilter implements Filter {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardUpgradeFilter.class);
 
-    private final SessionAcceptor acceptor;
-    private final PathTemplate path;
+    private final UpgradeGate gate;
 
     /**
      * @param acceptor the core, the same one given to {@link SwitchboardEndpointConfig#create}
      * @param path the endpoint path within the servlet context, the same one as the endpoint's
      */
     public SwitchboardUpgradeFilter(SessionAcceptor acceptor, String path) {
-        this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
-        this.path = PathTemplate.of(path);
+        this.gate = new UpgradeGate(Objects.requireNonNull(acceptor, "acceptor"), path);
     }
 
     @Override
@@ -59,14 +57,14 @@ public final class SwitchboardUpgradeFilter implements Filter {
             return;
         }
         Handshake handshake = Handshakes.fromServlet(request);
-        Identity identity;
+        PendingUpgrade upgrade;
         try {
-            identity = acceptor.authenticate(handshake);
+            upgrade = gate.admit(handshake);
         } catch (AuthenticationException e) {
             refuse(response, e.httpStatus(), e.code(), e.getMessage());
             return;
         }
-        PendingUpgrade.offer(new PendingUpgrade(handshake, identity));
+        PendingUpgrade.offer(upgrade);
         try {
             chain.doFilter(req, res);
         } finally {
@@ -82,7 +80,7 @@ public final class SwitchboardUpgradeFilter implements Filter {
         String context = request.getContextPath();
         String inContext = context != null && !context.isEmpty() && raw.startsWith(context)
                 ? raw.substring(context.length()) : raw;
-        return path.matches(Handshakes.decodePath(inContext.isEmpty() ? "/" : inContext));
+        return gate.matches(Handshakes.decodePath(inContext.isEmpty() ? "/" : inContext));
     }
 
     private static void refuse(HttpServletResponse response, int status, ErrorCode code, String message)

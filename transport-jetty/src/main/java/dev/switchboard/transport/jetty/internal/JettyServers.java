@@ -2,14 +2,12 @@ package dev.switchboard.transport.jetty.internal;
 
 import dev.switchboard.spi.SessionAcceptor;
 import dev.switchboard.transport.jetty.JettyTransportOptions;
-import dev.switchboard.transport.jetty.SwitchboardUpgradeFilter;
-import jakarta.servlet.DispatcherType;
-import jakarta.websocket.server.ServerEndpointConfig;
-import java.util.EnumSet;
 import org.eclipse.jetty.ee11.servlet.DefaultServlet;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
-import org.eclipse.jetty.ee11.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
+import org.eclipse.jetty.http.pathmap.PathSpec;
+import org.eclipse.jetty.http.pathmap.ServletPathSpec;
+import org.eclipse.jetty.http.pathmap.UriTemplatePathSpec;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -19,11 +17,15 @@ import org.eclipse.jetty.util.resource.Resource;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.core.Configuration;
+import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 
 /**
  * Assembles the embedded Jetty server of a {@link dev.switchboard.transport.jetty.JettyTransport}: one
- * connector (HTTP or HTTPS), a bounded thread pool, and one servlet context holding the upgrade filter,
- * the Jakarta WebSocket endpoint, {@code /health} and the static files.
+ * connector (HTTP or HTTPS), a bounded thread pool, the WebSocket endpoint on Jetty's WebSocket core API
+ * ({@link CoreEndpoint}, which upgrades requests for the endpoint's path before any servlet code runs), and
+ * behind it one servlet context holding {@code /health} and the static files.
  */
 public final class JettyServers {
 
@@ -33,17 +35,35 @@ public final class JettyServers {
     /**
      * @param options the transport's options
      * @param acceptor the core
-     * @param endpoint the endpoint configuration to mount at {@code options.path()}
+     * @param openSessions the registry the endpoint adds its sessions to
      * @return a server, not started
      */
-    public static Server create(JettyTransportOptions options, SessionAcceptor acceptor,
-                                ServerEndpointConfig endpoint) {
+    public static Server create(JettyTransportOptions options, SessionAcceptor acceptor, OpenSessions openSessions) {
         QueuedThreadPool pool = new QueuedThreadPool(options.maxThreads(), Math.min(8, options.maxThreads()));
         pool.setName("switchboard-jetty");
         Server server = new Server(pool);
         server.addConnector(connector(server, options));
-        server.setHandler(context(server, options, acceptor, endpoint));
+        ServletContextHandler context = context(options, acceptor);
+        WebSocketUpgradeHandler ws = new WebSocketUpgradeHandler(
+                WebSocketServerComponents.ensureWebSocketComponents(server, context));
+        PathTemplate path = PathTemplate.of(options.path());
+        PathSpec spec = path.isTemplate() ? new UriTemplatePathSpec(options.path()) : new ServletPathSpec(options.path());
+        ws.addMapping(spec, new CoreEndpoint(new UpgradeGate(acceptor, options.path()), openSessions,
+                options.compression()));
+        configure(ws.getConfiguration(), options, acceptor.maxFrameBytes());
+        ws.setHandler(context);
+        server.setHandler(ws);
         return server;
+    }
+
+    private static void configure(Configuration ws, JettyTransportOptions options, int maxFrameBytes) {
+        ws.setIdleTimeout(options.idleTimeout());
+        // One frame past the core's limit is refused by Jetty's parser (1009) before it is buffered;
+        // fragmented messages are counted by the session. No fragmenting of what the server writes.
+        ws.setMaxFrameSize(maxFrameBytes);
+        ws.setMaxTextMessageSize(maxFrameBytes);
+        ws.setMaxBinaryMessageSize(maxFrameBytes);
+        ws.setAutoFragment(false);
     }
 
     private static ServerConnector connector(Server server, JettyTransportOptions options) {
@@ -66,23 +86,13 @@ public final class JettyServers {
         return connector;
     }
 
-    private static ServletContextHandler context(Server server, JettyTransportOptions options,
-                                                 SessionAcceptor acceptor, ServerEndpointConfig endpoint) {
+    private static ServletContextHandler context(JettyTransportOptions options, SessionAcceptor acceptor) {
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
         context.getMimeTypes().addMimeMapping("js", "text/javascript;charset=utf-8");
         context.getMimeTypes().addMimeMapping("mjs", "text/javascript;charset=utf-8");
         // "ts" would otherwise be served as an MPEG transport stream.
         context.getMimeTypes().addMimeMapping("ts", "text/plain;charset=utf-8");
-
-        JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
-            container.setDefaultMaxSessionIdleTimeout(options.idleTimeout().toMillis());
-            container.addEndpoint(endpoint);
-            // Runs after Jetty prepended its WebSocketUpgradeFilter; isMatchAfter=false prepends ours
-            // ahead of it, so refusals are answered before Jetty attempts the upgrade.
-            servletContext.addFilter("switchboard-upgrade", new SwitchboardUpgradeFilter(acceptor, options.path()))
-                    .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
-        });
 
         context.addServlet(new ServletHolder("switchboard-health", new HealthServlet(acceptor)), "/health");
 
