@@ -63,6 +63,22 @@ function threads() {
   }
 }
 
+// Voluntary + involuntary context switches of this process's threads (Linux), as the Java servers report.
+function contextSwitches() {
+  try {
+    let total = 0;
+    for (const task of fs.readdirSync("/proc/self/task")) {
+      const status = fs.readFileSync(`/proc/self/task/${task}/status`, "utf8");
+      for (const m of status.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)/gm)) {
+        total += Number(m[1]);
+      }
+    }
+    return total;
+  } catch {
+    return -1;
+  }
+}
+
 const servers = [];
 
 function stats(data) {
@@ -88,6 +104,7 @@ function stats(data) {
     threads: threads(),
     availableProcessors: require("node:os").availableParallelism(),
     allocatedBytes: -1,
+    contextSwitches: contextSwitches(),
   };
 }
 

@@ -155,19 +155,33 @@ final class InboundDispatcher {
             reply(r.id(), null, WireError.of(ErrorCode.UNKNOWN_EVENT, "no handler for request \"" + r.event() + "\""));
             return;
         }
+        if (handler.inline()) {
+            // The common fast path: a non-blocking handler that answers at once is answered here, on
+            // the thread that read the request, with no future, no timeout and no hand-off.
+            Object value;
+            try {
+                intercept("request", r.event(), r.data());
+                value = handler.invokeRequest(conn, r.data());
+            } catch (Throwable t) {
+                answer(r, null, t);
+                return;
+            }
+            if (!(value instanceof CompletionStage<?> stage)) {
+                answer(r, value, null);
+                return;
+            }
+            CompletableFuture<Object> result = new CompletableFuture<>();
+            stage.whenComplete((v, f) -> complete(result, v, f));
+            awaitAnswer(r, result);
+            return;
+        }
         CompletableFuture<Object> result = new CompletableFuture<>();
         Runnable task = () -> {
             try {
                 intercept("request", r.event(), r.data());
                 Object value = handler.invokeRequest(conn, r.data());
                 if (value instanceof CompletionStage<?> stage) {
-                    stage.whenComplete((v, f) -> {
-                        if (f != null) {
-                            result.completeExceptionally(f);
-                        } else {
-                            result.complete(v);
-                        }
-                    });
+                    stage.whenComplete((v, f) -> complete(result, v, f));
                 } else {
                     result.complete(value);
                 }
@@ -175,11 +189,28 @@ final class InboundDispatcher {
                 result.completeExceptionally(t);
             }
         };
-        if (handler.inline()) {
-            task.run();
+        awaitAnswer(r, result);
+        try {
+            node.handlerExecutor().execute(task);
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new SwitchboardException(ErrorCode.UNAVAILABLE, "server is busy"));
         }
+    }
+
+    private static void complete(CompletableFuture<Object> result, Object value, Throwable failure) {
+        if (failure != null) {
+            result.completeExceptionally(failure);
+        } else {
+            result.complete(value);
+        }
+    }
+
+    /**
+     * Replies when {@code result} completes: bounded by the node's request timeout, and cancelled
+     * (its result dropped, not leaked) if the connection closes first.
+     */
+    private void awaitAnswer(Frame.Request r, CompletableFuture<Object> result) {
         if (!result.isDone()) {
-            // Still running (pooled, or an asynchronous answer): bound it, and cancel it if the connection closes.
             inFlight.add(result);
             result.orTimeout(node.options().requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -188,26 +219,24 @@ final class InboundDispatcher {
             if (failure instanceof java.util.concurrent.CancellationException) {
                 return; // the connection closed
             }
-            if (failure != null) {
-                reply(r.id(), null, toWireError(r.event(), failure));
-                return;
-            }
-            JsonNode data;
-            try {
-                data = node.codec().toTree(value);
-            } catch (IllegalArgumentException ex) {
-                reply(r.id(), null, toWireError(r.event(), ex));
-                return;
-            }
-            reply(r.id(), data, null);
+            answer(r, value, failure);
         });
-        if (!handler.inline()) {
-            try {
-                node.handlerExecutor().execute(task);
-            } catch (RejectedExecutionException e) {
-                result.completeExceptionally(new SwitchboardException(ErrorCode.UNAVAILABLE, "server is busy"));
-            }
+    }
+
+    /** Sends the reply to a request: its handler's value, or the failure as a wire error. */
+    private void answer(Frame.Request r, Object value, Throwable failure) {
+        if (failure != null) {
+            reply(r.id(), null, toWireError(r.event(), failure));
+            return;
         }
+        JsonNode data;
+        try {
+            data = node.codec().toTree(value);
+        } catch (IllegalArgumentException ex) {
+            reply(r.id(), null, toWireError(r.event(), ex));
+            return;
+        }
+        reply(r.id(), data, null);
     }
 
     private void handleSubscribe(Frame.Subscribe s) {

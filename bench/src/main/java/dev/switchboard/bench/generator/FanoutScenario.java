@@ -120,10 +120,7 @@ public final class FanoutScenario {
             before.addUntil(after, f);
             // Server CPU per delivered frame: comparable across runs whose rates differ.
             f.decimal("srv_us_per_delivery", f.number("srv_cpu") * seconds * 1e6 / Math.max(1, delivered), 2);
-            if (before.allocatedBytes() >= 0 && after.allocatedBytes() >= 0) {
-                f.decimal("srv_alloc_bytes_per_msg", (after.allocatedBytes() - before.allocatedBytes())
-                        / (double) Math.max(1, sent), 0);
-            }
+            before.addPerUnit(after, sent, f, "msg");
             for (Receiver r : receivers) {
                 r.close();
             }

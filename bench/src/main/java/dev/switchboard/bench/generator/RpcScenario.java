@@ -102,11 +102,7 @@ public final class RpcScenario {
                     .count("errors", errors.get())
                     .decimal("gen_cpu", genCpu, 2);
             before.addUntil(after, f);
-            if (before.allocatedBytes() >= 0 && after.allocatedBytes() >= 0) {
-                // Includes the replies still in flight when the samples were taken: a few per client.
-                f.decimal("srv_alloc_bytes_per_call", (after.allocatedBytes() - before.allocatedBytes())
-                        / (double) Math.max(1, done), 0);
-            }
+            before.addPerUnit(after, done, f, "call");
             for (Caller c : callers) {
                 c.close();
             }
