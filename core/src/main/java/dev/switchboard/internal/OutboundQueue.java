@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * every frame queued so far (up to {@link #MAX_BATCH_FRAMES} / {@link #MAX_BATCH_BYTES}) as one batch,
  * so a busy connection costs one system call per batch rather than one per frame. When a frame would
  * push the queue past its bound, the frame is refused and {@link Listener#overflow()} fires once; the
- * owner then closes the connection (1013).
+ * owner then closes the connection (1013). While the owner's thread handles an inbound frame, the
+ * start of a write waits for the end of that frame ({@link DeferredWrites}).
  */
 final class OutboundQueue {
 
@@ -85,7 +86,7 @@ final class OutboundQueue {
             listener.overflow();
             return SendResult.DROPPED;
         }
-        if (startWriting) {
+        if (startWriting && !DeferredWrites.defer(this)) {
             pump();
         }
         return SendResult.QUEUED;
@@ -131,7 +132,7 @@ final class OutboundQueue {
      * completion callback race on {@link Flight#state}: whoever comes second continues, so a transport
      * that completes synchronously loops here instead of recursing.
      */
-    private void pump() {
+    void pump() {
         while (true) {
             long bytes = 0;
             synchronized (this) {
