@@ -154,7 +154,10 @@ public final class DefaultSwitchboard implements Switchboard {
                 options.heartbeat().toMillis(), options.maxFrameBytes()))));
         listener.connectionOpened(conn);
         // Connect handlers run on the connection's serial executor, so they finish before the
-        // connection's first emit is handled.
+        // connection's first emit is handled. With none, no task: a hand-off per connect saved.
+        if (connectHandlers.isEmpty()) {
+            return conn;
+        }
         runSerial(conn, () -> {
             for (ConnectHandler h : connectHandlers) {
                 try {
@@ -360,6 +363,9 @@ public final class DefaultSwitchboard implements Switchboard {
             durable.left(topic);
         }
         listener.connectionClosed(conn, code);
+        if (disconnectHandlers.isEmpty()) {
+            return;
+        }
         runSerial(conn, () -> {
             for (DisconnectHandler h : disconnectHandlers) {
                 try {
