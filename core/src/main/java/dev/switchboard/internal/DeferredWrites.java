@@ -15,7 +15,9 @@ import java.util.ArrayList;
 final class DeferredWrites {
     private static final ThreadLocal<DeferredWrites> CURRENT = new ThreadLocal<>();
 
-    private final ArrayList<OutboundQueue> started = new ArrayList<>();
+    // The usual case is one queue (a reply) or none: no list for those.
+    private OutboundQueue only;
+    private ArrayList<OutboundQueue> more;
 
     private DeferredWrites() {
     }
@@ -39,7 +41,14 @@ final class DeferredWrites {
         if (d == null) {
             return false;
         }
-        d.started.add(queue);
+        if (d.only == null) {
+            d.only = queue;
+        } else {
+            if (d.more == null) {
+                d.more = new ArrayList<>();
+            }
+            d.more.add(queue);
+        }
         return true;
     }
 
@@ -51,14 +60,21 @@ final class DeferredWrites {
      */
     void end(OutboundQueue first) {
         CURRENT.remove();
-        if (started.isEmpty()) {
+        if (only == null) {
             return;
         }
-        if (started.remove(first)) {
+        // Each queue was added once: only the offer that started its write defers it.
+        boolean firstHeld = only == first || (more != null && more.remove(first));
+        if (firstHeld) {
             first.pump();
         }
-        for (int i = 0; i < started.size(); i++) {
-            started.get(i).pump();
+        if (only != first) {
+            only.pump();
+        }
+        if (more != null) {
+            for (int i = 0; i < more.size(); i++) {
+                more.get(i).pump();
+            }
         }
     }
 }

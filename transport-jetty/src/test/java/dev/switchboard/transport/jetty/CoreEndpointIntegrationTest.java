@@ -3,6 +3,7 @@ package dev.switchboard.transport.jetty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.spi.Authenticator;
+import dev.switchboard.spi.EncodedFrame;
 import dev.switchboard.spi.Handshake;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +72,21 @@ class CoreEndpointIntegrationTest {
 
         client.assertClosed(1009);
         assertThat(conn.awaitClosed()).isEqualTo(1009);
+    }
+
+    @Test
+    void framesLargerThanTheInboundLimitAreStillWrittenWhole() {
+        EchoAcceptor acceptor = new EchoAcceptor(Authenticator.anonymous(), 300);
+        JettyTransport transport = start(acceptor);
+        RecordingClient client = connect(RecordingClient.to(transport.uri()));
+        client.assertFrame("welcome");
+        String big = "{\"type\":\"event\",\"event\":\"big\",\"data\":\"" + "y".repeat(200_000) + "\"}";
+        CompletableFuture<Throwable> done = new CompletableFuture<>();
+
+        acceptor.nextOpened().session().send(EncodedFrame.ofText(big), done::complete);
+
+        assertThat(client.assertFrame("event").path("data").asText()).hasSize(200_000);
+        assertThat(done.join()).isNull();
     }
 
     @Test

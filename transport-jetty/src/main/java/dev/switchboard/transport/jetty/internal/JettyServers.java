@@ -58,12 +58,11 @@ public final class JettyServers {
 
     private static void configure(Configuration ws, JettyTransportOptions options, int maxFrameBytes) {
         ws.setIdleTimeout(options.idleTimeout());
-        // One frame past the core's limit is refused by Jetty's parser (1009) before it is buffered;
-        // fragmented messages are counted by the session. No fragmenting of what the server writes.
+        // Jetty's parser hands a frame past this size over in pieces (auto-fragment), which the session
+        // counts against the core's limit (1009), so nothing bigger is ever buffered; frames the server
+        // writes past it go out fragmented (clients reassemble them), as with the Jakarta endpoint.
         ws.setMaxFrameSize(maxFrameBytes);
-        ws.setMaxTextMessageSize(maxFrameBytes);
-        ws.setMaxBinaryMessageSize(maxFrameBytes);
-        ws.setAutoFragment(false);
+        ws.setAutoFragment(true);
     }
 
     private static ServerConnector connector(Server server, JettyTransportOptions options) {
