@@ -8,6 +8,8 @@ import dev.switchboard.transport.jetty.internal.JettyServers;
 import dev.switchboard.transport.jetty.internal.OpenSessions;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -15,11 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves Switchboard from an embedded Jetty 12.1 server: the WebSocket endpoint, {@code GET /health},
- * static files and the JS client at {@code /switchboard.js}. The endpoint runs on Jetty's WebSocket
- * core API (one small frame handler per connection, frames as buffers); the handshake checks are the
- * same as those of the Jakarta endpoint that {@link SwitchboardEndpointConfig} mounts in a host's own
- * container.
+ * Serves Switchboard from an embedded Jetty 12.1 server: the WebSocket endpoint, the node's plain
+ * WebSocket endpoints ({@link dev.switchboard.Switchboard#plainEndpoint}, mounted at start),
+ * {@code GET /health}, static files and the JS client at {@code /switchboard.js}. The endpoints run on
+ * Jetty's WebSocket core API (one small frame handler per connection, frames as buffers); the handshake
+ * checks are the same as those of the Jakarta endpoint that {@link SwitchboardEndpointConfig} mounts in a
+ * host's own container.
  *
  * <pre>{@code
  * Switchboard board = Switchboard.builder().build();
@@ -75,7 +78,8 @@ public final class JettyTransport implements Transport {
      *
      * @param acceptor the core, usually the {@link dev.switchboard.Switchboard} node
      * @throws IllegalStateException when already started or closed
-     * @throws IllegalArgumentException when a configured static root does not exist
+     * @throws IllegalArgumentException when a configured static root does not exist, or a plain endpoint
+     *     takes the protocol endpoint's path
      * @throws SwitchboardException ({@code unavailable}) when the server cannot start, e.g. the port is taken
      */
     @Override
@@ -85,7 +89,7 @@ public final class JettyTransport implements Transport {
             if (server != null || closed) {
                 throw new IllegalStateException(closed ? "transport is closed" : "transport already started");
             }
-            Server s = JettyServers.create(options, acceptor, openSessions);
+            Server s = JettyServers.create(options, acceptor, mounts(acceptor), openSessions);
             try {
                 s.start();
             } catch (Exception e) {
@@ -97,6 +101,20 @@ public final class JettyTransport implements Transport {
             port = ((ServerConnector) s.getConnectors()[0]).getLocalPort();
         }
         log.info("Switchboard listening on {}", uri());
+    }
+
+    /** The protocol endpoint at {@code options.path()}, then the acceptor's plain endpoints. */
+    private List<JettyServers.Mount> mounts(SessionAcceptor acceptor) {
+        List<JettyServers.Mount> mounts = new ArrayList<>();
+        mounts.add(new JettyServers.Mount(options.path(), acceptor));
+        acceptor.plainEndpoints().forEach((path, plain) -> {
+            if (path.equals(options.path())) {
+                throw new IllegalArgumentException("plain endpoint " + path + " takes the protocol endpoint's path; "
+                        + "give JettyTransportOptions.path another one");
+            }
+            mounts.add(new JettyServers.Mount(path, plain));
+        });
+        return mounts;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.switchboard.transport.jetty;
 import dev.switchboard.ErrorCode;
 import dev.switchboard.spi.AuthenticationException;
 import dev.switchboard.spi.Handshake;
+import dev.switchboard.spi.PathTemplate;
 import dev.switchboard.spi.SessionAcceptor;
 import dev.switchboard.transport.jetty.internal.Handshakes;
 import dev.switchboard.transport.jetty.internal.JsonResponses;

@@ -7,6 +7,7 @@ import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.Configuration;
 import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
@@ -36,6 +37,17 @@ public final class CoreEndpoint implements WebSocketNegotiator {
         this.gate = gate;
         this.openSessions = openSessions;
         this.compression = compression;
+    }
+
+    /**
+     * Jetty's parser hands a frame past the acceptor's limit over in pieces (auto-fragment), which the
+     * session counts against that limit (1009), so nothing bigger is ever buffered; frames the server
+     * writes past it go out fragmented (clients reassemble them), as with the Jakarta endpoint.
+     */
+    @Override
+    public void customize(Configuration configuration) {
+        configuration.setMaxFrameSize(gate.acceptor().maxFrameBytes());
+        configuration.setAutoFragment(true);
     }
 
     @Override

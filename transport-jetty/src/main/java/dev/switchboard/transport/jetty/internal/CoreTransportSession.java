@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * text message (reassembled from fragments if need be) reaches {@link SessionHandler#onText} as a
  * String, checked as UTF-8 (invalid: close 1007); past {@link SessionAcceptor#maxFrameBytes()} the
  * connection closes with 1009 (a single frame: Jetty's parser refuses it; fragments: counted here).
- * Binary messages are reported by size. Calls into the handler go through a {@link SerialInvoker}, so
+ * Binary messages are reported by size, pongs (answers to {@link #ping()}) reported. Calls into the handler go through a {@link SerialInvoker}, so
  * they never overlap even when Jetty reports an idle timeout or a failed write on another thread, and
  * {@code onClosed} comes exactly once, last.
  */
@@ -102,6 +102,11 @@ public final class CoreTransportSession implements FrameHandler, TransportSessio
                 case OpCode.TEXT -> startMessage(frame, false);
                 case OpCode.BINARY -> startMessage(frame, true);
                 case OpCode.CONTINUATION -> continueMessage(frame);
+                case OpCode.PONG -> invoker.execute(() -> {
+                    if (handler != null && !closed) {
+                        handler.onPong();
+                    }
+                });
                 default -> {
                     // PING is answered, and CLOSE completed, by Jetty once the callback succeeds.
                 }
@@ -263,6 +268,16 @@ public final class CoreTransportSession implements FrameHandler, TransportSessio
         } catch (RuntimeException e) {
             completion.failed(e);
         }
+    }
+
+    /** The ping goes straight to Jetty's core session, whose flusher queues it next to a frame in flight. */
+    @Override
+    public boolean ping() {
+        CoreSession s = core;
+        if (!closing && s != null) {
+            s.sendFrame(new Frame(OpCode.PING), Callback.NOOP, false);
+        }
+        return true;
     }
 
     @Override

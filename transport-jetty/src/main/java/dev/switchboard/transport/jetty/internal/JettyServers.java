@@ -1,7 +1,9 @@
 package dev.switchboard.transport.jetty.internal;
 
 import dev.switchboard.spi.SessionAcceptor;
+import dev.switchboard.spi.PathTemplate;
 import dev.switchboard.transport.jetty.JettyTransportOptions;
+import java.util.List;
 import org.eclipse.jetty.ee11.servlet.DefaultServlet;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
@@ -17,15 +19,15 @@ import org.eclipse.jetty.util.resource.Resource;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.websocket.core.Configuration;
 import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
 import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 
 /**
  * Assembles the embedded Jetty server of a {@link dev.switchboard.transport.jetty.JettyTransport}: one
- * connector (HTTP or HTTPS), a bounded thread pool, the WebSocket endpoint on Jetty's WebSocket core API
- * ({@link CoreEndpoint}, which upgrades requests for the endpoint's path before any servlet code runs), and
- * behind it one servlet context holding {@code /health} and the static files.
+ * connector (HTTP or HTTPS), a bounded thread pool, the WebSocket endpoints on Jetty's WebSocket core API
+ * (one {@link CoreEndpoint} per mounted path, upgrading its requests before any servlet code runs), and
+ * behind them one servlet context holding {@code /health}, {@code /metrics} when configured and the
+ * static files.
  */
 public final class JettyServers {
 
@@ -33,12 +35,23 @@ public final class JettyServers {
     }
 
     /**
+     * One WebSocket endpoint to mount: its path (or URI template) and the acceptor of its connections.
+     *
+     * @param path the path
+     * @param acceptor the acceptor its upgrades are checked by and its connections opened with
+     */
+    public record Mount(String path, SessionAcceptor acceptor) {
+    }
+
+    /**
      * @param options the transport's options
-     * @param acceptor the core
-     * @param openSessions the registry the endpoint adds its sessions to
+     * @param acceptor the core, answering {@code /health}
+     * @param endpoints the WebSocket endpoints: the protocol's at {@code options.path()}, then the plain ones
+     * @param openSessions the registry every endpoint adds its sessions to
      * @return a server, not started
      */
-    public static Server create(JettyTransportOptions options, SessionAcceptor acceptor, OpenSessions openSessions) {
+    public static Server create(JettyTransportOptions options, SessionAcceptor acceptor, List<Mount> endpoints,
+                                OpenSessions openSessions) {
         QueuedThreadPool pool = new QueuedThreadPool(options.maxThreads(), Math.min(8, options.maxThreads()));
         pool.setName("switchboard-jetty");
         Server server = new Server(pool);
@@ -46,23 +59,16 @@ public final class JettyServers {
         ServletContextHandler context = context(options, acceptor);
         WebSocketUpgradeHandler ws = new WebSocketUpgradeHandler(
                 WebSocketServerComponents.ensureWebSocketComponents(server, context));
-        PathTemplate path = PathTemplate.of(options.path());
-        PathSpec spec = path.isTemplate() ? new UriTemplatePathSpec(options.path()) : new ServletPathSpec(options.path());
-        ws.addMapping(spec, new CoreEndpoint(new UpgradeGate(acceptor, options.path()), openSessions,
-                options.compression()));
-        configure(ws.getConfiguration(), options, acceptor.maxFrameBytes());
+        ws.getConfiguration().setIdleTimeout(options.idleTimeout());
+        for (Mount m : endpoints) {
+            PathSpec spec = PathTemplate.of(m.path()).isTemplate() ? new UriTemplatePathSpec(m.path())
+                    : new ServletPathSpec(m.path());
+            ws.addMapping(spec, new CoreEndpoint(new UpgradeGate(m.acceptor(), m.path()), openSessions,
+                    options.compression()));
+        }
         ws.setHandler(context);
         server.setHandler(ws);
         return server;
-    }
-
-    private static void configure(Configuration ws, JettyTransportOptions options, int maxFrameBytes) {
-        ws.setIdleTimeout(options.idleTimeout());
-        // Jetty's parser hands a frame past this size over in pieces (auto-fragment), which the session
-        // counts against the core's limit (1009), so nothing bigger is ever buffered; frames the server
-        // writes past it go out fragmented (clients reassemble them), as with the Jakarta endpoint.
-        ws.setMaxFrameSize(maxFrameBytes);
-        ws.setAutoFragment(true);
     }
 
     private static ServerConnector connector(Server server, JettyTransportOptions options) {
@@ -94,6 +100,9 @@ public final class JettyServers {
         context.getMimeTypes().addMimeMapping("ts", "text/plain;charset=utf-8");
 
         context.addServlet(new ServletHolder("switchboard-health", new HealthServlet(acceptor)), "/health");
+        if (options.metrics() != null) {
+            context.addServlet(new ServletHolder("switchboard-metrics", new MetricsServlet(options.metrics())), "/metrics");
+        }
 
         Resource statics = StaticResources.resolve(ResourceFactory.of(context), options.staticRoot(),
                 options.staticClasspathBase());

@@ -3,6 +3,7 @@ package dev.switchboard.transport.jetty.internal;
 import dev.switchboard.Identity;
 import dev.switchboard.spi.AuthenticationException;
 import dev.switchboard.spi.Handshake;
+import dev.switchboard.spi.PathTemplate;
 import dev.switchboard.spi.SessionAcceptor;
 import java.util.List;
 import java.util.Objects;
