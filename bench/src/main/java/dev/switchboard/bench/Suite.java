@@ -150,7 +150,7 @@ public final class Suite {
                     for (int n : nodes) {
                         for (int c : receivers) {
                             String k = "fanout/" + c + "/" + n;
-                            String where = n == 1 ? "" : ", " + n + " nodes";
+                            String where = where(n);
                             measure(nodes(n), c, "0", row(k, "fanout", "delivered_per_s",
                                     "fanout to " + fmt(c) + where + ", flat out: deliveries/s", true),
                                     row(k, "fanout", "srv_us_per_delivery",
@@ -162,7 +162,7 @@ public final class Suite {
                     for (int n : nodes) {
                         for (int c : receivers) {
                             String k = "paced/" + c + "/" + n;
-                            String where = n == 1 ? "" : ", " + n + " nodes";
+                            String where = where(n);
                             measure(nodes(n), c, rate, row(k, "fanout", "p99_ms",
                                     "fanout to " + fmt(c) + where + ", " + rate + " msg/s: end-to-end p99 ms", false),
                                     row(k, "fanout", "p50_ms", "same: end-to-end p50 ms", false),
@@ -190,6 +190,11 @@ public final class Suite {
         line("");
         line(table);
         return table;
+    }
+
+    /** @return how a row names its node count: nothing when the suite runs single nodes only */
+    private String where(int n) {
+        return nodes.size() == 1 && n == 1 ? "" : ", " + n + (n == 1 ? " node" : " nodes");
     }
 
     private Row row(String key, String scenario, String figure, String label, boolean higher) {
