@@ -60,6 +60,8 @@ public final class FrameCodec {
                     case "topic" -> e.topic = stringOrTree(p, token);
                     case "connectionId" -> e.connectionId = stringOrTree(p, token);
                     case "node" -> e.node = stringOrTree(p, token);
+                    case "token" -> e.token = stringOrTree(p, token);
+                    case "expiresInMs" -> e.expiresInMs = value(p, token);
                     case "id" -> e.id = value(p, token);
                     case "data" -> e.data = value(p, token);
                     case "since" -> e.since = value(p, token);
@@ -97,7 +99,10 @@ public final class FrameCodec {
             }
             case "welcome" -> new Frame.Welcome(text(e.connectionId, "connectionId", type, null),
                     text(e.node, "node", type, null), e.heartbeatMs == null ? 0 : e.heartbeatMs.asLong(),
-                    e.maxFrameBytes == null ? 0 : e.maxFrameBytes.asInt());
+                    e.maxFrameBytes == null ? 0 : e.maxFrameBytes.asInt(),
+                    e.expiresInMs != null && e.expiresInMs.isIntegralNumber() && e.expiresInMs.canConvertToLong()
+                            ? e.expiresInMs.asLong() : null);
+            case "auth" -> new Frame.Auth(required(id, type), text(e.token, "token", type, id));
             case "error" -> {
                 WireError err = error(e.error);
                 if (err == null) {
@@ -107,7 +112,7 @@ public final class FrameCodec {
             }
             case "ping" -> new Frame.Ping();
             case "pong" -> new Frame.Pong();
-            default -> throw new ProtocolException(ErrorCode.BAD_REQUEST, "unknown frame type \"" + type + "\"", id);
+            default -> throw new ProtocolException(ErrorCode.BAD_REQUEST, "unknown frame type " + WireError.quote(type), id);
         };
     }
 
@@ -118,6 +123,7 @@ public final class FrameCodec {
         Object topic;
         Object connectionId;
         Object node;
+        Object token;
         JsonNode id;
         JsonNode data;
         JsonNode since;
@@ -125,6 +131,7 @@ public final class FrameCodec {
         JsonNode offset;
         JsonNode heartbeatMs;
         JsonNode maxFrameBytes;
+        JsonNode expiresInMs;
     }
 
     private Object stringOrTree(JsonParser p, JsonToken token) throws IOException {
@@ -159,6 +166,12 @@ public final class FrameCodec {
                 g.writeStringField("node", w.node());
                 g.writeNumberField("heartbeatMs", w.heartbeatMs());
                 g.writeNumberField("maxFrameBytes", w.maxFrameBytes());
+                if (w.expiresInMs() != null) {
+                    g.writeNumberField("expiresInMs", w.expiresInMs());
+                }
+            } else if (frame instanceof Frame.Auth a) {
+                writeId(g, a.id());
+                g.writeStringField("token", a.token());
             } else if (frame instanceof Frame.Emit e) {
                 g.writeStringField("event", e.event());
                 writeData(g, e.data());

@@ -1,7 +1,7 @@
 package dev.switchboard.transport.jetty.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.switchboard.spi.AuthenticationException;
+import dev.switchboard.spi.HandshakeRefusedException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded transport's WebSocket endpoint on Jetty's WebSocket core API: runs the
- * {@link UpgradeGate}'s checks on each upgrade request, answers a refusal with 401/403 and the wire
- * protocol's error body before upgrading, and otherwise accepts the sub-protocol the gate chose and
+ * {@link UpgradeGate}'s checks on each upgrade request, answers a refusal with its status (401, 403, 429,
+ * 503, with {@code WWW-Authenticate} or {@code Retry-After} where they apply) and the wire protocol's
+ * error body before upgrading, and otherwise accepts the sub-protocol the gate chose and
  * creates one {@link CoreTransportSession}. Called by Jetty on its upgrade thread; thread-safe.
  */
 public final class CoreEndpoint implements WebSocketNegotiator {
@@ -55,7 +56,7 @@ public final class CoreEndpoint implements WebSocketNegotiator {
         PendingUpgrade upgrade;
         try {
             upgrade = gate.admit(Handshakes.fromCore(request));
-        } catch (AuthenticationException e) {
+        } catch (HandshakeRefusedException e) {
             refuse(response, callback, e);
             return null; // refused: the response is written, nothing is upgraded
         }
@@ -70,7 +71,7 @@ public final class CoreEndpoint implements WebSocketNegotiator {
                 openSessions);
     }
 
-    private static void refuse(ServerUpgradeResponse response, Callback callback, AuthenticationException e) {
+    private static void refuse(ServerUpgradeResponse response, Callback callback, HandshakeRefusedException e) {
         log.debug("Refused WebSocket upgrade: {} {}", e.httpStatus(), e.getMessage());
         byte[] body;
         try {
@@ -81,6 +82,9 @@ public final class CoreEndpoint implements WebSocketNegotiator {
         response.setStatus(e.httpStatus());
         if (e.httpStatus() == HttpStatus.UNAUTHORIZED_401) {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+        }
+        if (e.retryAfter() != null) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(Math.max(1, e.retryAfter().toSeconds())));
         }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");

@@ -63,8 +63,8 @@ public final class JettyServers {
         for (Mount m : endpoints) {
             PathSpec spec = PathTemplate.of(m.path()).isTemplate() ? new UriTemplatePathSpec(m.path())
                     : new ServletPathSpec(m.path());
-            ws.addMapping(spec, new CoreEndpoint(new UpgradeGate(m.acceptor(), m.path()), openSessions,
-                    options.compression()));
+            ws.addMapping(spec, new CoreEndpoint(new UpgradeGate(m.acceptor(), m.path(), options.allowedOrigins()),
+                    openSessions, options.compression()));
         }
         ws.setHandler(context);
         server.setHandler(ws);
@@ -103,11 +103,15 @@ public final class JettyServers {
         if (options.metrics() != null) {
             context.addServlet(new ServletHolder("switchboard-metrics", new MetricsServlet(options.metrics())), "/metrics");
         }
+        options.servlets().forEach((spec, servlet) -> context.addServlet(new ServletHolder(servlet), spec));
 
         Resource statics = StaticResources.resolve(ResourceFactory.of(context), options.staticRoot(),
                 options.staticClasspathBase());
+        // Jetty's default alias check follows symlinks anywhere; serve only what lies inside the roots.
+        context.clearAliasChecks();
         if (statics != null) {
             context.setBaseResource(statics);
+            context.addAliasCheck(StaticResources.aliasCheck(statics));
             ServletHolder files = new ServletHolder("switchboard-static", DefaultServlet.class);
             files.setInitParameter("dirAllowed", "false");
             context.addServlet(files, "/");

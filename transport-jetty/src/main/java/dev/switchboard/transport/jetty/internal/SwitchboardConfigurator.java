@@ -1,6 +1,6 @@
 package dev.switchboard.transport.jetty.internal;
 
-import dev.switchboard.spi.AuthenticationException;
+import dev.switchboard.spi.HandshakeRefusedException;
 import dev.switchboard.spi.SessionAcceptor;
 import dev.switchboard.transport.jetty.SwitchboardEndpoint;
 import jakarta.websocket.Extension;
@@ -55,7 +55,7 @@ public final class SwitchboardConfigurator extends ServerEndpointConfig.Configur
         if (upgrade == null) {
             try {
                 upgrade = gate.admit(Handshakes.fromJakarta(request, config.getUserProperties()));
-            } catch (AuthenticationException e) {
+            } catch (HandshakeRefusedException e) {
                 throw new HttpException.RuntimeException(e.httpStatus(), e.getMessage());
             }
         }

@@ -1,8 +1,10 @@
 package dev.switchboard.transport.jetty.internal;
 
 import dev.switchboard.Identity;
+import dev.switchboard.protocol.WireError;
 import dev.switchboard.spi.AuthenticationException;
 import dev.switchboard.spi.Handshake;
+import dev.switchboard.spi.HandshakeRefusedException;
 import dev.switchboard.spi.PathTemplate;
 import dev.switchboard.spi.SessionAcceptor;
 import java.util.List;
@@ -13,21 +15,36 @@ import java.util.Objects;
  * {@link CoreEndpoint} (the embedded {@link dev.switchboard.transport.jetty.JettyTransport}, on Jetty's
  * WebSocket core API), {@link dev.switchboard.transport.jetty.SwitchboardUpgradeFilter} and
  * {@link SwitchboardConfigurator} (the Jakarta endpoint mounted in a host container). A check added
- * here — authentication, the endpoint's path template, sub-protocol choice, and whatever policy comes next
- * (origins, connection limits) — therefore holds for both transports. Thread-safe; called on the
+ * here — the allowed browser origins, then the core's own checks (its connection limits and the
+ * authenticator, both behind {@link SessionAcceptor#authenticate}), the endpoint's path template and the
+ * sub-protocol choice — therefore holds for both transports. Thread-safe; called on the
  * container's upgrade thread, which the authenticator may briefly block.
  */
 public final class UpgradeGate {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(UpgradeGate.class);
+
     private final SessionAcceptor acceptor;
     private final PathTemplate path;
+    private final OriginCheck origins;
 
     /**
      * @param acceptor the core
      * @param path the endpoint path or URI template, e.g. {@code /ws} or {@code /chat/{room}}
      */
     public UpgradeGate(SessionAcceptor acceptor, String path) {
+        this(acceptor, path, List.of());
+    }
+
+    /**
+     * @param acceptor the core
+     * @param path the endpoint path or URI template, e.g. {@code /ws} or {@code /chat/{room}}
+     * @param allowedOrigins browser origins that may connect, exact or with {@code *} patterns; empty
+     *     allows any (see {@link OriginCheck})
+     */
+    public UpgradeGate(SessionAcceptor acceptor, String path, List<String> allowedOrigins) {
         this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
         this.path = PathTemplate.of(path);
+        this.origins = OriginCheck.of(allowedOrigins);
     }
 
     /** @return the endpoint's path template */
@@ -49,13 +66,20 @@ public final class UpgradeGate {
     }
 
     /**
-     * Runs every check on an upgrade request; blocks while the authenticator does.
+     * Runs every check on an upgrade request, in order: the origin (403, before authentication), then the
+     * core's connection limits and authenticator; blocks while the authenticator does.
      *
      * @param handshake the upgrade request
      * @return the admitted upgrade, with the identity the authenticator chose
-     * @throws AuthenticationException to refuse it (401 or 403, before any upgrade)
+     * @throws HandshakeRefusedException to refuse it before any upgrade: 403 for an origin not allowed,
+     *     401/403 from the authenticator, 429/503 from the connection limits (with a retry delay)
      */
     public PendingUpgrade admit(Handshake handshake) {
+        String origin = handshake.header("Origin");
+        if (!origins.allows(origin)) {
+            log.debug("Refused WebSocket upgrade from origin {}", WireError.quote(origin));
+            throw AuthenticationException.forbidden("origin not allowed");
+        }
         Identity identity = acceptor.authenticate(handshake);
         return new PendingUpgrade(handshake, identity);
     }
