@@ -20,7 +20,8 @@ import java.util.Arrays;
  * <p>Commands: {@code fanout}, {@code crossnode} (fanout with {@code --publish-url} on another node),
  * {@code baseline} (fanout against {@link BaselineServer}), {@code rpc}, {@code connections} — see
  * {@link BenchOptions} for the options; {@code server} ({@link BenchServer}), {@code baseline-server}
- * ({@link BaselineServer}); {@code jmh} (the JMH suite, {@code org.openjdk.jmh.Main}'s options).
+ * ({@link BaselineServer}); {@code suite} (the scenarios against several servers, side by side: {@link Suite});
+ * {@code jmh} (the JMH suite, {@code org.openjdk.jmh.Main}'s options).
  */
 public final class Bench {
 
@@ -62,6 +63,7 @@ public final class Bench {
         }
         if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("help")) {
             System.out.println("usage: Bench fanout|crossnode|baseline|rpc|connections [--option value]...\n"
+                    + "       Bench suite --switchboard URL --socketio URL --baseline URL [--runs 3 ...]\n"
                     + "       Bench server|baseline-server|jmh [options]\n"
                     + "see docs/benchmarks.md");
             return;
@@ -71,6 +73,14 @@ public final class Bench {
             case "server" -> BenchServer.main(rest);
             case "baseline-server" -> BaselineServer.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
+            case "suite" -> {
+                try {
+                    Suite.run(rest, System.out);
+                } catch (IllegalArgumentException e) {
+                    System.err.println("bench: " + e.getMessage());
+                    System.exit(2);
+                }
+            }
             default -> {
                 try {
                     System.out.println(run(argv[0], rest).line());

@@ -396,7 +396,16 @@ final class DefaultConnection implements Connection, SessionHandler {
         if (state.get() == State.CLOSED) {
             return;
         }
-        dispatcher.onText(text);
+        // Writes started while this frame is handled (a fan-out, the reply) begin when it is done, this
+        // connection's first: a publisher's reply does not wait behind a thousand recipients' writes.
+        DeferredWrites writes = DeferredWrites.begin();
+        try {
+            dispatcher.onText(text);
+        } finally {
+            if (writes != null) {
+                writes.end(outbound);
+            }
+        }
     }
 
     @Override

@@ -196,7 +196,10 @@ public final class DefaultSwitchboard implements Switchboard {
                 options.heartbeat().toMillis(), options.maxFrameBytes(), expiresInMs))));
         listener.connectionOpened(conn);
         // Connect handlers run on the connection's serial executor, so they finish before the
-        // connection's first emit is handled.
+        // connection's first emit is handled. With none, no task: a hand-off per connect saved.
+        if (connectHandlers.isEmpty()) {
+            return conn;
+        }
         runSerial(conn, () -> {
             for (ConnectHandler h : connectHandlers) {
                 try {
@@ -492,6 +495,9 @@ public final class DefaultSwitchboard implements Switchboard {
                     log.error("Close handler of {} failed for {}", plain, conn.id(), e);
                 }
             });
+            return;
+        }
+        if (disconnectHandlers.isEmpty()) {
             return;
         }
         runSerial(conn, () -> {

@@ -199,20 +199,34 @@ final class InboundDispatcher implements Inbound {
             reply(r.id(), null, WireError.of(ErrorCode.UNKNOWN_EVENT, "no handler for request " + WireError.quote(r.event())));
             return;
         }
-        CompletableFuture<Object> result = new CompletableFuture<>();
         outstanding.incrementAndGet();
+        if (handler.inline()) {
+            // The common fast path: a non-blocking handler that answers at once is answered here, on
+            // the thread that read the request, with no future, no timeout and no hand-off.
+            Object value;
+            try {
+                intercept("request", r.event(), r.data());
+                value = handler.invokeRequest(conn, r.data());
+            } catch (Throwable t) {
+                answerNow(r, null, t);
+                return;
+            }
+            if (!(value instanceof CompletionStage<?> stage)) {
+                answerNow(r, value, null);
+                return;
+            }
+            CompletableFuture<Object> result = new CompletableFuture<>();
+            stage.whenComplete((v, f) -> complete(result, v, f));
+            awaitAnswer(r, result);
+            return;
+        }
+        CompletableFuture<Object> result = new CompletableFuture<>();
         Runnable task = () -> {
             try {
                 intercept("request", r.event(), r.data());
                 Object value = handler.invokeRequest(conn, r.data());
                 if (value instanceof CompletionStage<?> stage) {
-                    stage.whenComplete((v, f) -> {
-                        if (f != null) {
-                            result.completeExceptionally(f);
-                        } else {
-                            result.complete(v);
-                        }
-                    });
+                    stage.whenComplete((v, f) -> complete(result, v, f));
                 } else {
                     result.complete(value);
                 }
@@ -220,29 +234,44 @@ final class InboundDispatcher implements Inbound {
                 result.completeExceptionally(t);
             }
         };
-        if (handler.inline()) {
-            task.run();
+        awaitAnswer(r, result);
+        try {
+            conn.pooledExecutor().execute(task);
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new SwitchboardException(ErrorCode.UNAVAILABLE, "server is busy"));
         }
+    }
+
+    private static void complete(CompletableFuture<Object> result, Object value, Throwable failure) {
+        if (failure != null) {
+            result.completeExceptionally(failure);
+        } else {
+            result.complete(value);
+        }
+    }
+
+    /** Replies at once and counts the request as answered. */
+    private void answerNow(Frame.Request r, Object value, Throwable failure) {
+        try {
+            answer(r, value, failure);
+        } finally {
+            done();
+        }
+    }
+
+    /**
+     * Replies when {@code result} completes: bounded by the node's request timeout, and cancelled
+     * (its result dropped, not leaked) if the connection closes first.
+     */
+    private void awaitAnswer(Frame.Request r, CompletableFuture<Object> result) {
         if (!result.isDone()) {
-            // Still running (pooled, or an asynchronous answer): bound it, and cancel it if the connection closes.
             inFlight.add(result);
             result.orTimeout(node.options().requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
         result.whenComplete((value, failure) -> {
             inFlight.remove(result);
-            try {
-                answer(r, value, failure);
-            } finally {
-                done();
-            }
+            answerNow(r, value, failure);
         });
-        if (!handler.inline()) {
-            try {
-                conn.pooledExecutor().execute(task);
-            } catch (RejectedExecutionException e) {
-                result.completeExceptionally(new SwitchboardException(ErrorCode.UNAVAILABLE, "server is busy"));
-            }
-        }
     }
 
     private void answer(Frame.Request r, Object value, Throwable failure) {

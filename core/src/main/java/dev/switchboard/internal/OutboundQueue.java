@@ -14,7 +14,9 @@ import java.util.function.Consumer;
  * time; the next is started from the previous one's completion callback, so a slow socket holds
  * frames here, where they are counted, rather than in an unbounded transport buffer. Each write takes
  * every frame queued so far (up to {@link #MAX_BATCH_FRAMES} / {@link #MAX_BATCH_BYTES}) as one batch,
- * so a busy connection costs one system call per batch rather than one per frame.
+ * so a busy connection costs one system call per batch rather than one per frame. While the owner's
+ * thread handles an inbound frame, the start of a write waits for the end of that frame
+ * ({@link DeferredWrites}).
  *
  * <p>The slow-consumer rule judges the backlog, not one frame: a frame is refused, and
  * {@link Listener#overflow()} fires once (the owner then closes the connection with 1013), when the
@@ -93,7 +95,7 @@ final class OutboundQueue {
             listener.overflow();
             return SendResult.DROPPED;
         }
-        if (startWriting) {
+        if (startWriting && !DeferredWrites.defer(this)) {
             pump();
         }
         return SendResult.QUEUED;
@@ -139,7 +141,7 @@ final class OutboundQueue {
      * completion callback race on {@link Flight#state}: whoever comes second continues, so a transport
      * that completes synchronously loops here instead of recursing.
      */
-    private void pump() {
+    void pump() {
         while (true) {
             long bytes = 0;
             synchronized (this) {

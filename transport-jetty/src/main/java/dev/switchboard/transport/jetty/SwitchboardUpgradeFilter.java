@@ -1,16 +1,12 @@
 package dev.switchboard.transport.jetty;
 
-import dev.switchboard.ErrorCode;
-import dev.switchboard.Identity;
-import dev.switchboard.protocol.WireError;
 import dev.switchboard.spi.HandshakeRefusedException;
 import dev.switchboard.spi.Handshake;
-import dev.switchboard.spi.PathTemplate;
 import dev.switchboard.spi.SessionAcceptor;
 import dev.switchboard.transport.jetty.internal.Handshakes;
 import dev.switchboard.transport.jetty.internal.JsonResponses;
-import dev.switchboard.transport.jetty.internal.OriginCheck;
 import dev.switchboard.transport.jetty.internal.PendingUpgrade;
+import dev.switchboard.transport.jetty.internal.UpgradeGate;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -31,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@code /*} ahead of the container's WebSocket filter; it only acts on WebSocket upgrade requests whose
  * path matches the endpoint's, and lets everything else through untouched.
  *
- * <p>An accepted upgrade's identity is handed to the endpoint configuration from
+ * <p>The checks themselves (authentication and the rest) are the same ones the embedded transport runs:
+ * see {@code UpgradeGate}. An accepted upgrade's identity is handed to the endpoint configuration from
  * {@link SwitchboardEndpointConfig#create} on the same thread, so the authenticator runs once per
  * upgrade. Without this filter the configuration authenticates by itself; Jetty still answers a refusal
  * with 401/403, other containers may not.
@@ -41,9 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class SwitchboardUpgradeFilter implements Filter {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardUpgradeFilter.class);
 
-    private final SessionAcceptor acceptor;
-    private final PathTemplate path;
-    private final OriginCheck origins;
+    private final UpgradeGate gate;
 
     /**
      * @param acceptor the core, the same one given to {@link SwitchboardEndpointConfig#create}
@@ -61,9 +56,7 @@ public final class SwitchboardUpgradeFilter implements Filter {
      *     allows any origin
      */
     public SwitchboardUpgradeFilter(SessionAcceptor acceptor, String path, List<String> allowedOrigins) {
-        this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
-        this.path = PathTemplate.of(path);
-        this.origins = OriginCheck.of(allowedOrigins);
+        this.gate = new UpgradeGate(Objects.requireNonNull(acceptor, "acceptor"), path, allowedOrigins);
     }
 
     @Override
@@ -74,21 +67,15 @@ public final class SwitchboardUpgradeFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        if (!origins.allows(request.getHeader("Origin"))) {
-            log.debug("Refused WebSocket upgrade from origin {}", WireError.quote(request.getHeader("Origin")));
-            JsonResponses.error(response, HttpServletResponse.SC_FORBIDDEN, ErrorCode.FORBIDDEN,
-                    "origin not allowed");
-            return;
-        }
         Handshake handshake = Handshakes.fromServlet(request);
-        Identity identity;
+        PendingUpgrade upgrade;
         try {
-            identity = acceptor.authenticate(handshake);
+            upgrade = gate.admit(handshake);
         } catch (HandshakeRefusedException e) {
             refuse(response, e);
             return;
         }
-        PendingUpgrade.offer(new PendingUpgrade(handshake, identity));
+        PendingUpgrade.offer(upgrade);
         try {
             chain.doFilter(req, res);
         } finally {
@@ -104,7 +91,7 @@ public final class SwitchboardUpgradeFilter implements Filter {
         String context = request.getContextPath();
         String inContext = context != null && !context.isEmpty() && raw.startsWith(context)
                 ? raw.substring(context.length()) : raw;
-        return path.matches(Handshakes.decodePath(inContext.isEmpty() ? "/" : inContext));
+        return gate.matches(Handshakes.decodePath(inContext.isEmpty() ? "/" : inContext));
     }
 
     private static void refuse(HttpServletResponse response, HandshakeRefusedException e) throws IOException {

@@ -152,6 +152,11 @@ final class RecordingClient implements AutoCloseable {
         join(listener.send(() -> socket.sendText(text, true)));
     }
 
+    /** Sends one fragment of a text message; {@code last} ends the message. */
+    void sendPart(String text, boolean last) {
+        join(listener.send(() -> socket.sendText(text, last)));
+    }
+
     void sendBinary(byte[] bytes) {
         join(listener.send(() -> socket.sendBinary(ByteBuffer.wrap(bytes), true)));
     }
