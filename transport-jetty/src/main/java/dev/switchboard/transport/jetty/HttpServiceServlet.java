@@ -30,8 +30,9 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Every method reaches the service (which answers 405 where it wants). The body is read up to the
- * service's {@link HttpService#maxBodyBytes()}: a declared or actual body beyond it is not read further
- * and the request is marked {@link HttpRequest#bodyTooLarge()}. Query parameters come from the query
+ * service's {@link HttpService#maxBodyBytes()}: a body beyond it is marked
+ * {@link HttpRequest#bodyTooLarge()}, and up to 2 MiB more of it are read and dropped so the client gets
+ * the 413 rather than a reset connection (past that the connection closes after the answer). Query parameters come from the query
  * string only, never from a form body. Runs on the container's request thread, blocking while it reads
  * the body and while the service works, as servlets do; it never runs on an I/O selector thread.
  */
@@ -45,7 +46,7 @@ public final class HttpServiceServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        HttpResponse r = service.handle(toRequest(request, service.maxBodyBytes()));
+        HttpResponse r = service.handle(toRequest(request, response, service.maxBodyBytes()));
         response.setStatus(r.status());
         response.setHeader("Cache-Control", "no-store");
         r.headers().forEach(response::setHeader);
@@ -58,24 +59,33 @@ public final class HttpServiceServlet extends HttpServlet {
         }
     }
 
-    private static HttpRequest toRequest(HttpServletRequest request, int max) throws IOException {
+    /** The most bytes of an over-large body read and dropped before answering 413. */
+    private static final long SWALLOW_BYTES = 2L * 1024 * 1024;
+
+    private static HttpRequest toRequest(HttpServletRequest request, HttpServletResponse response, int max)
+            throws IOException {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (String name : Collections.list(request.getHeaderNames())) {
             headers.put(name, Collections.list(request.getHeaders(name)));
         }
-        long declared = request.getContentLengthLong();
         byte[] body;
         boolean tooLarge;
-        if (declared > max) {
-            body = new byte[0];
-            tooLarge = true;
-        } else {
-            try (InputStream in = request.getInputStream()) {
-                body = in.readNBytes(max + 1);
-            }
+        try (InputStream in = request.getInputStream()) {
+            body = in.readNBytes(max + 1);
             tooLarge = body.length > max;
             if (tooLarge) {
                 body = new byte[0];
+                // Swallow what the client is still sending (up to a bound), so that it reads the 413
+                // instead of a connection reset; a larger body ends the connection after the answer.
+                long skipped = 0;
+                byte[] drop = new byte[8192];
+                int n;
+                while (skipped < SWALLOW_BYTES && (n = in.read(drop)) > 0) {
+                    skipped += n;
+                }
+                if (skipped >= SWALLOW_BYTES) {
+                    response.setHeader("Connection", "close");
+                }
             }
         }
         return new HttpRequest(request.getMethod(), Handshakes.decodePath(request.getRequestURI()),
