@@ -53,7 +53,7 @@ public class SwitchboardProperties {
     private int maxFrameBytes = 65_536;
 
     /** Outbound queue bound per connection in bytes; a connection whose backlog exceeds it is closed with 1013. */
-    private long maxQueuedBytes = 1L << 20;
+    private long maxQueuedBytes = 1_048_576L;
 
     /** Timeout of server-to-client requests when none is given. */
     private Duration requestTimeout = Duration.ofSeconds(30);
