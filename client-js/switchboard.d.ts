@@ -3,7 +3,7 @@
 /** The sub-protocol offered by default: "switchboard.v1". */
 export declare const PROTOCOL: "switchboard.v1";
 
-/** Wire error codes (DESIGN.md §4). */
+/** Wire error codes (docs/protocol.md, "Error codes"). */
 export declare const ErrorCode: Readonly<{
   BAD_REQUEST: "bad_request";
   UNAUTHORIZED: "unauthorized";
