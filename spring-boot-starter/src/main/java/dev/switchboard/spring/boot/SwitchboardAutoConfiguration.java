@@ -34,7 +34,8 @@ import org.springframework.context.annotation.Bean;
  * Declaring a {@code Switchboard} bean replaces all of this; the endpoint, health and metrics still apply to it.
  * Off with {@code switchboard.enabled=false}.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration")
+@AutoConfiguration(afterName = {"org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration",
+        "org.springframework.boot.jackson2.autoconfigure.Jackson2AutoConfiguration"})
 @ConditionalOnClass(Switchboard.class)
 @ConditionalOnProperty(prefix = "switchboard", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(SwitchboardProperties.class)

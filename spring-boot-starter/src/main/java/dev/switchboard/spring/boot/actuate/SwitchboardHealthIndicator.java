@@ -1,18 +1,15 @@
 package dev.switchboard.spring.boot.actuate;
 
 import dev.switchboard.Switchboard;
-import dev.switchboard.spi.BackplaneHealth;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import dev.switchboard.spring.boot.internal.HealthDetails;
 import java.util.Objects;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 
 /**
- * The {@code switchboard} component of Actuator's health endpoint: {@code UP} while the backplane is up,
- * {@code DOWN} otherwise (the node still serves its own clients, but messages to and from other nodes are
- * lost), with the same details as the Jetty transport's {@code GET /health}:
+ * The {@code switchboard} component of Actuator's health endpoint on Spring Boot 3: {@code UP} while the
+ * backplane is up, {@code DOWN} otherwise (the node still serves its own clients, but messages to and from
+ * other nodes are lost), with the same details as the Jetty transport's {@code GET /health}:
  *
  * <pre>{@code
  * {"status":"UP","details":{"node":"n-1","connections":12,
@@ -20,7 +17,8 @@ import org.springframework.boot.actuate.health.HealthIndicator;
  *   "cluster":{"nodes":["n-1","n-2"],"rejected":0}}}
  * }</pre>
  *
- * <p>Reads the node's last known state; never blocks on the backplane. Thread-safe.
+ * <p>Reads the node's last known state; never blocks on the backplane. Thread-safe. On Spring Boot 4 the
+ * same component comes from {@link dev.switchboard.spring.boot.health.SwitchboardHealthContributor}.
  */
 public final class SwitchboardHealthIndicator implements HealthIndicator {
     private final Switchboard board;
@@ -32,20 +30,7 @@ public final class SwitchboardHealthIndicator implements HealthIndicator {
 
     @Override
     public Health health() {
-        BackplaneHealth backplane = board.backplaneHealth();
-        Map<String, Object> b = new LinkedHashMap<>();
-        b.put("up", backplane.up());
-        b.put("name", backplane.name());
-        b.put("detail", backplane.detail());
-        b.put("dropped", backplane.droppedMessages());
-        Map<String, Object> cluster = new LinkedHashMap<>();
-        cluster.put("nodes", List.copyOf(new java.util.TreeSet<>(board.cluster().nodes())));
-        cluster.put("rejected", board.cluster().rejectedMessages());
-        return (backplane.up() ? Health.up() : Health.down())
-                .withDetail("node", board.nodeId())
-                .withDetail("connections", board.connectionCount())
-                .withDetail("backplane", b)
-                .withDetail("cluster", cluster)
-                .build();
+        HealthDetails.Snapshot s = HealthDetails.of(board);
+        return (s.up() ? Health.up() : Health.down()).withDetails(s.details()).build();
     }
 }
