@@ -7,7 +7,7 @@ const fail = (why) => {
   console.log(JSON.stringify({ fail: why }));
   process.exit(1);
 };
-const until = async (what, check, ms = 10000) => {
+const until = async (what, check, ms = 30000) => {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) fail(`timed out waiting for ${what}`);
@@ -18,7 +18,7 @@ const until = async (what, check, ms = 10000) => {
 const greetings = [];
 const lines = [];
 const news = [];
-const sb = await connect(url, { token: "js", requestTimeoutMs: 5000, connectTimeoutMs: 10000 });
+const sb = await connect(url, { token: "js", requestTimeoutMs: 30000, connectTimeoutMs: 30000 });
 // The greeting was sent right after the welcome: the client holds such early frames for its listeners.
 sb.on("greeting", (text) => greetings.push(text));
 sb.on("chat.message", (text) => lines.push(text));

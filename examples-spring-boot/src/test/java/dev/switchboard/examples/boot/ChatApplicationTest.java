@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -30,14 +31,15 @@ class ChatApplicationTest {
     }
 
     private SwitchboardClient join(String name, BlockingQueue<String> lines) {
-        SwitchboardClient c = SwitchboardClient.create(ClientOptions.of(URI.create("ws://127.0.0.1:" + port + "/ws?name=" + name)));
+        SwitchboardClient c = SwitchboardClient.create(ClientOptions.builder(URI.create("ws://127.0.0.1:" + port + "/ws?name=" + name))
+                .connectTimeout(Duration.ofSeconds(30)).build());
         c.on(ChatHandlers.MESSAGE, String.class, (text, topic) -> lines.add(text));
-        c.connect().orTimeout(10, TimeUnit.SECONDS).join();
+        c.connect().orTimeout(30, TimeUnit.SECONDS).join();
         return c;
     }
 
     private static String next(BlockingQueue<String> lines) throws InterruptedException {
-        String line = lines.poll(10, TimeUnit.SECONDS);
+        String line = lines.poll(30, TimeUnit.SECONDS);
         assertThat(line).as("a chat line within 10 s").isNotNull();
         return line;
     }
@@ -59,7 +61,7 @@ class ChatApplicationTest {
                 assertThat(next(alice)).isEqualTo("bob joined");
                 b.emit("chat.send", "hello");
                 assertThat(next(alice)).isEqualTo("bob: hello");
-                JsonNode who = a.request("who", null).get(10, TimeUnit.SECONDS);
+                JsonNode who = a.request("who", null).get(30, TimeUnit.SECONDS);
                 assertThat(who.path("names").toString()).isEqualTo("[\"alice\",\"bob\"]");
             }
         }
@@ -68,7 +70,7 @@ class ChatApplicationTest {
     @Test
     void withoutANameTheUpgradeIsRefused() throws Exception {
         var failed = SwitchboardClient.connect(URI.create("ws://127.0.0.1:" + port + "/ws"));
-        assertThat(failed).failsWithin(10, TimeUnit.SECONDS)
+        assertThat(failed).failsWithin(30, TimeUnit.SECONDS)
                 .withThrowableThat().withMessageContaining("HTTP 401");
     }
 

@@ -60,7 +60,7 @@ class ActuatorIntegrationTest {
             assertThat(registry.get("switchboard.connections").gauge().value()).isEqualTo(1.0);
             assertThat(registry.get("switchboard.connections.opened").counter().count()).isEqualTo(opened + 1);
             assertThat(registry.get("switchboard.backplane.up").gauge().value()).isEqualTo(1.0);
-            alice.client.request("echo", "x").get(5, TimeUnit.SECONDS);
+            alice.client.request("echo", "x").get(30, TimeUnit.SECONDS);
             // the same meters through Actuator's metrics endpoint
             assertThat(get("/actuator/metrics/switchboard.connections").path("measurements").get(0).path("value").asDouble())
                     .isEqualTo(1.0);

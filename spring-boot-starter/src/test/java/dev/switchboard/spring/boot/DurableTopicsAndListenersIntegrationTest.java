@@ -45,17 +45,17 @@ class DurableTopicsAndListenersIntegrationTest {
     void aTopicDeclaredDurableInPropertiesIsRecoveredAfterAGap() throws Exception {
         try (Recorder alice = Recorder.connect(Recorder.options(port, "alice").build())) {
             SubscribeResult first = alice.client.subscribe("public.orders:7", SubscribeOptions.defaults())
-                    .get(5, TimeUnit.SECONDS);
+                    .get(30, TimeUnit.SECONDS);
             assertThat(first.position()).as("a durable topic has a position").isNotNull();
             board.to(Audience.topic("public.orders:7")).emit("status", "paid");
             board.to(Audience.topic("public.orders:7")).emit("status", "shipped");
-            alice.client.unsubscribe("public.orders:7").get(5, TimeUnit.SECONDS);
+            alice.client.unsubscribe("public.orders:7").get(30, TimeUnit.SECONDS);
 
             List<String> replayed = new CopyOnWriteArrayList<>();
             SubscribeResult again = alice.client.subscribe("public.orders:7", ev -> replayed.add(ev.data().asText()),
-                    SubscribeOptions.builder().since(first.position()).build()).get(5, TimeUnit.SECONDS);
+                    SubscribeOptions.builder().since(first.position()).build()).get(30, TimeUnit.SECONDS);
             assertThat(again.recovered()).isTrue();
-            Await.until(Duration.ofSeconds(5), () -> replayed.size() >= 2, "the two missed events");
+            Await.until(Duration.ofSeconds(30), () -> replayed.size() >= 2, "the two missed events");
             assertThat(replayed).containsExactly("paid", "shipped");
         }
     }

@@ -63,7 +63,7 @@ class EndpointIntegrationTest {
             alice.assertEvent(TestApp.MESSAGE, "alice: hello");
             bob.assertEvent(TestApp.MESSAGE, "alice: hello");
 
-            JsonNode echoed = alice.client.request("echo", Map.of("x", 1)).get(5, TimeUnit.SECONDS);
+            JsonNode echoed = alice.client.request("echo", Map.of("x", 1)).get(30, TimeUnit.SECONDS);
             assertThat(echoed.path("x").asInt()).isEqualTo(1);
         }
     }
@@ -81,9 +81,9 @@ class EndpointIntegrationTest {
         try (Recorder alice = Recorder.connect(Recorder.options(port, "alice").build())) {
             RemoteCollection<ObjectNode> tasks = alice.client.collection("tasks");
             ObjectNode created = tasks.create(alice.client.mapper().createObjectNode().put("title", "write docs"))
-                    .get(5, TimeUnit.SECONDS);
+                    .get(30, TimeUnit.SECONDS);
             assertThat(created.path("id").asText()).isNotEmpty();
-            assertThat(tasks.get(created.path("id").asText()).get(5, TimeUnit.SECONDS).path("title").asText())
+            assertThat(tasks.get(created.path("id").asText()).get(30, TimeUnit.SECONDS).path("title").asText())
                     .isEqualTo("write docs");
         }
     }
@@ -123,7 +123,7 @@ class EndpointIntegrationTest {
         try (Recorder alice = Recorder.connect(Recorder.options(port, "alice").build())) {
             // bigger than the containers' default 8 KiB message buffers, smaller than max-frame-bytes
             String large = "x".repeat(20_000);
-            assertThat(alice.client.request("echo", large).get(5, TimeUnit.SECONDS).asText()).isEqualTo(large);
+            assertThat(alice.client.request("echo", large).get(30, TimeUnit.SECONDS).asText()).isEqualTo(large);
         }
         CompletableFuture<Integer> closed = new CompletableFuture<>();
         WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer carol")
@@ -138,9 +138,9 @@ class EndpointIntegrationTest {
                     public void onError(WebSocket webSocket, Throwable error) {
                         closed.completeExceptionally(error);
                     }
-                }).get(5, TimeUnit.SECONDS);
+                }).get(30, TimeUnit.SECONDS);
         ws.sendText("{\"type\":\"emit\",\"event\":\"chat.send\",\"data\":\"" + "y".repeat(40_000) + "\"}", true);
-        assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo(1009);
+        assertThat(closed.get(30, TimeUnit.SECONDS)).isEqualTo(1009);
     }
 
     @Test

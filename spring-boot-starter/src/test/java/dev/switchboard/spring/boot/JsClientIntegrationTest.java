@@ -40,7 +40,7 @@ class JsClientIntegrationTest {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        boolean finished = p.waitFor(60, TimeUnit.SECONDS);
+        boolean finished = p.waitFor(120, TimeUnit.SECONDS);
         if (!finished) {
             p.destroyForcibly();
         }

@@ -34,6 +34,40 @@ record RawHttp(int status, String head, String body) {
                 + "\r\n");
     }
 
+    /**
+     * Upgrades a bare socket and returns it without ever reading from it again: a client that stops reading.
+     *
+     * @param port the server's port
+     * @param path the path and query
+     * @return the socket, positioned after the 101 response's headers
+     */
+    static Socket upgradedSocket(int port, String path) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        // a small receive buffer, so the server's writes stop completing soon
+        socket.setReceiveBufferSize(4096);
+        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\n"
+                + "Host: 127.0.0.1:" + port + "\r\n"
+                + "Upgrade: websocket\r\n"
+                + "Connection: Upgrade\r\n"
+                + "Sec-WebSocket-Version: 13\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        InputStream in = socket.getInputStream();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed during the handshake: " + head);
+            }
+            head.write(b);
+        }
+        if (!head.toString(StandardCharsets.US_ASCII).startsWith("HTTP/1.1 101")) {
+            throw new IOException("not upgraded: " + head);
+        }
+        return socket;
+    }
+
     private static RawHttp send(int port, String request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * assert on what arrived with a timeout instead of sleeping.
  */
 final class Recorder implements AutoCloseable {
-    static final Duration WAIT = Duration.ofSeconds(10);
+    /** Generous: the machines these tests run on are shared, and a cold application answers its first upgrade slowly. */
+    static final Duration WAIT = Duration.ofSeconds(30);
 
     /** One received event. */
     record Received(String event, String topic, JsonNode data) {
@@ -40,7 +41,7 @@ final class Recorder implements AutoCloseable {
 
     static ClientOptions.Builder options(int port, String token) {
         return ClientOptions.builder(URI.create("ws://127.0.0.1:" + port + "/ws")).token(token)
-                .requestTimeout(Duration.ofSeconds(5));
+                .connectTimeout(WAIT).requestTimeout(WAIT);
     }
 
     Received next() throws InterruptedException {

@@ -31,8 +31,8 @@ class ShutdownIntegrationTest {
 
         context.close();
 
-        CloseStatus a = alice.client.closeFuture().get(10, TimeUnit.SECONDS);
-        CloseStatus b = bob.client.closeFuture().get(10, TimeUnit.SECONDS);
+        CloseStatus a = alice.client.closeFuture().get(30, TimeUnit.SECONDS);
+        CloseStatus b = bob.client.closeFuture().get(30, TimeUnit.SECONDS);
         assertThat(a.code()).isEqualTo(1001);
         assertThat(a.reason()).isEqualTo("server shutting down");
         assertThat(b.code()).isEqualTo(1001);

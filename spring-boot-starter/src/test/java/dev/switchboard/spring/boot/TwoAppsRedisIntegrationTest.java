@@ -96,7 +96,7 @@ class TwoAppsRedisIntegrationTest {
             alice.assertEvent("notice", "from b");
         }
         SwitchboardHealthIndicator health = a.getBean(SwitchboardHealthIndicator.class);
-        Await.until(Duration.ofSeconds(10),
+        Await.until(Duration.ofSeconds(30),
                 () -> a.getBean(Switchboard.class).cluster().nodes().equals(Set.of("boot-a", "boot-b")), "both nodes");
         assertThat(health.health().getDetails().get("cluster")).isEqualTo(
                 Map.of("nodes", java.util.List.of("boot-a", "boot-b"), "rejected", 0L));

@@ -31,15 +31,15 @@ class Boot4IntegrationTest {
 
     private static SwitchboardClient client(int port, String token, BlockingQueue<String> events) {
         SwitchboardClient c = SwitchboardClient.create(ClientOptions.builder(URI.create("ws://127.0.0.1:" + port + "/ws"))
-                .token(token).reconnect(false).build());
+                .token(token).reconnect(false).connectTimeout(java.time.Duration.ofSeconds(30)).build());
         c.on("greeting", String.class, (text, topic) -> events.add(text));
         c.on("chat.message", String.class, (text, topic) -> events.add(text));
-        c.connect().orTimeout(10, TimeUnit.SECONDS).join();
+        c.connect().orTimeout(30, TimeUnit.SECONDS).join();
         return c;
     }
 
     private static String next(BlockingQueue<String> events) throws InterruptedException {
-        String e = events.poll(10, TimeUnit.SECONDS);
+        String e = events.poll(30, TimeUnit.SECONDS);
         assertThat(e).as("an event within 10 s").isNotNull();
         return e;
     }
@@ -66,7 +66,7 @@ class Boot4IntegrationTest {
             a.emit("chat.send", "hello");
             assertThat(next(alice)).isEqualTo("alice: hello");
             assertThat(next(bob)).isEqualTo("alice: hello");
-            assertThat(a.request("echo", Map.of("x", 1)).get(5, TimeUnit.SECONDS).path("x").asInt()).isEqualTo(1);
+            assertThat(a.request("echo", Map.of("x", 1)).get(30, TimeUnit.SECONDS).path("x").asInt()).isEqualTo(1);
             assertThat(context.getBean(OpenSessions.class).writerKinds())
                     .containsOnly(CONTAINER.equals("jetty") ? "jetty-core" : "jakarta-async");
 
@@ -82,9 +82,9 @@ class Boot4IntegrationTest {
 
             Boot4App app = context.getBean(Boot4App.class);
             context.close();
-            CloseStatus closed = a.closeFuture().get(10, TimeUnit.SECONDS);
+            CloseStatus closed = a.closeFuture().get(30, TimeUnit.SECONDS);
             assertThat(closed.code()).isEqualTo(1001);
-            assertThat(b.closeFuture().get(10, TimeUnit.SECONDS).code()).isEqualTo(1001);
+            assertThat(b.closeFuture().get(30, TimeUnit.SECONDS).code()).isEqualTo(1001);
             assertThat(app.disconnects).containsExactlyInAnyOrder("alice:1001", "bob:1001");
         } finally {
             context.close();
