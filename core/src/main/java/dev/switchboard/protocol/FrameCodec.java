@@ -70,7 +70,10 @@ public final class FrameCodec {
                         offset == null || !offset.isIntegralNumber() ? null : offset.asLong(), data);
             }
             case "welcome" -> new Frame.Welcome(text(root, "connectionId", type, null), text(root, "node", type, null),
-                    root.path("heartbeatMs").asLong(), root.path("maxFrameBytes").asInt());
+                    root.path("heartbeatMs").asLong(), root.path("maxFrameBytes").asInt(),
+                    root.path("expiresInMs").canConvertToLong() && root.path("expiresInMs").isIntegralNumber()
+                            ? root.path("expiresInMs").asLong() : null);
+            case "auth" -> new Frame.Auth(required(id, type), text(root, "token", type, id));
             case "error" -> {
                 WireError e = error(root.get("error"));
                 if (e == null) {
@@ -80,7 +83,7 @@ public final class FrameCodec {
             }
             case "ping" -> new Frame.Ping();
             case "pong" -> new Frame.Pong();
-            default -> throw new ProtocolException(ErrorCode.BAD_REQUEST, "unknown frame type \"" + type + "\"", id);
+            default -> throw new ProtocolException(ErrorCode.BAD_REQUEST, "unknown frame type " + WireError.quote(type), id);
         };
     }
 
@@ -98,6 +101,12 @@ public final class FrameCodec {
                 g.writeStringField("node", w.node());
                 g.writeNumberField("heartbeatMs", w.heartbeatMs());
                 g.writeNumberField("maxFrameBytes", w.maxFrameBytes());
+                if (w.expiresInMs() != null) {
+                    g.writeNumberField("expiresInMs", w.expiresInMs());
+                }
+            } else if (frame instanceof Frame.Auth a) {
+                writeId(g, a.id());
+                g.writeStringField("token", a.token());
             } else if (frame instanceof Frame.Emit e) {
                 g.writeStringField("event", e.event());
                 writeData(g, e.data());

@@ -13,6 +13,7 @@ import dev.switchboard.client.StateListener;
 import dev.switchboard.protocol.Frame;
 import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.ProtocolException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -80,6 +81,7 @@ public final class Lifecycle implements Session.Handler {
     private Scheduler.Cancellable welcomeTimer = Scheduler.Cancellable.NONE;
     private Scheduler.Cancellable heartbeatTimer = Scheduler.Cancellable.NONE;
     private Scheduler.Cancellable reconnectTimer = Scheduler.Cancellable.NONE;
+    private Scheduler.Cancellable refreshTimer = Scheduler.Cancellable.NONE;
     private volatile String connectionId;
     private volatile String nodeId;
 
@@ -245,9 +247,32 @@ public final class Lifecycle implements Session.Handler {
     }
 
     private void open(Session s) {
+        if (options.tokenProvider() == null) {
+            open(s, options.token());
+            return;
+        }
+        freshToken().whenComplete((token, e) -> {
+            if (e != null || token == null) {
+                LOG.debug("the token provider gave no token ({})", e == null ? "null" : e.getClass().getSimpleName());
+                s.fail(new SwitchboardException(ErrorCode.UNAUTHORIZED, "the token provider gave no token", e));
+            } else {
+                open(s, token);
+            }
+        });
+    }
+
+    private CompletableFuture<String> freshToken() {
+        try {
+            return options.tokenProvider().get().toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void open(Session s, String token) {
         Map<String, String> headers = new LinkedHashMap<>(options.headers());
-        if (options.token() != null) {
-            headers.put("Authorization", "Bearer " + options.token());
+        if (token != null) {
+            headers.put("Authorization", "Bearer " + token);
         }
         CompletableFuture<WebSocket> opening;
         try {
@@ -319,6 +344,7 @@ public final class Lifecycle implements Session.Handler {
             if (w.heartbeatMs() > 0) {
                 watchHeartbeat(s, Duration.ofMillis(w.heartbeatMs()));
             }
+            scheduleRefresh(s, w.expiresInMs());
             first = state == ClientState.CONNECTING;
             if (first) {
                 setState(effects, ClientState.OPEN);
@@ -387,6 +413,52 @@ public final class Lifecycle implements Session.Handler {
         effects.forEach(Runnable::run);
     }
 
+    /**
+     * Lock held. With a token provider and a token that expires, asks for a fresh one after 80% of its
+     * remaining time and sends it in an {@code auth} frame; the reply's {@code expiresInMs} arms the next.
+     */
+    private void scheduleRefresh(Session s, Long expiresInMs) {
+        refreshTimer.cancel();
+        if (options.tokenProvider() == null || expiresInMs == null) {
+            return;
+        }
+        refreshTimer = scheduler.schedule(Duration.ofMillis(expiresInMs * 4 / 5), () -> refresh(s));
+    }
+
+    private void refresh(Session s) {
+        synchronized (lock) {
+            if (s != session || state == ClientState.CLOSED) {
+                return;
+            }
+        }
+        freshToken().whenComplete((token, e) -> {
+            if (e != null || token == null) {
+                LOG.debug("no fresh token for the expiring connection; the server will close it (4001)");
+                return;
+            }
+            PendingRequests.Pending p = pending.register("auth", options.requestTimeout());
+            p.sentOn(s);
+            s.send(encode(new Frame.Auth(p.idNode(), token))).whenComplete((v, failure) -> {
+                if (failure != null) {
+                    pending.fail(p.id(), () -> Futures.writeFailed("auth", failure));
+                }
+            });
+            p.future().whenComplete((reply, failure) -> {
+                if (failure != null) {
+                    LOG.debug("the server refused the fresh token: {}", Futures.unwrap(failure).getMessage());
+                    return;
+                }
+                JsonNode left = reply == null ? null : reply.get("expiresInMs");
+                synchronized (lock) {
+                    if (s == session) {
+                        scheduleRefresh(s, left != null && left.canConvertToLong() && left.isIntegralNumber()
+                                ? left.asLong() : null);
+                    }
+                }
+            });
+        });
+    }
+
     /** Lock held. The server pings every heartbeat; two and a half periods of silence mean it is gone. */
     private void watchHeartbeat(Session s, Duration heartbeat) {
         long limit = heartbeat.toNanos() * 5 / 2;
@@ -415,6 +487,7 @@ public final class Lifecycle implements Session.Handler {
             sessionWelcomed = false;
             welcomeTimer.cancel();
             heartbeatTimer.cancel();
+            refreshTimer.cancel();
             int status = ReconnectRules.handshakeStatus(cause);
             LOG.debug("connection ended: {} {} (handshake status {}, state {})", code, reason, status, state);
             switch (state) {
@@ -439,7 +512,7 @@ public final class Lifecycle implements Session.Handler {
             attempt++;
         }
         boolean terminal = !options.reconnect()
-                || (status >= 0 ? ReconnectRules.isTerminalHandshake(status) : ReconnectRules.isTerminalClose(code))
+                || (status >= 0 ? ReconnectRules.isTerminalHandshake(status) : ReconnectRules.isTerminalClose(code, options.tokenProvider() != null))
                 || (options.maxReconnectAttempts() > 0 && attempt >= options.maxReconnectAttempts());
         if (terminal) {
             enterClosed(effects, lost, ReconnectRules.closeStatus(code, reason, status));
@@ -458,6 +531,7 @@ public final class Lifecycle implements Session.Handler {
     private void enterClosed(List<Runnable> effects, SwitchboardException error, CloseStatus status) {
         setState(effects, ClientState.CLOSED);
         reconnectTimer.cancel();
+        refreshTimer.cancel();
         if (session == null) {
             welcomeTimer.cancel();
             heartbeatTimer.cancel();

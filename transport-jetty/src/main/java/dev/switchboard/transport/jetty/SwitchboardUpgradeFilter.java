@@ -2,12 +2,14 @@ package dev.switchboard.transport.jetty;
 
 import dev.switchboard.ErrorCode;
 import dev.switchboard.Identity;
-import dev.switchboard.spi.AuthenticationException;
+import dev.switchboard.protocol.WireError;
+import dev.switchboard.spi.HandshakeRefusedException;
 import dev.switchboard.spi.Handshake;
 import dev.switchboard.spi.PathTemplate;
 import dev.switchboard.spi.SessionAcceptor;
 import dev.switchboard.transport.jetty.internal.Handshakes;
 import dev.switchboard.transport.jetty.internal.JsonResponses;
+import dev.switchboard.transport.jetty.internal.OriginCheck;
 import dev.switchboard.transport.jetty.internal.PendingUpgrade;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -17,6 +19,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,14 +43,27 @@ public final class SwitchboardUpgradeFilter implements Filter {
 
     private final SessionAcceptor acceptor;
     private final PathTemplate path;
+    private final OriginCheck origins;
 
     /**
      * @param acceptor the core, the same one given to {@link SwitchboardEndpointConfig#create}
      * @param path the endpoint path within the servlet context, the same one as the endpoint's
      */
     public SwitchboardUpgradeFilter(SessionAcceptor acceptor, String path) {
+        this(acceptor, path, List.of());
+    }
+
+    /**
+     * @param acceptor the core, the same one given to {@link SwitchboardEndpointConfig#create}
+     * @param path the endpoint path within the servlet context, the same one as the endpoint's
+     * @param allowedOrigins browser origins that may connect, exact or with {@code *} patterns (see
+     *     {@link JettyTransportOptions#allowedOrigins()}); others get 403 before the upgrade; empty
+     *     allows any origin
+     */
+    public SwitchboardUpgradeFilter(SessionAcceptor acceptor, String path, List<String> allowedOrigins) {
         this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
         this.path = PathTemplate.of(path);
+        this.origins = OriginCheck.of(allowedOrigins);
     }
 
     @Override
@@ -58,12 +74,18 @@ public final class SwitchboardUpgradeFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
+        if (!origins.allows(request.getHeader("Origin"))) {
+            log.debug("Refused WebSocket upgrade from origin {}", WireError.quote(request.getHeader("Origin")));
+            JsonResponses.error(response, HttpServletResponse.SC_FORBIDDEN, ErrorCode.FORBIDDEN,
+                    "origin not allowed");
+            return;
+        }
         Handshake handshake = Handshakes.fromServlet(request);
         Identity identity;
         try {
             identity = acceptor.authenticate(handshake);
-        } catch (AuthenticationException e) {
-            refuse(response, e.httpStatus(), e.code(), e.getMessage());
+        } catch (HandshakeRefusedException e) {
+            refuse(response, e);
             return;
         }
         PendingUpgrade.offer(new PendingUpgrade(handshake, identity));
@@ -85,12 +107,15 @@ public final class SwitchboardUpgradeFilter implements Filter {
         return path.matches(Handshakes.decodePath(inContext.isEmpty() ? "/" : inContext));
     }
 
-    private static void refuse(HttpServletResponse response, int status, ErrorCode code, String message)
-            throws IOException {
-        log.debug("Refused WebSocket upgrade: {} {}", status, message);
+    private static void refuse(HttpServletResponse response, HandshakeRefusedException e) throws IOException {
+        int status = e.httpStatus();
+        log.debug("Refused WebSocket upgrade: {} {}", status, e.getMessage());
         if (status == HttpServletResponse.SC_UNAUTHORIZED) {
             response.setHeader("WWW-Authenticate", "Bearer");
         }
-        JsonResponses.error(response, status, code, message);
+        if (e.retryAfter() != null) {
+            response.setHeader("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
+        }
+        JsonResponses.error(response, status, e.code(), e.getMessage());
     }
 }

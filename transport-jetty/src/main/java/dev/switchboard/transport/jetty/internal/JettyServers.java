@@ -94,9 +94,11 @@ public final class JettyServers {
             for (Mount m : endpoints) {
                 container.addEndpoint(m.config());
                 // Runs after Jetty prepended its WebSocketUpgradeFilter; isMatchAfter=false prepends ours
-                // ahead of it, so refusals are answered before Jetty attempts the upgrade.
+                // ahead of it, so refusals (origin, limits, authentication) are answered before Jetty
+                // attempts the upgrade.
                 servletContext.addFilter("switchboard-upgrade-" + n++, new SwitchboardUpgradeFilter(m.acceptor(),
-                        m.path())).addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+                        m.path(), options.allowedOrigins()))
+                        .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
             }
         });
 
@@ -104,11 +106,15 @@ public final class JettyServers {
         if (options.metrics() != null) {
             context.addServlet(new ServletHolder("switchboard-metrics", new MetricsServlet(options.metrics())), "/metrics");
         }
+        options.servlets().forEach((spec, servlet) -> context.addServlet(new ServletHolder(servlet), spec));
 
         Resource statics = StaticResources.resolve(ResourceFactory.of(context), options.staticRoot(),
                 options.staticClasspathBase());
+        // Jetty's default alias check follows symlinks anywhere; serve only what lies inside the roots.
+        context.clearAliasChecks();
         if (statics != null) {
             context.setBaseResource(statics);
+            context.addAliasCheck(StaticResources.aliasCheck(statics));
             ServletHolder files = new ServletHolder("switchboard-static", DefaultServlet.class);
             files.setInitParameter("dirAllowed", "false");
             context.addServlet(files, "/");

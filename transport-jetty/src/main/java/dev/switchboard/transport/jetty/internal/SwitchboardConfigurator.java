@@ -1,7 +1,7 @@
 package dev.switchboard.transport.jetty.internal;
 
 import dev.switchboard.Identity;
-import dev.switchboard.spi.AuthenticationException;
+import dev.switchboard.spi.HandshakeRefusedException;
 import dev.switchboard.spi.Handshake;
 import dev.switchboard.spi.SessionAcceptor;
 import dev.switchboard.transport.jetty.SwitchboardEndpoint;
@@ -65,7 +65,7 @@ public final class SwitchboardConfigurator extends ServerEndpointConfig.Configur
             Identity identity;
             try {
                 identity = acceptor.authenticate(handshake);
-            } catch (AuthenticationException e) {
+            } catch (HandshakeRefusedException e) {
                 throw new HttpException.RuntimeException(e.httpStatus(), e.getMessage());
             }
             upgrade = new PendingUpgrade(handshake, identity);
