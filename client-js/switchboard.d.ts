@@ -7,7 +7,7 @@ export declare const TOKEN_PROTOCOL_PREFIX: "access_token.";
 /** The close code of a connection whose token expired without a fresh one in time. */
 export declare const TOKEN_EXPIRED: 4001;
 
-/** Wire error codes (DESIGN.md §4). */
+/** Wire error codes (docs/protocol.md, "Error codes"). */
 export declare const ErrorCode: Readonly<{
   BAD_REQUEST: "bad_request";
   UNAUTHORIZED: "unauthorized";

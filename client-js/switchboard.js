@@ -1,4 +1,4 @@
-// Switchboard JavaScript client: wire protocol v1 (DESIGN.md §4) over one WebSocket.
+// Switchboard JavaScript client: wire protocol v1 (docs/protocol.md) over one WebSocket.
 //
 // One dependency-free ES module for browsers and Node. It speaks JSON text frames, answers
 // the server's pings, correlates requests in both directions, keeps topic subscriptions
@@ -8,7 +8,7 @@
 /** The sub-protocol offered by default. */
 export const PROTOCOL = "switchboard.v1";
 
-/** Wire error codes (DESIGN.md §4). */
+/** Wire error codes (docs/protocol.md, "Error codes"). */
 export const ErrorCode = Object.freeze({
   BAD_REQUEST: "bad_request",
   UNAUTHORIZED: "unauthorized",
@@ -325,7 +325,7 @@ class Client {
     });
   }
 
-  /** CRUD helpers for a server collection (DESIGN.md §4 reserved events). */
+  /** CRUD helpers for a server collection (the reserved events of docs/protocol.md, "CRUD requests"). */
   collection(name) {
     requireTopic(name);
     const call = (event, data, options = {}) =>

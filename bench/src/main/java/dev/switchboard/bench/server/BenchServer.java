@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The bench server of DESIGN §7: one or more Switchboard nodes on {@link JettyTransport} answering
+ * The bench server described in docs/benchmarks.md: one or more Switchboard nodes on {@link JettyTransport} answering
  * request {@code echo} (its data), {@code join} {@code {"topic"}} (joins, replies {@code true}),
  * {@code publish} {@code {"topic","payload"}} (routes event {@code msg} with the payload to the topic on
  * every node, replies {@code true}) and {@code stats} (see {@link ServerStats}).

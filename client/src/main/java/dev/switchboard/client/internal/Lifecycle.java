@@ -74,7 +74,7 @@ public final class Lifecycle implements Session.Handler {
 
     private final Object lock = new Object();
     private final OutboundQueue queue;
-    private ClientState state = ClientState.CONNECTING;
+    private ClientState state = ClientState.NEW;
     private Session session;
     private boolean sessionWelcomed;
     private int attempt;
@@ -117,19 +117,25 @@ public final class Lifecycle implements Session.Handler {
     }
 
     /**
-     * Opens the first connection. Call once.
+     * Opens the first connection; later calls only return the same future.
      *
      * @return completes after the welcome frame (on the I/O thread); fails with the reason the first
-     *     connection failed
+     *     connection failed, or at once when the client was closed before it was started
      */
     public CompletableFuture<Void> start() {
+        List<Runnable> effects = new ArrayList<>();
         Session s;
         synchronized (lock) {
-            if (session != null || state != ClientState.CONNECTING) {
-                throw new IllegalStateException("already started");
+            if (state != ClientState.NEW) {
+                if (state == ClientState.CLOSED && !welcomed.isDone()) {
+                    welcomed.completeExceptionally(new ConnectionClosedException("client is closed"));
+                }
+                return welcomed;
             }
+            setState(effects, ClientState.CONNECTING);
             s = newSession();
         }
+        effects.forEach(Runnable::run);
         open(s);
         return welcomed;
     }
@@ -166,7 +172,8 @@ public final class Lifecycle implements Session.Handler {
     }
 
     /**
-     * Writes now when open, queues while reconnecting, refuses when closed or the queue is full.
+     * Writes now when open; queues before the first welcome and while reconnecting; refuses when closed or
+     * the queue is full.
      *
      * @param writer writes the frame to a session; runs under the lock, must only append to the session
      * @param outcome the caller's future; once it completes, a queued entry is dropped
@@ -181,9 +188,10 @@ public final class Lifecycle implements Session.Handler {
                 writer.accept(session);
                 return;
             }
+            boolean firstConnection = state == ClientState.NEW || state == ClientState.CONNECTING;
             if (state == ClientState.CLOSED) {
                 refusal = new ConnectionClosedException("client is closed");
-            } else if (options.reconnect() && queue.offer(outcome, writer)) {
+            } else if ((firstConnection || options.reconnect()) && queue.offer(outcome, writer)) {
                 onQueued.run();
                 return;
             } else {
@@ -342,6 +350,10 @@ public final class Lifecycle implements Session.Handler {
                 setState(effects, ClientState.OPEN);
                 attempt = 0;
                 effects.add(() -> welcomed.complete(null));
+                // what was emitted or requested before the first welcome (a client made by create())
+                for (OutboundQueue.Entry entry : queue.drain()) {
+                    entry.onWrite().accept(s);
+                }
             }
             topics = first ? Set.of() : subscriptions.confirmed();
         }
@@ -530,6 +542,7 @@ public final class Lifecycle implements Session.Handler {
                 entry.outcome().completeExceptionally(error);
             }
             pending.failAll(() -> error);
+            welcomed.completeExceptionally(error); // closed before the first welcome: connect() fails
         });
         if (status != null) {
             finish(effects, status);

@@ -103,6 +103,7 @@ public final class JettyServers {
     private static ServletContextHandler context(JettyTransportOptions options, SessionAcceptor acceptor) {
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
+        context.setErrorHandler(new JsonErrorHandler());
         context.getMimeTypes().addMimeMapping("js", "text/javascript;charset=utf-8");
         context.getMimeTypes().addMimeMapping("mjs", "text/javascript;charset=utf-8");
         // "ts" would otherwise be served as an MPEG transport stream.
