@@ -119,15 +119,29 @@ export interface Welcome {
   [field: string]: unknown;
 }
 
+/**
+ * The metadata an event may carry from its origin: present only when the server routed it with
+ * some (the emit API always sets `id` and `time`; an event handed on from a CloudEvent may set all
+ * three).
+ */
+export interface EventOrigin {
+  /** The event's id, unique within its source: a second event with the same id is a repeat. */
+  id?: string;
+  /** A URI reference naming where the event happened. */
+  source?: string;
+  /** When it happened, RFC 3339 (e.g. `2026-03-04T05:06:07.123Z`). */
+  time?: string;
+}
+
 /** What `on` listeners receive besides the data. */
-export interface EventMeta {
+export interface EventMeta extends EventOrigin {
   event: string;
   topic?: string;
   offset?: number;
 }
 
 /** What a subscription handler receives for each event of its topic. */
-export interface TopicEvent<T = any> {
+export interface TopicEvent<T = any> extends EventOrigin {
   event: string;
   topic: string;
   offset?: number;

@@ -635,12 +635,12 @@ class Client {
     const sub = topic === undefined ? undefined : this.#subs.get(topic);
     if (sub && !sub.admit(offset)) return; // a duplicate of a delivered event: nobody sees it
     if (sub) {
-      const message = { event, topic, offset, data };
+      const message = withMetadata({ event, topic, offset, data }, frame);
       for (const fn of [...sub.handlers]) guard(() => fn(message));
     }
     const set = this.#listeners.get(event);
     if (set) {
-      const meta = { event, topic, offset };
+      const meta = withMetadata({ event, topic, offset }, frame);
       for (const fn of [...set]) guard(() => fn(data, meta));
     }
   }
@@ -947,6 +947,14 @@ function utf8Length(text) {
 }
 
 // A throwing listener must not break frame handling; report it the way the platform does.
+// The event's own metadata (an emit API message id, a CloudEvent's source and time), when it has any.
+function withMetadata(target, frame) {
+  for (const key of ["id", "source", "time"]) {
+    if (typeof frame[key] === "string") target[key] = frame[key];
+  }
+  return target;
+}
+
 function guard(fn) {
   try {
     fn();

@@ -26,6 +26,21 @@ test("on receives event data with its metadata, off stops it", async () => {
   await client.close();
 });
 
+test("an event's id, source and time reach listeners when it has them", async () => {
+  const { client, socket } = await connected();
+  const got = [];
+  client.on("notifications.drawer", (data, meta) => got.push(meta));
+  socket.push({ type: "event", event: "notifications.drawer", id: "message-id", source: "/billing",
+    time: "2026-03-04T05:06:07.123Z", data: { title: "New notification" } });
+  socket.push({ type: "event", event: "notifications.drawer", id: 7, data: {} });
+  assert.deepEqual(got, [
+    { event: "notifications.drawer", topic: undefined, offset: undefined, id: "message-id", source: "/billing",
+      time: "2026-03-04T05:06:07.123Z" },
+    { event: "notifications.drawer", topic: undefined, offset: undefined },
+  ]);
+  await client.close();
+});
+
 test("a throwing listener does not stop the others", async (t) => {
   const { client, socket } = await connected();
   const errors = t.mock.method(console, "error", () => {});

@@ -29,6 +29,14 @@ public interface Connection {
     /** @return the current state */
     State state();
 
+    /**
+     * @return the sub-protocol the client speaks: {@code switchboard.v1} (also for a client that offered
+     *     none) or {@code cloudevents.json}, whose clients get every event as a CloudEvent and cannot make
+     *     or answer requests (see {@code docs/protocol.md}); {@code null} for a connection of a
+     *     {@link PlainEndpoint}, which speaks bare text
+     */
+    String subProtocol();
+
     /** @return mutable, thread-safe per-connection attributes for the application */
     Map<String, Object> attributes();
 
@@ -53,7 +61,8 @@ public interface Connection {
      * @param timeout how long to wait for the reply
      * @return the reply's data; fails with {@link RequestTimeoutException},
      *     {@link ConnectionClosedException}, or a {@link SwitchboardException} carrying the client's error;
-     *     at once with {@link UnsupportedOperationException} on a {@link PlainEndpoint}'s connection
+     *     at once with {@link UnsupportedOperationException} on a {@link PlainEndpoint}'s connection or a
+     *     {@code cloudevents.json} one
      */
     CompletableFuture<JsonNode> request(String event, Object data, Duration timeout);
 

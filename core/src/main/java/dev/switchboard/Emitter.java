@@ -13,7 +13,22 @@ public interface Emitter {
      * @param data any value Jackson can serialise, or {@code null}
      * @return how many connections on this node it was queued for (other nodes are not counted)
      */
-    int emit(String event, Object data);
+    default int emit(String event, Object data) {
+        return emit(event, data, EventMetadata.NONE);
+    }
+
+    /**
+     * Routes an event with its metadata (id, source, time), which travels in the event frame to every
+     * node and client. Never blocks on I/O, except for a durable topic (see
+     * {@link Switchboard#durableTopic}).
+     *
+     * @param event the event name
+     * @param data any value Jackson can serialise, or {@code null}
+     * @param metadata the event's id, source and time; {@link EventMetadata#NONE} for none
+     * @return how many connections on this node it was queued for (other nodes are not counted)
+     * @throws IllegalArgumentException when {@code data} cannot be serialised
+     */
+    int emit(String event, Object data, EventMetadata metadata);
 
     /** @return an emitter that does not publish to other nodes */
     Emitter local();

@@ -100,6 +100,40 @@ public interface Switchboard extends SessionAcceptor, AutoCloseable {
      */
     <T> Switchboard onRequest(String event, Class<T> type, RequestHandler<T> handler, Execution execution);
 
+    /**
+     * Registers the handler for incoming CloudEvents of one type, from {@code POST /events} or any other
+     * source that dispatches through {@link #cloudEventHandler(String)}.
+     *
+     * <pre>{@code
+     * board.onCloudEvent("order.created", event -> {
+     *     OrderCreated order = CloudEventJson.data(event, OrderCreated.class, board.mapper());
+     *     board.to(Audience.user(order.customerId())).emit("order.enriched", enrich(order));
+     * });
+     * }</pre>
+     *
+     * <p>Events sent by {@code cloudevents.json} WebSocket clients are not CloudEvent handlers' business:
+     * they reach the {@link #on(String, EventHandler)} handler of their type, like any client emit.
+     *
+     * @param type the exact CloudEvents {@code type}, e.g. {@code order.created}
+     * @param handler the handler, replacing any earlier one for the type
+     * @return this
+     */
+    Switchboard onCloudEvent(String type, dev.switchboard.cloudevents.CloudEventHandler handler);
+
+    /**
+     * @param type a CloudEvents {@code type}
+     * @return the handler registered for it, if any; event sources use it to dispatch (and to answer
+     *     "nobody handles this type", e.g. HTTP 404)
+     */
+    Optional<dev.switchboard.cloudevents.CloudEventHandler> cloudEventHandler(String type);
+
+    /**
+     * @return this node's emit service: routes messages from other services (the body of
+     *     {@code POST /api/emit}) once per id within its de-duplication window; shared by every source
+     *     of such messages on this node
+     */
+    dev.switchboard.emit.EmitService emitService();
+
     /** @param handler called for every new connection @return this */
     Switchboard onConnect(ConnectHandler handler);
 
@@ -205,9 +239,33 @@ public interface Switchboard extends SessionAcceptor, AutoCloseable {
         private EventListener eventListener = EventListener.NONE;
         private ObjectMapper mapper;
         private Clock clock = Clock.systemUTC();
+        private java.net.URI cloudEventSource = java.net.URI.create("/switchboard");
+        private dev.switchboard.emit.EmitOptions emitOptions = dev.switchboard.emit.EmitOptions.defaults();
         private ConnectionLimits connectionLimits = ConnectionLimits.none();
 
         private Builder() {
+        }
+
+        /**
+         * @param source the CloudEvents {@code source} of events routed without one, as
+         *     {@code cloudevents.json} clients see them (default {@code /switchboard}; give every node of a
+         *     cluster the same)
+         * @return this
+         * @throws IllegalArgumentException when it is empty or not a URI reference
+         */
+        public Builder cloudEventSource(String source) {
+            Objects.requireNonNull(source, "source");
+            if (source.isEmpty()) {
+                throw new IllegalArgumentException("cloudEventSource must not be empty");
+            }
+            this.cloudEventSource = java.net.URI.create(source);
+            return this;
+        }
+
+        /** @param options the emit service's settings (default {@link dev.switchboard.emit.EmitOptions#defaults()}) @return this */
+        public Builder emitOptions(dev.switchboard.emit.EmitOptions options) {
+            this.emitOptions = Objects.requireNonNull(options, "options");
+            return this;
         }
 
         /** @param options the node's settings (default {@link SwitchboardOptions#defaults()}) @return this */
@@ -266,7 +324,8 @@ public interface Switchboard extends SessionAcceptor, AutoCloseable {
         public Switchboard build() {
             return DefaultSwitchboard.start(options, backplane == null ? new LocalBackplane() : backplane,
                     authenticator, subscriptionPolicy, eventListener,
-                    mapper == null ? new ObjectMapper() : mapper, clock, connectionLimits);
+                    mapper == null ? new ObjectMapper() : mapper, clock, connectionLimits, cloudEventSource,
+                    emitOptions);
         }
     }
 }

@@ -50,6 +50,8 @@ final class DefaultConnection implements Connection, SessionHandler {
     /** False once the transport said it cannot ping: a plain connection is then never closed for silence. */
     private volatile boolean pingable = true;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    // Non-null when the client speaks cloudevents.json instead of switchboard.v1.
+    private final CloudEventsWire cloudEvents;
     private volatile long lastSeenMillis;
     private volatile DurableCursors cursors;
 
@@ -66,6 +68,7 @@ final class DefaultConnection implements Connection, SessionHandler {
         this.session = session;
         this.node = node;
         this.lastSeenMillis = node.clock().millis();
+        this.cloudEvents = CloudEventsWire.SUB_PROTOCOL.equals(session.subProtocol()) ? node.cloudEventsWire() : null;
         this.pending = new PendingRequests(node.timer());
         this.pooled = LogContext.executor(node.handlerExecutor(), node.nodeId(), id);
         this.inbound = new SerialExecutor(pooled);
@@ -119,6 +122,19 @@ final class DefaultConnection implements Connection, SessionHandler {
     }
 
     @Override
+    public String subProtocol() {
+        if (plain != null) {
+            return null;
+        }
+        return cloudEvents != null ? CloudEventsWire.SUB_PROTOCOL : DefaultSwitchboard.V1;
+    }
+
+    /** @return the cloudevents.json codec when this client speaks it, else null */
+    CloudEventsWire cloudEvents() {
+        return cloudEvents;
+    }
+
+    @Override
     public Map<String, Object> attributes() {
         return attributes;
     }
@@ -164,14 +180,15 @@ final class DefaultConnection implements Connection, SessionHandler {
 
     /**
      * Queues an already-encoded protocol frame (shared with other connections); a plain connection gets
-     * its endpoint's text form of it instead, or nothing.
+     * its endpoint's text form of it instead, a {@code cloudevents.json} client its CloudEvents form
+     * (shared too), or nothing when the message has no such form.
      */
     SendResult send(EncodedFrame frame) {
         if (state.get() != State.OPEN) {
             return SendResult.CLOSED;
         }
-        if (plain != null) {
-            frame = plain.textOf(frame);
+        if (plain != null || cloudEvents != null) {
+            frame = plain != null ? plain.textOf(frame) : cloudEvents.outbound(frame);
             if (frame == null) {
                 return SendResult.SKIPPED;
             }
@@ -185,12 +202,13 @@ final class DefaultConnection implements Connection, SessionHandler {
     }
 
     /**
-     * One heartbeat: the protocol's {@code ping} frame, or a WebSocket ping for a plain connection.
+     * One heartbeat: the protocol's {@code ping} frame, or a WebSocket ping for a plain or a
+     * {@code cloudevents.json} connection (neither has a ping frame of its own).
      *
      * @param ping the shared protocol ping frame
      */
     void heartbeat(EncodedFrame ping) {
-        if (plain == null) {
+        if (plain == null && cloudEvents == null) {
             send(ping);
         } else if (pingable && state.get() == State.OPEN) {
             pingable = session.ping();
@@ -199,7 +217,7 @@ final class DefaultConnection implements Connection, SessionHandler {
 
     /** @return whether silence for two heartbeat periods closes this connection */
     boolean closesWhenSilent() {
-        return plain == null || pingable;
+        return (plain == null && cloudEvents == null) || pingable;
     }
 
     @Override
@@ -214,6 +232,11 @@ final class DefaultConnection implements Connection, SessionHandler {
         }
         if (state.get() != State.OPEN) {
             future.completeExceptionally(new ConnectionClosedException("connection " + id + " is closed"));
+            return future;
+        }
+        if (cloudEvents != null) {
+            future.completeExceptionally(new UnsupportedOperationException("connection " + id + " speaks "
+                    + CloudEventsWire.SUB_PROTOCOL + ": it cannot answer requests"));
             return future;
         }
         JsonNode tree;

@@ -23,6 +23,10 @@ import dev.switchboard.PlainEndpoint;
 import dev.switchboard.RequestHandler;
 import dev.switchboard.Switchboard;
 import dev.switchboard.SwitchboardOptions;
+import dev.switchboard.cloudevents.CloudEventHandler;
+import dev.switchboard.emit.EmitOptions;
+import dev.switchboard.emit.EmitService;
+import java.net.URI;
 import dev.switchboard.protocol.Frame;
 import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.spi.Authenticator;
@@ -58,7 +62,9 @@ import org.slf4j.LoggerFactory;
 /** The node: handlers, registry, router, heartbeat and backplane wiring. */
 public final class DefaultSwitchboard implements Switchboard {
     private static final Logger log = LoggerFactory.getLogger(DefaultSwitchboard.class);
-    private static final List<String> SUB_PROTOCOLS = List.of("switchboard.v1");
+    /** The default sub-protocol: wire protocol v1. */
+    static final String V1 = "switchboard.v1";
+    private static final List<String> SUB_PROTOCOLS = List.of(V1, CloudEventsWire.SUB_PROTOCOL);
 
     private final SwitchboardOptions options;
     private final Backplane backplane;
@@ -73,6 +79,7 @@ public final class DefaultSwitchboard implements Switchboard {
     private final DefaultRegistry registry = new DefaultRegistry();
     private final Map<String, Handler<?>> eventHandlers = new ConcurrentHashMap<>();
     private final Map<String, Handler<?>> requestHandlers = new ConcurrentHashMap<>();
+    private final Map<String, CloudEventHandler> cloudEventHandlers = new ConcurrentHashMap<>();
     private final List<ConnectHandler> connectHandlers = new CopyOnWriteArrayList<>();
     private final List<DisconnectHandler> disconnectHandlers = new CopyOnWriteArrayList<>();
     private final List<Interceptor> interceptors = new CopyOnWriteArrayList<>();
@@ -86,11 +93,13 @@ public final class DefaultSwitchboard implements Switchboard {
     private final DurableTopics durable;
     private final Router router;
     private final ClusterView cluster;
+    private final CloudEventsWire cloudEventsWire;
+    private final EmitService emitService;
     private final Admission admission;
 
     private DefaultSwitchboard(SwitchboardOptions options, Backplane backplane, Authenticator authenticator,
                                SubscriptionPolicy subscriptionPolicy, EventListener listener, ObjectMapper mapper,
-                               Clock clock, ConnectionLimits limits) {
+                               Clock clock, ConnectionLimits limits, URI cloudEventSource, EmitOptions emitOptions) {
         this.options = options;
         this.backplane = backplane;
         this.authenticator = authenticator;
@@ -102,6 +111,8 @@ public final class DefaultSwitchboard implements Switchboard {
         this.handlers = HandlerExecutors.handlers(options.nodeId(), options.handlerThreads(), options.handlerQueue());
         this.timer = HandlerExecutors.timer(options.nodeId());
         this.ping = EncodedFrame.ofBytes(codec.encode(new Frame.Ping()));
+        this.cloudEventsWire = new CloudEventsWire(mapper, cloudEventSource, clock);
+        this.emitService = new DefaultEmitService(this, emitOptions, clock);
         this.admission = new Admission(limits, clock, registry::size, registry::userCount);
         History history = backplane.history().orElse(null);
         if (history == null) {
@@ -130,9 +141,10 @@ public final class DefaultSwitchboard implements Switchboard {
      */
     public static DefaultSwitchboard start(SwitchboardOptions options, Backplane backplane, Authenticator authenticator,
                                            SubscriptionPolicy policy, EventListener listener, ObjectMapper mapper,
-                                           Clock clock, ConnectionLimits limits) {
+                                           Clock clock, ConnectionLimits limits, URI cloudEventSource,
+                                           EmitOptions emitOptions) {
         DefaultSwitchboard node = new DefaultSwitchboard(options, backplane, authenticator, policy, listener, mapper,
-                clock, limits);
+                clock, limits, cloudEventSource, emitOptions);
         backplane.start(options.nodeId(), node.router::onBackplaneMessage);
         node.cluster.start();
         long hb = options.heartbeat().toMillis();
@@ -301,6 +313,26 @@ public final class DefaultSwitchboard implements Switchboard {
         requestHandlers.put(Objects.requireNonNull(event, "event"),
                 new Handler<>(event, type, null, handler, execution == Execution.INLINE, mapper));
         return this;
+    }
+
+    @Override
+    public Switchboard onCloudEvent(String type, CloudEventHandler handler) {
+        Objects.requireNonNull(type, "type");
+        if (type.isEmpty()) {
+            throw new IllegalArgumentException("type must not be empty");
+        }
+        cloudEventHandlers.put(type, Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    @Override
+    public Optional<CloudEventHandler> cloudEventHandler(String type) {
+        return Optional.ofNullable(cloudEventHandlers.get(Objects.requireNonNull(type, "type")));
+    }
+
+    @Override
+    public EmitService emitService() {
+        return emitService;
     }
 
     @Override
@@ -559,6 +591,10 @@ public final class DefaultSwitchboard implements Switchboard {
 
     DurableTopics durable() {
         return durable;
+    }
+
+    CloudEventsWire cloudEventsWire() {
+        return cloudEventsWire;
     }
 
     /** The app's policy, widened by the collections' change topics their authorizers open. */

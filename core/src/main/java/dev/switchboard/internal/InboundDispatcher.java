@@ -85,7 +85,8 @@ final class InboundDispatcher implements Inbound {
         }
         Frame frame;
         try {
-            frame = node.codec().decode(text);
+            CloudEventsWire cloudEvents = conn.cloudEvents();
+            frame = cloudEvents != null ? cloudEvents.decode(text) : node.codec().decode(text);
         } catch (ProtocolException e) {
             node.listener().badFrame(conn, e.getMessage());
             if (e.requestId() != null) {

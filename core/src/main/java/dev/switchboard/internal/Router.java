@@ -3,6 +3,7 @@ package dev.switchboard.internal;
 import dev.switchboard.Audience;
 import dev.switchboard.Emitter;
 import dev.switchboard.EventListener;
+import dev.switchboard.EventMetadata;
 import dev.switchboard.PreparedMessage;
 import dev.switchboard.Retention;
 import dev.switchboard.SendResult;
@@ -66,15 +67,16 @@ final class Router {
         }
 
         @Override
-        public int emit(String event, Object data) {
+        public int emit(String event, Object data, EventMetadata metadata) {
             Objects.requireNonNull(event, "event");
+            Objects.requireNonNull(metadata, "metadata");
             String topic = singleTopic(audience);
             Retention retention = localOnly || !audience.exceptConnections().isEmpty()
                     || !audience.exceptUsers().isEmpty() ? null : durable.retention(topic);
             if (retention != null) {
-                return emitDurable(event, topic, retention, data);
+                return emitDurable(event, topic, retention, data, metadata);
             }
-            byte[] frame = codec.encodeEvent(event, topic, null, data);
+            byte[] frame = codec.encodeEvent(event, topic, null, data, metadata);
             int local = deliverLocally(audience, EncodedFrame.ofBytes(frame));
             if (!localOnly && !backplane.isLocalOnly()) {
                 publish(new ClusterMessage.Routed(nodeId, audience, frame, false, null));
@@ -84,8 +86,10 @@ final class Router {
         }
 
         /** Appends to the history, then delivers in offset order here and routes to the other nodes. */
-        private int emitDurable(String event, String topic, Retention retention, Object data) {
-            DurableTopics.Appended a = durable.append(topic, retention, codec.encodeEvent(event, topic, null, data));
+        private int emitDurable(String event, String topic, Retention retention, Object data,
+                                EventMetadata metadata) {
+            DurableTopics.Appended a = durable.append(topic, retention,
+                    codec.encodeEvent(event, topic, null, data, metadata));
             StreamPosition p = a.position();
             int local = durable.deliver(topic, p.epoch(), p.offset(), EncodedFrame.ofBytes(a.frame()))
                     ? registry.topicSize(topic) : 0;

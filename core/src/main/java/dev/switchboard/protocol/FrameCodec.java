@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.switchboard.ErrorCode;
+import dev.switchboard.EventMetadata;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -226,6 +227,22 @@ public final class FrameCodec {
      * @throws IllegalArgumentException when the mapper cannot serialise {@code data}
      */
     public byte[] encodeEvent(String event, String topic, Long offset, Object data) {
+        return encodeEvent(event, topic, offset, data, null);
+    }
+
+    /**
+     * Encodes an {@code event} frame with the event's metadata: {@code "id"}, {@code "source"} and
+     * {@code "time"} (RFC 3339, UTC) follow {@code "event"} when set.
+     *
+     * @param event the event name
+     * @param topic the topic, or null
+     * @param offset the durable offset, or null
+     * @param data any value the mapper can serialise, or null
+     * @param metadata the event's id, source and time, or null for none
+     * @return the UTF-8 JSON encoding
+     * @throws IllegalArgumentException when the mapper cannot serialise {@code data}
+     */
+    public byte[] encodeEvent(String event, String topic, Long offset, Object data, EventMetadata metadata) {
         ByteArrayBuilder out = new ByteArrayBuilder(128);
         try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
             g.writeStartObject();
@@ -234,6 +251,9 @@ public final class FrameCodec {
                 g.writeNumberField("offset", offset);
             }
             g.writeStringField("event", event);
+            if (metadata != null) {
+                writeMetadata(g, metadata);
+            }
             if (topic != null) {
                 g.writeStringField("topic", topic);
             }
@@ -246,6 +266,18 @@ public final class FrameCodec {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    private static void writeMetadata(JsonGenerator g, EventMetadata metadata) throws IOException {
+        if (metadata.id() != null) {
+            g.writeStringField("id", metadata.id());
+        }
+        if (metadata.source() != null) {
+            g.writeStringField("source", metadata.source());
+        }
+        if (metadata.time() != null) {
+            g.writeStringField("time", metadata.time().toString());
+        }
     }
 
     private static final byte[] EVENT_PREFIX = "{\"type\":\"event\",".getBytes(StandardCharsets.UTF_8);
@@ -279,10 +311,49 @@ public final class FrameCodec {
                 throw new IllegalArgumentException("not an event frame");
             }
             String topic = root.hasNonNull("topic") ? root.get("topic").asText() : null;
-            return encodeEvent(root.path("event").asText(), topic, offset, root.get("data"));
+            return encodeEvent(root.path("event").asText(), topic, offset, root.get("data"), metadataOf(root));
         } catch (IOException e) {
             throw new IllegalArgumentException("not an event frame: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * @param eventFrame an {@code event} frame as a tree
+     * @return its {@code id}, {@code source} and {@code time}; {@link EventMetadata#NONE} when it has none
+     *     (a malformed attribute is left out)
+     */
+    public static EventMetadata metadataOf(JsonNode eventFrame) {
+        String id = textOrNull(eventFrame.get("id"));
+        String source = textOrNull(eventFrame.get("source"));
+        java.time.Instant time = null;
+        String t = textOrNull(eventFrame.get("time"));
+        if (t != null) {
+            try {
+                time = java.time.OffsetDateTime.parse(t).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                time = null;
+            }
+        }
+        if (id == null && source == null && time == null) {
+            return EventMetadata.NONE;
+        }
+        try {
+            return new EventMetadata(id, source, time);
+        } catch (IllegalArgumentException e) {
+            return new EventMetadata(null, null, time);
+        }
+    }
+
+    private static String textOrNull(JsonNode n) {
+        return n != null && n.isTextual() && !n.asText().isEmpty() ? n.asText() : null;
+    }
+
+    /**
+     * @param frame an encoded frame
+     * @return true when it is an {@code event} frame as this codec writes them ({@code type} first)
+     */
+    public static boolean isEventFrame(byte[] frame) {
+        return startsWith(frame, EVENT_PREFIX);
     }
 
     private static boolean startsWith(byte[] bytes, byte[] prefix) {

@@ -60,8 +60,9 @@ public interface TransportSession {
     /**
      * Sends a WebSocket ping control frame, which every WebSocket client (browsers included) answers with
      * a pong by itself; the transport reports it with {@link SessionHandler#onPong()}. The core pings
-     * connections of plain endpoints this way, since they do not speak the protocol's {@code ping}
-     * frame. Never blocks; may be called while a {@link #send} is in flight.
+     * connections of plain endpoints and {@code cloudevents.json} connections this way, since they do not
+     * speak the protocol's {@code ping} frame. Never blocks; may be called while a {@link #send} is in
+     * flight.
      *
      * @return {@code true} when the ping was handed to the socket; {@code false} when this transport
      *     cannot ping (the default), in which case the core never closes such a connection for silence

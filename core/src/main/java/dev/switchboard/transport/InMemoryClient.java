@@ -26,6 +26,7 @@ public final class InMemoryClient implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Handshake handshake;
+    private final String subProtocol;
     private final Consumer<InMemoryClient> onGone;
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<int[]> closed = new CompletableFuture<>();
@@ -37,8 +38,11 @@ public final class InMemoryClient implements AutoCloseable {
     private volatile boolean pingable = true;
     private boolean paused;
 
-    InMemoryClient(Handshake handshake, Consumer<InMemoryClient> onGone) {
+    InMemoryClient(Handshake handshake, List<String> supported, Consumer<InMemoryClient> onGone) {
         this.handshake = handshake;
+        // Like a real handshake: the first offered sub-protocol the server speaks; none offered is v1.
+        this.subProtocol = handshake.subProtocols().stream().filter(supported::contains).findFirst()
+                .orElse("switchboard.v1");
         this.onGone = onGone;
     }
 
@@ -55,8 +59,9 @@ public final class InMemoryClient implements AutoCloseable {
 
             @Override
             public String subProtocol() {
-                return "switchboard.v1";
+                return subProtocol;
             }
+
 
             @Override
             public void send(EncodedFrame frame, Consumer<Throwable> done) {
@@ -106,7 +111,7 @@ public final class InMemoryClient implements AutoCloseable {
         handler.onPong();
     }
 
-    /** @return how many WebSocket pings the server sent (plain endpoints' heartbeat) */
+    /** @return how many WebSocket pings the server sent (the heartbeat of plain and cloudevents.json connections) */
     public int pings() {
         return pings.get();
     }
@@ -167,6 +172,11 @@ public final class InMemoryClient implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** @return the negotiated sub-protocol: the first offered one the server speaks, else {@code switchboard.v1} */
+    public String subProtocol() {
+        return subProtocol;
     }
 
     /** @return how many frames are waiting to be read by the test */

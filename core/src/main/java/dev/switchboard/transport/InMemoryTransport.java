@@ -52,7 +52,7 @@ public final class InMemoryTransport implements Transport {
     public InMemoryClient connect(Handshake handshake) {
         SessionAcceptor a = Objects.requireNonNull(acceptor, "transport not started");
         Identity identity = a.authenticate(handshake);
-        InMemoryClient client = new InMemoryClient(handshake, clients::remove);
+        InMemoryClient client = new InMemoryClient(handshake, a.subProtocols(), clients::remove);
         clients.add(client);
         client.attach(a.open(client.session(), identity));
         return client;

@@ -10,7 +10,7 @@ import java.util.Objects;
  * else an environment variable ({@code PORT}, {@code BACKPLANE}, {@code REPOSITORY}), else the default:
  * {@code chat}, 8080, {@code none} (one node, no server), {@code memory}.
  *
- * @param example {@code chat} or {@code board}
+ * @param example {@code chat}, {@code board} or {@code orders}
  * @param port the HTTP port, 0 for any free one
  * @param backplane a URI for {@link dev.switchboard.backplane.Backplanes#fromUri}
  * @param repository a URI for {@link dev.switchboard.crud.Repositories#fromUri}

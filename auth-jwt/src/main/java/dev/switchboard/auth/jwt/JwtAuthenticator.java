@@ -15,6 +15,7 @@ import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.switchboard.Identity;
+import dev.switchboard.http.HttpAuthorizer;
 import dev.switchboard.auth.jwt.internal.AllowListKeySelector;
 import dev.switchboard.auth.jwt.internal.ClaimPaths;
 import dev.switchboard.auth.jwt.internal.VerifierFactory;
@@ -158,6 +159,22 @@ public final class JwtAuthenticator implements Authenticator {
             throw AuthenticationException.forbidden("the token lacks scope " + scope);
         }
         return identity;
+    }
+
+    /**
+     * The same check as an {@link HttpAuthorizer} for the node's HTTP services, e.g. the emit API, alone or
+     * next to API keys:
+     *
+     * <pre>{@code
+     * HttpApiOptions.builder().emitApi(HttpAuthorizer.anyOf(keys.requiring("emit"), jwt.requiring("emit")))
+     * }</pre>
+     *
+     * @param scope the scope the caller needs, e.g. {@code emit}
+     * @return an authorizer: 401 without a valid bearer token, 403 when the token lacks the scope
+     */
+    public HttpAuthorizer requiring(String scope) {
+        Objects.requireNonNull(scope, "scope");
+        return request -> requireScope(request.header("Authorization"), scope);
     }
 
     /**

@@ -73,6 +73,11 @@ public final class DemoLogin {
         return new DemoLogin(Duration.ofMinutes(5));
     }
 
+    /** @return how long a token is valid */
+    public Duration lifetime() {
+        return lifetime;
+    }
+
     /** @return the authenticator that accepts this login's tokens (and nothing else) */
     public JwtAuthenticator authenticator() {
         return authenticator;

@@ -1,9 +1,12 @@
 package dev.switchboard.transport.jetty;
 
+import dev.switchboard.http.HttpApiOptions;
+import dev.switchboard.http.HttpService;
 import dev.switchboard.transport.jetty.internal.OriginCheck;
+import jakarta.servlet.Servlet;
 import java.nio.file.Path;
 import java.time.Duration;
-import jakarta.servlet.Servlet;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,12 +60,18 @@ import java.util.Objects;
  *     protect them yourself
  * @param metrics what {@code GET /metrics} serves, e.g. {@code PrometheusMetrics} from
  *     {@code switchboard-metrics-micrometer}; {@code null} (the default) serves no {@code /metrics}
+ * @param httpApi the node's HTTP services: {@code POST /api/emit} (off until it has an authorizer) and
+ *     {@code POST /events} (on), their paths and limits (default {@link HttpApiOptions#defaults()}).
+ *     Mounted only when the acceptor is a {@link dev.switchboard.Switchboard} node
+ * @param httpServices the application's own {@link HttpService}s, by servlet path spec ({@code /api/orders}
+ *     or {@code /api/orders/*}), mounted next to the socket (default none)
  */
 public record JettyTransportOptions(String host, int port, String path, Path staticRoot,
                                     String staticClasspathBase, Path keyStore, String keyStorePassword,
                                     Duration idleTimeout, int maxThreads, Duration stopTimeout,
                                     boolean compression, int acceptQueueSize, List<String> allowedOrigins,
-                                    Map<String, Servlet> servlets, dev.switchboard.spi.MetricsScraper metrics) {
+                                    Map<String, Servlet> servlets, dev.switchboard.spi.MetricsScraper metrics,
+                                    HttpApiOptions httpApi, Map<String, HttpService> httpServices) {
 
     /** The smallest pool Jetty starts with: acceptor, selectors and a few workers need threads. */
     static final int MIN_THREADS = 8;
@@ -102,6 +111,22 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
             }
         }
         OriginCheck.of(allowedOrigins); // validates each entry
+        Objects.requireNonNull(httpApi, "httpApi");
+        httpServices = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(httpServices, "httpServices")));
+        for (String spec : httpServices.keySet()) {
+            if (!spec.startsWith("/") || spec.equals("/") || spec.equals("/*") || spec.equals("/health")
+                    || spec.equals("/metrics") || spec.equals(path)) {
+                throw new IllegalArgumentException("httpServices path must start with '/' and not be /, /*, /health, "
+                        + "/metrics or the WebSocket path: " + spec);
+            }
+            if (servlets.containsKey(spec)) {
+                throw new IllegalArgumentException("httpServices path " + spec + " is taken by a servlet");
+            }
+            if ((httpApi.emitEnabled() && spec.equals(httpApi.emitPath()))
+                    || (httpApi.cloudEvents() && spec.equals(httpApi.cloudEventsPath()))) {
+                throw new IllegalArgumentException("httpServices path " + spec + " is taken by the HTTP API");
+            }
+        }
     }
 
     /** @return the defaults: {@code 0.0.0.0:8080}, path {@code /ws}, no static files, no TLS */
@@ -132,6 +157,8 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         b.allowedOrigins = allowedOrigins;
         b.servlets.putAll(servlets);
         b.metrics = metrics;
+        b.httpApi = httpApi;
+        b.httpServices.putAll(httpServices);
         return b;
     }
 
@@ -148,7 +175,10 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
                 + ", tls=" + tls() + ", idleTimeout=" + idleTimeout + ", maxThreads=" + maxThreads
                 + ", stopTimeout=" + stopTimeout + ", compression=" + compression
                 + ", acceptQueueSize=" + acceptQueueSize + ", allowedOrigins=" + allowedOrigins + ", servlets="
-                + servlets.keySet() + ", metrics=" + (metrics != null) + "]";
+                + servlets.keySet() + ", metrics=" + (metrics != null)
+                + ", emitApi=" + (httpApi.emitEnabled() ? httpApi.emitPath() : "off")
+                + ", cloudEvents=" + (httpApi.cloudEvents() ? httpApi.cloudEventsPath() : "off")
+                + ", httpServices=" + httpServices.keySet() + "]";
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -175,6 +205,8 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         private List<String> allowedOrigins = List.of();
         private final Map<String, Servlet> servlets = new LinkedHashMap<>();
         private dev.switchboard.spi.MetricsScraper metrics;
+        private HttpApiOptions httpApi = HttpApiOptions.defaults();
+        private final Map<String, HttpService> httpServices = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -206,6 +238,29 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
          */
         public Builder metrics(dev.switchboard.spi.MetricsScraper v) {
             metrics = v;
+            return this;
+        }
+
+        /**
+         * @param v the node's HTTP services: the emit API and the CloudEvents endpoint (default: emit off,
+         *     {@code POST /events} on)
+         * @return this
+         */
+        public Builder httpApi(HttpApiOptions v) {
+            httpApi = v;
+            return this;
+        }
+
+        /**
+         * Mounts one of the application's own HTTP endpoints next to the socket.
+         *
+         * @param pathSpec a servlet path spec: an exact path ({@code /api/orders}) or a prefix
+         *     ({@code /api/orders/*}; the service sees the full path in {@link dev.switchboard.http.HttpRequest#path()})
+         * @param service the endpoint
+         * @return this
+         */
+        public Builder httpService(String pathSpec, HttpService service) {
+            httpServices.put(Objects.requireNonNull(pathSpec, "pathSpec"), Objects.requireNonNull(service, "service"));
             return this;
         }
 
@@ -286,7 +341,7 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         public JettyTransportOptions build() {
             return new JettyTransportOptions(host, port, path, staticRoot, staticClasspathBase, keyStore,
                     keyStorePassword, idleTimeout, maxThreads, stopTimeout, compression, acceptQueueSize,
-                    allowedOrigins, servlets, metrics);
+                    allowedOrigins, servlets, metrics, httpApi, httpServices);
         }
     }
 }

@@ -3,12 +3,19 @@ package dev.switchboard.transport.jetty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.Identity;
+import dev.switchboard.Switchboard;
+import dev.switchboard.http.ApiKeys;
+import dev.switchboard.http.HttpApiOptions;
 import dev.switchboard.spi.AuthenticationException;
 import dev.switchboard.spi.Authenticator;
 import jakarta.servlet.DispatcherType;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.EnumSet;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.ee11.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -31,6 +38,7 @@ class HostContainerIntegrationTest {
         throw AuthenticationException.unauthorized("who are you?");
     };
 
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private Server server;
 
     @AfterEach
@@ -86,5 +94,41 @@ class HostContainerIntegrationTest {
         assertThat(acceptor.handshakes.get(2).path()).isEqualTo("/app/live");
         assertThat(acceptor.handshakes.get(2).queryParam("access_token")).isEqualTo("secret");
         assertThat(acceptor.handshakes.get(2).remoteAddress()).isNotNull();
+    }
+
+    @Test
+    void theHttpServicesMountInTheHostsContainerToo() throws Exception {
+        Switchboard board = Switchboard.builder().build();
+        try {
+            java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            board.onCloudEvent("order.created", e -> heard.add(e.getId()));
+            server = new Server();
+            ServerConnector connector = new ServerConnector(server);
+            connector.setHost("127.0.0.1");
+            server.addConnector(connector);
+            ServletContextHandler context = new ServletContextHandler("/app");
+            HttpApiOptions.builder().emitApi(ApiKeys.of("host-key-0123456789abcdef")).build().services(board)
+                    .forEach((path, service) -> context.addServlet(
+                            new ServletHolder("switchboard" + path, new HttpServiceServlet(service)), path));
+            server.setHandler(context);
+            server.start();
+            URI base = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/app");
+
+            HttpResponse<String> emit = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/emit"))
+                    .header("Content-Type", "application/json").header("X-API-Key", "host-key-0123456789abcdef")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"1\",\"type\":\"t\",\"broadcast\":true}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> event = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/events"))
+                    .header("Content-Type", "application/cloudevents+json")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"specversion\":\"1.0\",\"id\":\"e-1\",\"source\":\"/s\",\"type\":\"order.created\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(emit.statusCode()).as(emit.body()).isEqualTo(202);
+            assertThat(event.statusCode()).as(event.body()).isEqualTo(202);
+            assertThat(heard).containsExactly("e-1");
+        } finally {
+            board.close();
+        }
     }
 }

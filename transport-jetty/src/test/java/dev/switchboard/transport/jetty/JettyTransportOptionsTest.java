@@ -3,8 +3,12 @@ package dev.switchboard.transport.jetty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.http.HttpApiOptions;
+import dev.switchboard.http.HttpResponse;
+import dev.switchboard.http.HttpService;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class JettyTransportOptionsTest {
@@ -49,7 +53,8 @@ class JettyTransportOptionsTest {
         assertThatThrownBy(() -> JettyTransportOptions.builder().stopTimeout(Duration.ofSeconds(-1)).build())
                 .hasMessageContaining("stopTimeout");
         assertThatThrownBy(() -> new JettyTransportOptions("0.0.0.0", 80, "/ws", null, null, Path.of("k"), null,
-                Duration.ofSeconds(1), 8, Duration.ofSeconds(1), false, 1024, java.util.List.of(), java.util.Map.of(), null))
+                Duration.ofSeconds(1), 8, Duration.ofSeconds(1), false, 1024, java.util.List.of(), java.util.Map.of(), null,
+                HttpApiOptions.defaults(), Map.of()))
                 .hasMessageContaining("keyStore");
         assertThatThrownBy(() -> JettyTransportOptions.builder().allowedOrigins("https://ok.example", "example.com").build())
                 .hasMessageContaining("scheme://host");
@@ -57,5 +62,29 @@ class JettyTransportOptionsTest {
                 .hasMessageContaining("example.com/path");
         assertThatThrownBy(() -> JettyTransportOptions.builder().acceptQueueSize(0).build())
                 .hasMessageContaining("acceptQueueSize");
+        HttpService any = request -> HttpResponse.empty(204);
+        assertThatThrownBy(() -> JettyTransportOptions.builder().httpService("/health", any).build())
+                .hasMessageContaining("/health");
+        assertThatThrownBy(() -> JettyTransportOptions.builder().httpService("/metrics", any).build())
+                .hasMessageContaining("/metrics");
+        assertThatThrownBy(() -> JettyTransportOptions.builder().httpService("/events", any).build())
+                .hasMessageContaining("HTTP API");
+        assertThatThrownBy(() -> JettyTransportOptions.builder().httpService("api", any).build())
+                .hasMessageContaining("httpServices");
+        assertThat(JettyTransportOptions.builder().httpApi(HttpApiOptions.builder().cloudEvents(false).build())
+                .httpService("/events", any).build().httpServices()).containsKey("/events");
+    }
+
+    @Test
+    void theHttpApiIsOnForEventsAndOffForEmitsByDefault() {
+        JettyTransportOptions o = JettyTransportOptions.defaults();
+        assertThat(o.httpApi().cloudEvents()).isTrue();
+        assertThat(o.httpApi().cloudEventsPath()).isEqualTo("/events");
+        assertThat(o.httpApi().emitEnabled()).isFalse();
+        assertThat(o.httpApi().emitPath()).isEqualTo("/api/emit");
+        assertThat(o.toString()).contains("emitApi=off").contains("cloudEvents=/events");
+        JettyTransportOptions copy = o.toBuilder().httpService("/x", request -> HttpResponse.empty(204)).build()
+                .toBuilder().build();
+        assertThat(copy.httpServices()).containsOnlyKeys("/x");
     }
 }

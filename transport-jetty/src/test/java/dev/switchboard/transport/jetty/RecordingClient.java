@@ -68,6 +68,11 @@ final class RecordingClient implements AutoCloseable {
         return socket.getSubprotocol();
     }
 
+    /** @return true once the socket closed */
+    boolean isClosed() {
+        return closed.isDone();
+    }
+
     /** @return the next event, failing after the timeout */
     Event next() {
         try {
@@ -256,8 +261,8 @@ final class RecordingClient implements AutoCloseable {
         private final StringBuilder text = new StringBuilder();
         private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
         private final CompletableFuture<Closed> closed = new CompletableFuture<>();
-        private final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
         private int binary;
+        private final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
         private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
 
         Listener(boolean stalled) {

@@ -120,7 +120,12 @@ public final class Handshakes {
         return result;
     }
 
-    private static InetSocketAddress remoteAddress(String ip, int port) {
+    /**
+     * @param ip the peer's address as the container reports it
+     * @param port the peer's port
+     * @return the address, never resolved through DNS; {@code null} when unknown
+     */
+    public static InetSocketAddress remoteAddress(String ip, int port) {
         if (ip == null || ip.isEmpty()) {
             return null;
         }

@@ -1,9 +1,13 @@
 package dev.switchboard.transport.jetty.internal;
 
-import dev.switchboard.spi.SessionAcceptor;
+import dev.switchboard.Switchboard;
+import dev.switchboard.http.HttpService;
 import dev.switchboard.spi.PathTemplate;
+import dev.switchboard.spi.SessionAcceptor;
+import dev.switchboard.transport.jetty.HttpServiceServlet;
 import dev.switchboard.transport.jetty.JettyTransportOptions;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.jetty.ee11.servlet.DefaultServlet;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
@@ -91,6 +95,11 @@ public final class JettyServers {
         return connector;
     }
 
+    private static void mount(ServletContextHandler context, Map<String, HttpService> services) {
+        services.forEach((pathSpec, service) -> context.addServlet(
+                new ServletHolder("switchboard-http:" + pathSpec, new HttpServiceServlet(service)), pathSpec));
+    }
+
     private static ServletContextHandler context(JettyTransportOptions options, SessionAcceptor acceptor) {
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
@@ -105,6 +114,10 @@ public final class JettyServers {
             context.addServlet(new ServletHolder("switchboard-metrics", new MetricsServlet(options.metrics())), "/metrics");
         }
         options.servlets().forEach((spec, servlet) -> context.addServlet(new ServletHolder(servlet), spec));
+        if (acceptor instanceof Switchboard board) {
+            mount(context, options.httpApi().services(board));
+        }
+        mount(context, options.httpServices());
 
         Resource statics = StaticResources.resolve(ResourceFactory.of(context), options.staticRoot(),
                 options.staticClasspathBase());

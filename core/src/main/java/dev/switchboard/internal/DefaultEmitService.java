@@ -1,0 +1,57 @@
+package dev.switchboard.internal;
+
+import dev.switchboard.EventMetadata;
+import dev.switchboard.Switchboard;
+import dev.switchboard.emit.EmitMessage;
+import dev.switchboard.emit.EmitOptions;
+import dev.switchboard.emit.EmitResult;
+import dev.switchboard.emit.EmitService;
+import java.time.Clock;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's {@link EmitService}: remembers the ids of accepted messages for the de-duplication window
+ * (on this node; see {@code docs/integration.md} for what that means in a cluster) and routes the rest
+ * through the node, with the message's id and the time it was accepted as the event's metadata.
+ */
+final class DefaultEmitService implements EmitService {
+    private static final Logger log = LoggerFactory.getLogger(DefaultEmitService.class);
+
+    private final Switchboard node;
+    private final EmitOptions options;
+    private final RecentIds recent;
+    private final Clock clock;
+
+    DefaultEmitService(Switchboard node, EmitOptions options, Clock clock) {
+        this.node = node;
+        this.options = options;
+        this.clock = clock;
+        this.recent = new RecentIds(options.dedupWindow(), options.dedupCapacity(), clock);
+    }
+
+    @Override
+    public EmitResult accept(EmitMessage message) {
+        Objects.requireNonNull(message, "message");
+        if (!recent.add(message.id())) {
+            log.debug("Emit {} ({}) is a duplicate within {}; not delivered again", message.id(), message.type(),
+                    options.dedupWindow());
+            return new EmitResult(message.id(), true, 0);
+        }
+        try {
+            int local = node.to(message.audience()).emit(message.type(), message.payload(),
+                    new EventMetadata(message.id(), null, clock.instant()));
+            return new EmitResult(message.id(), false, local);
+        } catch (RuntimeException e) {
+            // Not delivered: a retry with the same id must get through.
+            recent.remove(message.id());
+            throw e;
+        }
+    }
+
+    @Override
+    public EmitOptions options() {
+        return options;
+    }
+}
