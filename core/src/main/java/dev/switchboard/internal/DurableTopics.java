@@ -253,7 +253,9 @@ final class DurableTopics {
                         messageEpoch);
                 retiredEpochs.add(epoch);
                 epoch = messageEpoch;
-                delivered = offset - 1;
+                // A new epoch's offsets start at 1: the messages before this one are new too and may
+                // still arrive (or be read from the history), so they must not count as delivered.
+                delivered = 0;
                 pending.clear();
             }
             if (offset <= delivered) {
