@@ -1,0 +1,313 @@
+package dev.switchboard.bench.chaos;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * The soak's checker. Every subscriber's log goes through it, record by record, as it is written (the
+ * Java subscribers call it, the JavaScript subscribers' output is parsed into it), with the publishers'
+ * outcomes and the times the history was lost. {@link #finish} adds the checks that need the whole run
+ * and returns the report. Thread-safe (one lock: the checker is far from the bottleneck).
+ *
+ * <p>What counts as a violation, and when {@code recovered:false} is justified, is documented in
+ * docs/reliability.md.
+ */
+final class Checker {
+    private final Map<String, TopicKind> topics = new LinkedHashMap<>();
+    private final Map<String, TopicTally> tallies = new LinkedHashMap<>();
+    private final Map<String, StreamCheck> streams = new HashMap<>();
+    private final Map<String, String> contents = new HashMap<>(); // topic|epoch|offset -> publisher:seq
+    private final Map<String, Long> maxOffset = new HashMap<>();   // topic|epoch -> highest offset seen
+    private final Map<String, BitSet> acked = new HashMap<>();     // topic|publisher -> seqs
+    private final Map<String, BitSet> seen = new HashMap<>();      // topic|publisher -> seqs delivered to anyone
+    private final Map<String, Map<Long, Long>> ackTimes = new HashMap<>();
+    private final List<Long> historyLost = new ArrayList<>();
+    private final List<Violation> violations = new ArrayList<>();
+    private final Map<String, long[]> publishes = new LinkedHashMap<>(); // outcome -> count
+    private final LongSupplier clock;
+    private long records;
+
+    /**
+     * @param topics the soak's topics
+     * @param clock milliseconds, for ordering records against faults (the soak's own clock)
+     */
+    Checker(List<TopicKind> topics, LongSupplier clock) {
+        this.clock = clock;
+        for (TopicKind t : topics) {
+            this.topics.put(t.name(), t);
+            tallies.put(t.name(), new TopicTally(t));
+        }
+    }
+
+    /** The history of every durable topic was lost now (the store started empty). */
+    synchronized void historyLost() {
+        historyLost.add(clock.getAsLong());
+    }
+
+    /**
+     * A publisher's outcome for one message.
+     *
+     * @param outcome {@code acked}, {@code failed} (an error reply: not appended) or {@code unknown}
+     */
+    synchronized void published(String topic, String publisher, long seq, String outcome) {
+        publishes.computeIfAbsent(outcome, o -> new long[1])[0]++;
+        if (outcome.equals("acked")) {
+            acked.computeIfAbsent(topic + "|" + publisher, k -> new BitSet()).set((int) seq);
+            ackTimes.computeIfAbsent(topic + "|" + publisher, k -> new HashMap<>()).put(seq, clock.getAsLong());
+        }
+    }
+
+    /**
+     * A subscribe reply.
+     *
+     * @param epoch null for a plain topic or when the history could not be read
+     * @param offset null likewise
+     * @param resubscribe true for the client's automatic re-subscription after a reconnect
+     */
+    synchronized void reply(String subscriber, String topic, String epoch, Long offset, boolean recovered,
+                            boolean resubscribe) {
+        records++;
+        StreamCheck s = stream(subscriber, topic);
+        TopicTally t = tallies.get(topic);
+        s.remember("reply epoch=" + epoch + " offset=" + offset + " recovered=" + recovered
+                + (resubscribe ? " (resubscribe, position " + s.epoch + "/" + s.position + ")" : ""));
+        long now = clock.getAsLong();
+        long newPosition = offset == null ? -1 : offset;
+        if (!s.topic.durable()) {
+            s.startSegment(null, -1, now, false);
+            drainEarly(s);
+            return;
+        }
+        boolean hadPosition = s.subscribed && s.epoch != null && s.position >= 0;
+        if (recovered) {
+            t.recovered++;
+            if (!hadPosition || !s.epoch.equals(epoch) || offset == null || s.position > offset) {
+                t.falseRecoveries++;
+                violation("false-recovery", s, "recovered:true but the subscriber stood at " + s.epoch + "/"
+                        + s.position + " and the reply says " + epoch + "/" + offset);
+                s.startSegment(epoch, newPosition, now, false);
+            } else {
+                s.startSegment(epoch, s.position, now, false); // the missed events follow from here
+            }
+            drainEarly(s);
+            return;
+        }
+        if (resubscribe || hadPosition) {
+            String reason = reason(s, epoch, offset);
+            t.notRecovered(reason);
+            if (reason.startsWith("unjustified")) {
+                t.unjustifiedNotRecovered++;
+                violation("unjustified-not-recovered", s, reason);
+            }
+        }
+        s.startSegment(epoch, newPosition, now, s.topic.lastValue() && !resubscribe && epoch != null);
+        drainEarly(s);
+    }
+
+    private void drainEarly(StreamCheck s) {
+        List<StreamCheck.Early> early = new ArrayList<>(s.early);
+        s.early.clear();
+        for (StreamCheck.Early e : early) {
+            check(s, s.topic.name(), e.offset(), e.publisher(), e.seq(), e.node());
+        }
+    }
+
+    private String reason(StreamCheck s, String epoch, Long offset) {
+        if (!s.subscribed || s.epoch == null || s.position < 0) {
+            return "no position to resume from";
+        }
+        if (epoch == null || offset == null) {
+            return "history store unavailable";
+        }
+        if (!epoch.equals(s.epoch) || s.epochStale) {
+            return lostSince(s.segmentStartMillis()) ? "epoch changed (history lost)"
+                    : "unjustified: epoch changed but no history was lost";
+        }
+        if (s.position > offset) {
+            return "unjustified: the history is behind the subscriber (" + s.position + " > " + offset + ")";
+        }
+        if (offset - s.position > s.topic.retention()) {
+            return "outside the window";
+        }
+        if (offset - s.position == s.topic.retention()) {
+            // The oldest missed message was the oldest the history kept: an append racing the read trims it.
+            return "at the window's edge";
+        }
+        return "unjustified: " + (offset - s.position) + " missed, within the window of " + s.topic.retention();
+    }
+
+    /** An event of a topic, as the subscriber's listener got it. */
+    synchronized void event(String subscriber, String topic, Long offset, String publisher, long seq, String node) {
+        records++;
+        StreamCheck s = stream(subscriber, topic);
+        if (!s.subscribed) {
+            // The subscriber's log may hold its first reply after the first events (it is recorded on
+            // another thread): keep them until the reply they follow.
+            s.early.add(new StreamCheck.Early(offset, publisher, seq, node));
+            return;
+        }
+        check(s, topic, offset, publisher, seq, node);
+    }
+
+    private void check(StreamCheck s, String topic, Long offset, String publisher, long seq, String node) {
+        TopicTally t = tallies.get(topic);
+        t.delivered++;
+        s.remember("event offset=" + offset + " " + publisher + ":" + seq + " via " + node);
+        seen.computeIfAbsent(topic + "|" + publisher, k -> new BitSet()).set((int) seq);
+        if (!s.topic.durable()) {
+            StreamCheck.Outcome o = s.plainEvent(publisher, node, seq);
+            if (o.problem() != null) {
+                count(t, o.problem(), 0);
+                violation(o.problem(), s, publisher + ":" + seq + " via " + node + " twice or out of order on one "
+                        + "connection");
+            }
+            return;
+        }
+        if (offset == null) {
+            violation("order", s, "a durable topic's event without an offset");
+            return;
+        }
+        StreamCheck.Outcome o = s.durableEvent(offset, lostSince(s.segmentStartMillis()));
+        if (o.problem() != null) {
+            switch (o.problem()) {
+                case "epoch-restart" -> t.liveEpochRestarts++;
+                case "gap-after-history-loss" -> t.notRecovered("live gap: history lost");
+                case "gap-beyond-window" -> t.notRecovered("live gap: longer than the window");
+                default -> {
+                    count(t, o.problem(), o.missing());
+                    violation(o.problem(), s, "offset " + offset + (o.missing() > 0 ? ", " + o.missing() + " missing"
+                            : "") + " (" + publisher + ":" + seq + ")");
+                }
+            }
+        }
+        if (s.epoch != null && !s.epochStale) {
+            String key = topic + "|" + s.epoch + "|" + offset;
+            String content = publisher + ":" + seq;
+            String before = contents.putIfAbsent(key, content);
+            if (before != null && !before.equals(content)) {
+                violation("divergent", s, "offset " + offset + " of epoch " + s.epoch + " is " + content
+                        + " here and " + before + " elsewhere");
+            }
+            maxOffset.merge(topic + "|" + s.epoch, offset, Math::max);
+        }
+    }
+
+    private void count(TopicTally t, String problem, long missing) {
+        switch (problem) {
+            case "duplicate" -> t.duplicates++;
+            case "order" -> t.orderViolations++;
+            case "gap" -> t.gapMessages += missing;
+            default -> { }
+        }
+    }
+
+    private boolean lostSince(long millis) {
+        for (long l : historyLost) {
+            if (l >= millis - 1000) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private StreamCheck stream(String subscriber, String topic) {
+        TopicKind kind = topics.get(topic);
+        if (kind == null) {
+            throw new IllegalArgumentException("not a soak topic: " + topic);
+        }
+        tallies.get(topic).subscribers.add(subscriber);
+        return streams.computeIfAbsent(subscriber + "|" + topic, k -> new StreamCheck(subscriber, kind));
+    }
+
+    private void violation(String kind, StreamCheck s, String detail) {
+        violations.add(new Violation(kind, s.subscriber, s.topic.name(), detail, s.evidence()));
+    }
+
+    /** @return how many records came in so far */
+    synchronized long records() {
+        return records;
+    }
+
+    /**
+     * The checks over the whole run, then the report.
+     *
+     * @param connectedAtEnd the subscribers that were connected and subscribed when the run ended: their
+     *     durable subscriptions must have caught up with everything delivered to anyone
+     * @return the report's data
+     */
+    synchronized Findings finish(java.util.Set<String> connectedAtEnd) {
+        for (StreamCheck s : streams.values()) {
+            if (!s.topic.durable() || s.epoch == null || s.epochStale || !connectedAtEnd.contains(s.subscriber)) {
+                continue;
+            }
+            Long max = maxOffset.get(s.topic.name() + "|" + s.epoch);
+            if (max != null && s.position < max) {
+                violation("stale-at-end", s, "stands at " + s.position + " of epoch " + s.epoch + "; others got up to "
+                        + max);
+            }
+        }
+        for (TopicKind k : topics.values()) {
+            for (Map.Entry<String, BitSet> e : acked.entrySet()) {
+                if (!e.getKey().startsWith(k.name() + "|")) {
+                    continue;
+                }
+                String publisher = e.getKey().substring(k.name().length() + 1);
+                BitSet got = seen.getOrDefault(e.getKey(), new BitSet());
+                if (k.durable()) {
+                    lostAcked(k, publisher, e.getValue(), got);
+                } else {
+                    plainLoss(k, publisher, e.getValue());
+                }
+            }
+        }
+        return new Findings(new ArrayList<>(tallies.values()), List.copyOf(violations), publishes.entrySet().stream()
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, x -> x.getValue()[0])), records);
+    }
+
+    private void lostAcked(TopicKind k, String publisher, BitSet ackedSeqs, BitSet got) {
+        BitSet missing = (BitSet) ackedSeqs.clone();
+        missing.andNot(got);
+        Map<Long, Long> times = ackTimes.get(k.name() + "|" + publisher);
+        for (int seq = missing.nextSetBit(0); seq >= 0; seq = missing.nextSetBit(seq + 1)) {
+            if (!lostSince(times.get((long) seq))) {
+                violations.add(new Violation("lost-acked", "-", k.name(), publisher + ":" + seq
+                        + " was acknowledged at t+" + times.get((long) seq) + " ms (in the history) but no subscriber "
+                        + "ever received it; history lost at " + historyLost, List.of()));
+            } else {
+                tallies.get(k.name()).notRecovered("acked, then history lost before anyone received it");
+            }
+        }
+    }
+
+    private void plainLoss(TopicKind k, String publisher, BitSet ackedSeqs) {
+        TopicTally t = tallies.get(k.name());
+        for (StreamCheck s : streams.values()) {
+            BitSet got = s.topic.equals(k) ? s.received.get(publisher) : null;
+            if (got == null || got.isEmpty()) {
+                continue;
+            }
+            // Within what this subscriber saw of this publisher, the acknowledged messages it missed.
+            BitSet window = ackedSeqs.get(got.nextSetBit(0), got.length());
+            BitSet gotWindow = got.get(got.nextSetBit(0), got.length());
+            t.expectedPlain += window.cardinality();
+            window.andNot(gotWindow);
+            t.lostPlain += window.cardinality();
+        }
+    }
+
+    /**
+     * Everything the checker found.
+     *
+     * @param topics per topic counters
+     * @param violations every violation, in the order found
+     * @param publishes publish outcomes and their counts
+     * @param records subscriber records read
+     */
+    record Findings(List<TopicTally> topics, List<Violation> violations, Map<String, Long> publishes, long records) {
+    }
+}
