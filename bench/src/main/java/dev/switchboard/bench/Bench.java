@@ -65,6 +65,8 @@ public final class Bench {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
+        // The chaos soak kills PostgreSQL under zonky's feet; zonky's complaint that it cannot stop it is noise.
+        System.setProperty("org.slf4j.simpleLogger.log.io.zonky.test.db.postgres.embedded.EmbeddedPostgres", "off");
         if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("help")) {
             System.out.println("usage: Bench fanout|crossnode|baseline|rpc|connections [--option value]...\n"
                     + "       Bench server|baseline-server|jmh [options]\n"

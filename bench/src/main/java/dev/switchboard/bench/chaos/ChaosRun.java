@@ -141,6 +141,15 @@ public final class ChaosRun {
             if (opts.jsSubscribers() > 0) {
                 open.addAll(js.open());
             }
+            // Late is not lost: give subscriptions still behind the others time to catch up, and say how long.
+            long catchUpStart = now();
+            while (checker.behind(open) > 0 && now() - catchUpStart < 30_000) {
+                Thread.sleep(200); // polling the checker
+            }
+            if (now() - catchUpStart > 200) {
+                notes.add("at the end, subscriptions behind the others: " + checker.behind(open) + " after waiting "
+                        + (now() - catchUpStart) + " ms for them to catch up");
+            }
             if (open.size() < expected.size()) {
                 notes.add((expected.size() - open.size()) + " subscribers were not connected at the end "
                         + "(their end-of-run catch-up is not checked)");

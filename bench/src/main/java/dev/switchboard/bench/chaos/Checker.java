@@ -71,10 +71,20 @@ final class Checker {
      */
     synchronized void reply(String subscriber, String topic, String epoch, Long offset, boolean recovered,
                             boolean resubscribe) {
+        reply(subscriber, topic, epoch, offset, recovered, resubscribe, "?");
+    }
+
+    /**
+     * A subscribe reply, naming the node the subscriber is connected to (for the evidence only).
+     *
+     * @param node the node that answered
+     */
+    synchronized void reply(String subscriber, String topic, String epoch, Long offset, boolean recovered,
+                            boolean resubscribe, String node) {
         records++;
         StreamCheck s = stream(subscriber, topic);
         TopicTally t = tallies.get(topic);
-        s.remember("reply epoch=" + epoch + " offset=" + offset + " recovered=" + recovered
+        s.remember("reply from " + node + " epoch=" + epoch + " offset=" + offset + " recovered=" + recovered
                 + (resubscribe ? " (resubscribe, position " + s.epoch + "/" + s.position + ")" : ""));
         long now = clock.getAsLong();
         long newPosition = offset == null ? -1 : offset;
@@ -105,7 +115,8 @@ final class Checker {
                 violation("unjustified-not-recovered", s, reason);
             }
         }
-        s.startSegment(epoch, newPosition, now, s.topic.lastValue() && !resubscribe && epoch != null);
+        // Without a position the client sends no `since`, and a last-value topic's latest message follows.
+        s.startSegment(epoch, newPosition, now, s.topic.lastValue() && !hadPosition && epoch != null);
         drainEarly(s);
     }
 
@@ -231,6 +242,23 @@ final class Checker {
     /** @return how many records came in so far */
     synchronized long records() {
         return records;
+    }
+
+    /**
+     * @param connected the subscribers connected now
+     * @return how many of their durable subscriptions stand behind what others received in their epoch
+     */
+    synchronized int behind(java.util.Set<String> connected) {
+        int n = 0;
+        for (StreamCheck s : streams.values()) {
+            if (s.topic.durable() && s.epoch != null && !s.epochStale && connected.contains(s.subscriber)) {
+                Long max = maxOffset.get(s.topic.name() + "|" + s.epoch);
+                if (max != null && s.position < max) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     /**

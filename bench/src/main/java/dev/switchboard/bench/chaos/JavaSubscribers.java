@@ -48,13 +48,13 @@ final class JavaSubscribers implements AutoCloseable {
             SwitchboardClient c = connect(uri);
             clients.add(c);
             ids.add(id);
-            c.onResubscribe(r -> reply(checker, id, r, true));
+            c.onResubscribe(r -> reply(checker, id, r, true, c.nodeId()));
             for (String topic : e.getValue()) {
                 SubscribeResult r = c.subscribe(topic, ev -> event(checker, id, ev), SubscribeOptions.builder().build())
                         .get(30, TimeUnit.SECONDS);
                 // Safe to record here although the callback thread may already deliver events: the client
                 // completes the reply's future before it delivers the topic's first event, on the same thread.
-                reply(checker, id, r, false);
+                reply(checker, id, r, false, c.nodeId());
             }
         }
     }
@@ -80,10 +80,10 @@ final class JavaSubscribers implements AutoCloseable {
         throw last;
     }
 
-    private static void reply(Checker checker, String id, SubscribeResult r, boolean resubscribe) {
+    private static void reply(Checker checker, String id, SubscribeResult r, boolean resubscribe, String node) {
         StreamPosition p = r.position();
         checker.reply(id, r.topic(), p == null ? null : p.epoch(), p == null ? null : p.offset(), r.recovered(),
-                resubscribe);
+                resubscribe, node);
     }
 
     private static void event(Checker checker, String id, ServerEvent ev) {

@@ -92,7 +92,8 @@ final class JsSubscribers implements AutoCloseable {
                 JsonNode r = JSON.readTree(line);
                 switch (r.path("k").asText()) {
                     case "r" -> checker.reply(r.get("c").asText(), r.get("t").asText(), text(r.get("e")),
-                            number(r.get("o")), r.path("r").asBoolean(), r.path("x").asBoolean());
+                            number(r.get("o")), r.path("r").asBoolean(), r.path("x").asBoolean(),
+                            r.path("on").asText("?"));
                     case "e" -> checker.event(r.get("c").asText(), r.get("t").asText(), number(r.get("o")),
                             r.path("p").asText(), r.path("s").asLong(), r.path("n").asText());
                     case "ready" -> ready.countDown();

@@ -3,7 +3,7 @@
 // Arguments: the client module's file URL, the WebSocket URL (the soak's proxy), then a JSON object
 // {"<id>": ["topic", ...], ...}. Writes one JSON line per record to stdout:
 //   {"k":"ready","c":id}                                   every first subscription answered
-//   {"k":"r","c":id,"t":topic,"e":epoch,"o":offset,"r":recovered,"x":resubscribe}
+//   {"k":"r","c":id,"t":topic,"e":epoch,"o":offset,"r":recovered,"x":resubscribe,"on":node}
 //   {"k":"e","c":id,"t":topic,"o":offset,"p":publisher,"s":seq,"n":node}
 //   {"k":"open","ids":[...]}                                answering "open" on stdin
 // Exits when stdin closes, after closing every client.
@@ -27,13 +27,14 @@ async function start(id, topics) {
     }
   }
   clients.set(id, sb);
-  sb.onResubscribe((o) => out({ k: "r", c: id, t: o.topic, e: o.epoch ?? null, o: o.offset ?? null, r: !!o.recovered, x: true }));
+  const on = () => sb.welcome?.node ?? "?";
+  sb.onResubscribe((o) => out({ k: "r", c: id, t: o.topic, e: o.epoch ?? null, o: o.offset ?? null, r: !!o.recovered, x: true, on: on() }));
   for (const t of topics) {
     const reply = await sb.subscribe(t, (ev) => {
       const d = ev.data || {};
       out({ k: "e", c: id, t: ev.topic, o: ev.offset ?? null, p: d.p, s: d.s, n: d.n });
     });
-    out({ k: "r", c: id, t, e: reply.epoch ?? null, o: reply.offset ?? null, r: !!reply.recovered, x: false });
+    out({ k: "r", c: id, t, e: reply.epoch ?? null, o: reply.offset ?? null, r: !!reply.recovered, x: false, on: on() });
   }
   out({ k: "ready", c: id });
 }
