@@ -115,6 +115,16 @@ final class Checker {
                 violation("unjustified-not-recovered", s, reason);
             }
         }
+        if (epoch == null && hadPosition && s.durableSeen) {
+            // The clients keep their position when a resume meets the store down; live events go on from
+            // wherever the node stands, in an epoch the reply did not name.
+            s.resync(now);
+            drainEarly(s);
+            return;
+        }
+        if (epoch != null) {
+            s.durableSeen = true;
+        }
         // Without a position the client sends no `since`, and a last-value topic's latest message follows.
         s.startSegment(epoch, newPosition, now, s.topic.lastValue() && !hadPosition && epoch != null);
         drainEarly(s);
@@ -135,7 +145,7 @@ final class Checker {
         if (epoch == null || offset == null) {
             return "history store unavailable";
         }
-        if (!epoch.equals(s.epoch) || s.epochStale) {
+        if (!epoch.equals(s.epoch)) {
             return lostSince(s.segmentStartMillis()) ? "epoch changed (history lost)"
                     : "unjustified: epoch changed but no history was lost";
         }

@@ -27,7 +27,9 @@ final class StreamCheck {
     private long segmentStart;
     private long segmentStartMillis;
     private boolean lastValueGrace;
+    private boolean resync;
     boolean subscribed;
+    boolean durableSeen;    // a reply named an epoch: the client keeps its position through a store outage
     final List<Early> early = new ArrayList<>();
     // plain: per publisher the seqs received, and per publisher@node the last seq of this connection
     final Map<String, BitSet> received = new HashMap<>();
@@ -52,6 +54,7 @@ final class StreamCheck {
 
     /** A reply starts a segment: after it the events follow from {@code position}. */
     void startSegment(String newEpoch, long newPosition, long now, boolean grace) {
+        resync = false;
         epoch = newEpoch;
         epochStale = false;
         position = newPosition;
@@ -59,6 +62,19 @@ final class StreamCheck {
         segmentStartMillis = now;
         lastValueGrace = grace;
         subscribed = true;
+        lastOfConnection.clear();
+        ofConnection.clear();
+    }
+
+    /**
+     * A resume met the history store down: the client keeps its epoch and position, and the next live
+     * event, whatever its offset, continues the stream (its epoch is unknown: not compared with others).
+     */
+    void resync(long now) {
+        resync = true;
+        epochStale = true;
+        lastValueGrace = false;
+        segmentStartMillis = now;
         lastOfConnection.clear();
         ofConnection.clear();
     }
@@ -71,7 +87,8 @@ final class StreamCheck {
     Outcome durableEvent(long offset, boolean historyLostSinceSegment) {
         boolean grace = lastValueGrace;
         lastValueGrace = false;
-        if (position < 0) {
+        if (position < 0 || resync) {
+            resync = false;
             position = offset;
             segmentStart = offset;
             return Outcome.OK;

@@ -152,13 +152,18 @@ class CheckerTest {
         checker.historyLost();
         checker.event("j1", PRICE, 1L, "pub1", 9, "n1");          // the new epoch, heard live
         checker.event("j1", PRICE, 2L, "pub1", 10, "n1");
-        checker.reply("j1", PRICE, null, null, false, true);       // store down: the client loses its position
-        checker.event("j1", PRICE, 3L, "pub1", 11, "n1");
-        checker.reply("j1", PRICE, "e2", 5L, false, true);        // so no `since`: the last value follows
-        checker.event("j1", PRICE, 5L, "pub1", 13, "n1");
-        Checker.Findings f = checker.finish(Set.of("j1"));
+        checker.reply("j1", PRICE, null, null, false, true);       // store down: the client keeps its position
+        checker.event("j1", PRICE, 3L, "pub1", 11, "n1");          // and follows whatever comes live
+        checker.reply("j1", PRICE, "e2", 5L, false, true);        // resumes with `since`: nothing replayed
+        checker.event("j1", PRICE, 6L, "pub1", 14, "n1");
+        checker.reply("j2", PRICE, null, null, false, false);      // never had a position
+        checker.reply("j2", PRICE, "e2", 6L, false, true);        // so no `since`: the last value follows
+        checker.event("j2", PRICE, 6L, "pub1", 14, "n1");
+        Checker.Findings f = checker.finish(Set.of("j1", "j2"));
         assertThat(f.violations()).isEmpty();
         assertThat(tally(f, PRICE).liveEpochRestarts).isEqualTo(1);
+        assertThat(tally(f, PRICE).notRecovered).containsKeys("history store unavailable", "no position to resume from",
+                "epoch changed (history lost)");
     }
 
     @Test
