@@ -37,7 +37,7 @@ final class FaultSchedule {
             int node = r.nextInt(nodes);
             long millis = switch (kind) {
                 case NODE_KILL, BACKPLANE_CRASH, BACKPLANE_WIPE, PARTITION -> 1000 + r.nextInt(5000);
-                case SLOW_CONSUMER -> 10_000 + r.nextInt(20_000);
+                case SLOW_CONSUMER -> 5_000 + r.nextInt((int) Math.max(5_000, Math.min(25_000, durationMillis / 4)));
                 default -> 0;
             };
             double share = kind == Fault.Kind.CLIENT_CUT ? 0.05 + r.nextDouble() * 0.25

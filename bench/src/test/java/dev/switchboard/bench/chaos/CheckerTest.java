@@ -144,6 +144,23 @@ class CheckerTest {
     }
 
     @Test
+    void onlyWhatCameBeforeTheLastRoundMustHaveReachedEveryone() {
+        checker.reply("j1", ORDERS, "e1", 0L, false, false);
+        checker.reply("j2", ORDERS, "e1", 0L, false, false);
+        checker.reply("j3", ORDERS, "e1", 0L, false, false);
+        events("j1", ORDERS, 1, 2);
+        checker.event("j2", ORDERS, 1L, "pub1", 1, "n1");
+        checker.event("j2", ORDERS, 2L, "pub1", 2, "n1");
+        checker.event("j3", ORDERS, 1L, "pub1", 1, "n1");
+        checker.settle();
+        checker.event("j1", ORDERS, 3L, "pub1", 3, "n1");         // the last round: j2's node missed it
+        Checker.Findings f = checker.finish(Set.of("j1", "j2", "j3"));
+        assertThat(kinds(f)).containsExactly("stale-at-end");
+        assertThat(f.violations().get(0).subscriber()).isEqualTo("j3");
+        assertThat(f.tailMissing()).isEqualTo(1);
+    }
+
+    @Test
     void aLastValueTopicDeliversItsLatestRightAfterTheReplyAndLiveOffsetsRestartAfterALoss() {
         checker.reply("j1", PRICE, "e1", 7L, false, false);
         checker.event("j1", PRICE, 7L, "pub1", 7, "n1");          // the last value, then live
