@@ -56,10 +56,18 @@ public final class ChaosRun {
      */
     public static ChaosReport run(ChaosOptions options, PrintStream out) throws Exception {
         ChaosRun run = new ChaosRun(options, out);
+        // Interrupted (Ctrl-C, SIGTERM): the node processes and servers must not outlive the soak.
+        Thread cleanup = new Thread(run::closeAll, "chaos-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             return run.execute();
         } finally {
             run.closeAll();
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook runs anyway
+            }
         }
     }
 
@@ -323,7 +331,7 @@ public final class ChaosRun {
         }
     }
 
-    private void closeAll() {
+    private synchronized void closeAll() {
         if (clientProxy != null) {
             clientProxy.close();
         }
