@@ -236,10 +236,11 @@ final class TcpProxy implements AutoCloseable {
             byte[] buf = new byte[8192];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 while (true) {
+                    int n = in.read(buf);
                     if (towardsClient) {
+                        // After the read too: bytes that were on their way when the pause began are held.
                         awaitUnpaused();
                     }
-                    int n = in.read(buf);
                     if (n < 0) {
                         if (towardsClient && wasPaused()) {
                             closedAfterPause.incrementAndGet();
