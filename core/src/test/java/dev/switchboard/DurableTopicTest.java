@@ -219,6 +219,95 @@ class DurableTopicTest {
     }
 
     @Test
+    void aSlowGapReadNeverGivesUpAGapItDidNotLookFor() throws Exception {
+        // Found by the chaos soak: under load two gap reads were in flight; the older one, answering for
+        // a gap already filled, took a newer gap for lost and skipped it without reading it.
+        InMemoryBackplane.Bus bus = InMemoryBackplane.bus();
+        GatedHistory gated = new GatedHistory(bus.history());
+        Switchboard a = node(TestBackplanes.lossy(bus.backplane(), text -> text.contains("lost-")), null);
+        Switchboard b = node(TestBackplanes.withHistory(bus.backplane(), gated), null);
+        a.durableTopic("feed", Retention.lastMessages(100));
+        b.durableTopic("feed", Retention.lastMessages(100));
+        InMemoryClient onB = connect(b);
+        subscribe(onB, "feed", null);
+        gated.hold(true);
+        a.to(Audience.topic("feed")).emit("item", "m1");
+        assertThat(onB.nextFrame(WAIT).path("offset").asLong()).isEqualTo(1);
+        a.to(Audience.topic("feed")).emit("item", "lost-2");
+        a.to(Audience.topic("feed")).emit("item", "m3");
+        gated.awaitHeld(1);                                      // the first read of the gap at 2
+        a.to(Audience.topic("feed")).emit("item", "m4");
+        gated.awaitHeld(2);                                      // a second read of the same gap
+        gated.release(0);                                        // the first fills 2: 2, 3, 4 go out
+        for (int i = 2; i <= 4; i++) {
+            assertThat(onB.nextFrame(WAIT).path("offset").asLong()).isEqualTo(i);
+        }
+        a.to(Audience.topic("feed")).emit("item", "lost-5");
+        a.to(Audience.topic("feed")).emit("item", "m6");
+        gated.awaitHeld(2);                                      // the read of the gap at 5
+        gated.release(0);                                        // now the stale second read answers
+        gated.hold(false);
+        gated.release(0);
+        JsonNode five = onB.nextFrame(WAIT);
+        assertThat(five.path("offset").asLong()).isEqualTo(5);
+        assertThat(five.path("data").asText()).isEqualTo("lost-5");
+        assertThat(onB.nextFrame(WAIT).path("offset").asLong()).isEqualTo(6);
+    }
+
+    /** A history whose reads can be held and answered in any order. */
+    private static final class GatedHistory implements History {
+        private final History inner;
+        private final List<Runnable> held = new ArrayList<>();
+        private boolean holding;
+
+        GatedHistory(History inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public CompletableFuture<StreamPosition> append(String topic, byte[] message, Retention retention) {
+            return inner.append(topic, message, retention);
+        }
+
+        @Override
+        public synchronized CompletableFuture<HistoryRead> read(String topic, long afterOffset, int limit) {
+            if (!holding) {
+                return inner.read(topic, afterOffset, limit);
+            }
+            CompletableFuture<HistoryRead> out = new CompletableFuture<>();
+            held.add(() -> inner.read(topic, afterOffset, limit).whenComplete((r, f) -> {
+                if (f != null) {
+                    out.completeExceptionally(f);
+                } else {
+                    out.complete(r);
+                }
+            }));
+            notifyAll();
+            return out;
+        }
+
+        synchronized void hold(boolean on) {
+            holding = on;
+        }
+
+        synchronized void awaitHeld(int n) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + WAIT.toMillis();
+            while (held.size() < n && System.currentTimeMillis() < deadline) {
+                wait(100);
+            }
+            assertThat(held).hasSize(n);
+        }
+
+        void release(int index) {
+            Runnable r;
+            synchronized (this) {
+                r = held.remove(index);
+            }
+            r.run();
+        }
+    }
+
+    @Test
     void aPreparedMessageIsDeliveredByEveryNodeOnlyWhenPublished() {
         InMemoryBackplane.Bus bus = InMemoryBackplane.bus();
         Backplane bpA = bus.backplane();

@@ -298,6 +298,7 @@ final class DurableTopics {
         private void fillGap() {
             long from;
             int missing;
+            String readEpoch;
             synchronized (this) {
                 gapScheduled = false;
                 if (cancelled || pending.isEmpty() || pending.firstKey() == delivered + 1) {
@@ -306,13 +307,16 @@ final class DurableTopics {
                 }
                 from = delivered;
                 missing = (int) Math.min(Integer.MAX_VALUE, pending.firstKey() - delivered - 1);
+                readEpoch = epoch;
             }
+            long readUpTo = from + missing;
             history.read(topic, from, missing).whenComplete((read, failure) -> {
                 synchronized (this) {
                     if (cancelled) {
                         return;
                     }
-                    if (failure == null && read.latest().epoch().equals(epoch)) {
+                    boolean current = failure == null && readEpoch.equals(epoch);
+                    if (current && read.latest().epoch().equals(epoch)) {
                         for (HistoryEntry e : read.entries()) {
                             if (e.offset() == delivered + 1) {
                                 EncodedFrame arrived = pending.remove(e.offset());
@@ -321,11 +325,17 @@ final class DurableTopics {
                             }
                         }
                     }
-                    if (!pending.isEmpty() && pending.firstKey() > delivered + 1) {
-                        log.warn("Durable topic \"{}\": offsets {}..{} are neither delivered nor in the history{}; "
-                                + "skipping them", topic, delivered + 1, pending.firstKey() - 1,
-                                failure == null ? "" : " (" + failure + ")");
-                        delivered = pending.firstKey() - 1;
+                    // Only what this read looked for may be given up, and only when the store answered: a
+                    // gap that opened after the read was issued (another read may have filled the first)
+                    // is read again, and so is one the store could not be asked about (it is down).
+                    if (current && !pending.isEmpty() && pending.firstKey() > delivered + 1 && delivered < readUpTo) {
+                        long skipTo = Math.min(pending.firstKey() - 1, readUpTo);
+                        log.warn("Durable topic \"{}\": offsets {}..{} are neither delivered nor in the history; "
+                                + "skipping them", topic, delivered + 1, skipTo);
+                        delivered = skipTo;
+                    } else if (failure != null) {
+                        log.debug("Durable topic \"{}\": cannot read the gap after {} ({}); trying again", topic,
+                                from, failure.toString());
                     }
                     drain();
                 }
