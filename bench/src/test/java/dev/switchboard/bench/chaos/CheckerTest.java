@@ -128,9 +128,14 @@ class CheckerTest {
         checker.published(ORDERS, "pub1", 4, "failed");           // refused: never promised
         assertThat(kinds(checker.finish(Set.of()))).containsExactly("lost-acked");
 
-        Checker other = new Checker(List.of(new TopicKind(ORDERS, true, 5)), clock::get);
+        Checker other = new Checker(List.of(new TopicKind(ORDERS, true, 5), new TopicKind(PRICE, true, 1)), clock::get);
         other.published(ORDERS, "pub1", 1, "acked");
         other.historyLost();
+        other.published(PRICE, "pub1", 2, "acked");               // a last value nobody got...
+        clock.addAndGet(10);
+        other.published(PRICE, "pub2", 1, "acked");               // ...superseded by the next
+        other.reply("j1", PRICE, "e1", 1L, false, false);
+        other.event("j1", PRICE, 2L, "pub2", 1, "n1");
         assertThat(other.finish(Set.of()).violations()).isEmpty();
     }
 
