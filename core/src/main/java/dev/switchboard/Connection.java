@@ -36,11 +36,12 @@ public interface Connection {
     Set<String> topics();
 
     /**
-     * Sends an {@code event} frame to this connection only.
+     * Sends an {@code event} frame to this connection only; to a connection of a {@link PlainEndpoint},
+     * the text its {@link TextRenderer} makes of the event.
      *
      * @param event the event name
      * @param data any value Jackson can serialise, or {@code null}
-     * @return whether it was queued
+     * @return whether it was queued ({@link SendResult#SKIPPED} when a plain endpoint sends nothing for it)
      */
     SendResult send(String event, Object data);
 
@@ -51,7 +52,8 @@ public interface Connection {
      * @param data the request data
      * @param timeout how long to wait for the reply
      * @return the reply's data; fails with {@link RequestTimeoutException},
-     *     {@link ConnectionClosedException}, or a {@link SwitchboardException} carrying the client's error
+     *     {@link ConnectionClosedException}, or a {@link SwitchboardException} carrying the client's error;
+     *     at once with {@link UnsupportedOperationException} on a {@link PlainEndpoint}'s connection
      */
     CompletableFuture<JsonNode> request(String event, Object data, Duration timeout);
 

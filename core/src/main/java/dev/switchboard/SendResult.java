@@ -7,5 +7,10 @@ public enum SendResult {
     /** Not queued: the connection's outbound queue is full; the connection is being closed with 1013. */
     DROPPED,
     /** Not queued: the connection is closing or closed. */
-    CLOSED
+    CLOSED,
+    /**
+     * Not queued, on purpose: the connection belongs to a {@link PlainEndpoint} whose
+     * {@link TextRenderer} sends nothing for this event.
+     */
+    SKIPPED
 }

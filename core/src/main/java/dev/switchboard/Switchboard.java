@@ -135,6 +135,23 @@ public interface Switchboard extends SessionAcceptor, AutoCloseable {
                      dev.switchboard.crud.CollectionOptions options);
 
     /**
+     * Mounts a plain WebSocket endpoint: clients that send and receive bare text frames, such as a page
+     * doing {@code new WebSocket("ws://host/chat/Alice?age=20")}, as ordinary connections of this node
+     * (topics, audiences, backplanes, limits). See {@link PlainEndpoint} for what differs from the
+     * protocol endpoint. Transports mount the node's plain endpoints when they start (they read
+     * {@link #plainEndpoints()}), so register them before starting a transport.
+     *
+     * @param path the endpoint's path or URI template, e.g. {@code /chat/{name}}; must differ from the
+     *     transport's protocol path
+     * @param endpoint its callbacks and renderer
+     * @return this
+     * @throws IllegalArgumentException when the path is not a valid template
+     * @throws IllegalStateException when the path is already mounted, or a transport has already read
+     *     this node's plain endpoints
+     */
+    Switchboard plainEndpoint(String path, PlainEndpoint endpoint);
+
+    /**
      * @param audience who to send to
      * @return an emitter for that audience, on this node and every other
      */

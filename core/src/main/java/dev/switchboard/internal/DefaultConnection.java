@@ -38,20 +38,34 @@ final class DefaultConnection implements Connection, SessionHandler {
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
     private final OutboundQueue outbound;
     private final PendingRequests pending;
+    /** The node's handler executor, with this connection's ids in the MDC. */
+    private final Executor pooled;
     private final SerialExecutor inbound;
-    private final InboundDispatcher dispatcher;
+    private final Inbound dispatcher;
+    /** The plain endpoint this connection came through, or {@code null} for the protocol endpoint. */
+    private final PlainEndpointAcceptor plain;
+    /** False once the transport said it cannot ping: a plain connection is then never closed for silence. */
+    private volatile boolean pingable = true;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile long lastSeenMillis;
     private volatile DurableCursors cursors;
 
     DefaultConnection(String id, Identity identity, TransportSession session, DefaultSwitchboard node) {
+        this(id, identity, session, node, null);
+    }
+
+    /** @param plain the plain endpoint of this connection, or {@code null} for the protocol endpoint */
+    DefaultConnection(String id, Identity identity, TransportSession session, DefaultSwitchboard node,
+                      PlainEndpointAcceptor plain) {
         this.id = id;
+        this.plain = plain;
         this.identity = identity;
         this.session = session;
         this.node = node;
         this.lastSeenMillis = node.clock().millis();
         this.pending = new PendingRequests(node.timer());
-        this.inbound = new SerialExecutor(node.handlerExecutor());
+        this.pooled = LogContext.executor(node.handlerExecutor(), node.nodeId(), id);
+        this.inbound = new SerialExecutor(pooled);
         this.outbound = new OutboundQueue(session, node.options().maxQueuedBytes(), new OutboundQueue.Listener() {
             @Override
             public void overflow() {
@@ -73,7 +87,8 @@ final class DefaultConnection implements Connection, SessionHandler {
                 session.close(c.code, c.reason);
             }
         });
-        this.dispatcher = new InboundDispatcher(this, node);
+        this.dispatcher = plain == null ? new InboundDispatcher(this, node)
+                : new PlainInbound(this, node, plain.endpoint());
     }
 
     private record CloseRequest(int code, String reason) { }
@@ -144,12 +159,44 @@ final class DefaultConnection implements Connection, SessionHandler {
         return c;
     }
 
-    /** Queues an already-encoded frame (shared with other connections). */
+    /**
+     * Queues an already-encoded protocol frame (shared with other connections); a plain connection gets
+     * its endpoint's text form of it instead, or nothing.
+     */
     SendResult send(EncodedFrame frame) {
         if (state.get() != State.OPEN) {
             return SendResult.CLOSED;
         }
+        if (plain != null) {
+            frame = plain.textOf(frame);
+            if (frame == null) {
+                return SendResult.SKIPPED;
+            }
+        }
         return outbound.offer(frame);
+    }
+
+    /** @return the plain endpoint of this connection, or {@code null} for the protocol endpoint */
+    PlainEndpointAcceptor plain() {
+        return plain;
+    }
+
+    /**
+     * One heartbeat: the protocol's {@code ping} frame, or a WebSocket ping for a plain connection.
+     *
+     * @param ping the shared protocol ping frame
+     */
+    void heartbeat(EncodedFrame ping) {
+        if (plain == null) {
+            send(ping);
+        } else if (pingable && state.get() == State.OPEN) {
+            pingable = session.ping();
+        }
+    }
+
+    /** @return whether silence for two heartbeat periods closes this connection */
+    boolean closesWhenSilent() {
+        return plain == null || pingable;
     }
 
     @Override
@@ -157,6 +204,11 @@ final class DefaultConnection implements Connection, SessionHandler {
         Objects.requireNonNull(event, "event");
         Duration t = timeout == null ? node.options().requestTimeout() : timeout;
         CompletableFuture<JsonNode> future = new CompletableFuture<>();
+        if (plain != null) {
+            future.completeExceptionally(new UnsupportedOperationException("connection " + id
+                    + " is on plain endpoint " + plain.path() + ": it cannot answer requests"));
+            return future;
+        }
         if (state.get() != State.OPEN) {
             future.completeExceptionally(new ConnectionClosedException("connection " + id + " is closed"));
             return future;
@@ -246,8 +298,14 @@ final class DefaultConnection implements Connection, SessionHandler {
         return lastSeenMillis;
     }
 
+    /** @return this connection's serial executor: its tasks run one at a time, in order, with its MDC */
     Executor inboundExecutor() {
         return inbound;
+    }
+
+    /** @return the node's handler executor, running tasks with this connection's MDC */
+    Executor pooledExecutor() {
+        return pooled;
     }
 
     CompletableFuture<Void> closedFuture() {
@@ -269,6 +327,11 @@ final class DefaultConnection implements Connection, SessionHandler {
     public void onBinary(int size) {
         lastSeenMillis = node.clock().millis();
         dispatcher.onBinary(size);
+    }
+
+    @Override
+    public void onPong() {
+        lastSeenMillis = node.clock().millis();
     }
 
     @Override

@@ -18,6 +18,7 @@ import dev.switchboard.EventListener;
 import dev.switchboard.Execution;
 import dev.switchboard.Identity;
 import dev.switchboard.Interceptor;
+import dev.switchboard.PlainEndpoint;
 import dev.switchboard.RequestHandler;
 import dev.switchboard.Switchboard;
 import dev.switchboard.SwitchboardOptions;
@@ -28,12 +29,16 @@ import dev.switchboard.spi.Backplane;
 import dev.switchboard.spi.BackplaneHealth;
 import dev.switchboard.spi.EncodedFrame;
 import dev.switchboard.spi.Handshake;
+import dev.switchboard.spi.PathTemplate;
+import dev.switchboard.spi.SessionAcceptor;
 import dev.switchboard.spi.SessionHandler;
 import dev.switchboard.spi.SubscriptionPolicy;
 import dev.switchboard.spi.TransportSession;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -73,6 +78,8 @@ public final class DefaultSwitchboard implements Switchboard {
     private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicLong rejectedMessages = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Map<String, PlainEndpointAcceptor> plainEndpoints = new LinkedHashMap<>(); // guarded by itself
+    private boolean plainEndpointsRead; // guarded by plainEndpoints
     private final EncodedFrame ping;
     private volatile dev.switchboard.crud.internal.CrudService crud;
     private final DurableTopics durable;
@@ -142,15 +149,14 @@ public final class DefaultSwitchboard implements Switchboard {
     @Override
     public SessionHandler open(TransportSession session, Identity identity) {
         Objects.requireNonNull(session, "session");
-        String id = "c-" + options.nodeId() + "-" + Long.toString(connectionIds.incrementAndGet(), 36);
-        DefaultConnection conn = new DefaultConnection(id, identity == null ? Identity.anonymous() : identity,
-                session, this);
+        DefaultConnection conn = new DefaultConnection(nextConnectionId(),
+                identity == null ? Identity.anonymous() : identity, session, this);
         if (closed.get()) {
             session.close(CloseCodes.GOING_AWAY, "server shutting down");
             return conn;
         }
         registry.add(conn);
-        conn.send(EncodedFrame.ofBytes(codec.encode(new Frame.Welcome(id, options.nodeId(),
+        conn.send(EncodedFrame.ofBytes(codec.encode(new Frame.Welcome(conn.id(), options.nodeId(),
                 options.heartbeat().toMillis(), options.maxFrameBytes()))));
         listener.connectionOpened(conn);
         // Connect handlers run on the connection's serial executor, so they finish before the
@@ -165,6 +171,60 @@ public final class DefaultSwitchboard implements Switchboard {
             }
         });
         return conn;
+    }
+
+    /**
+     * Opens a connection of a plain endpoint: no welcome frame; the path variables go to its attributes,
+     * then the endpoint's {@code onOpen} runs on the connection's serial executor.
+     */
+    SessionHandler openPlain(TransportSession session, Identity identity, PlainEndpointAcceptor endpoint) {
+        Objects.requireNonNull(session, "session");
+        DefaultConnection conn = new DefaultConnection(nextConnectionId(),
+                identity == null ? Identity.anonymous() : identity, session, this, endpoint);
+        if (closed.get()) {
+            session.close(CloseCodes.GOING_AWAY, "server shutting down");
+            return conn;
+        }
+        conn.attributes().putAll(endpoint.variables(session.handshake()));
+        registry.add(conn);
+        listener.connectionOpened(conn);
+        runSerial(conn, () -> {
+            try {
+                endpoint.endpoint().onOpen().onConnect(conn);
+            } catch (Exception e) {
+                log.error("Open handler of {} failed for {}", endpoint, conn.id(), e);
+            }
+        });
+        return conn;
+    }
+
+    private String nextConnectionId() {
+        return "c-" + options.nodeId() + "-" + Long.toString(connectionIds.incrementAndGet(), 36);
+    }
+
+    @Override
+    public Switchboard plainEndpoint(String path, PlainEndpoint endpoint) {
+        Objects.requireNonNull(endpoint, "endpoint");
+        PathTemplate template = PathTemplate.of(Objects.requireNonNull(path, "path"));
+        synchronized (plainEndpoints) {
+            if (plainEndpointsRead) {
+                throw new IllegalStateException("plain endpoint " + path + " registered after a transport started: "
+                        + "register plain endpoints before starting the transport");
+            }
+            if (plainEndpoints.containsKey(path)) {
+                throw new IllegalStateException("plain endpoint " + path + " is already registered");
+            }
+            plainEndpoints.put(path, new PlainEndpointAcceptor(template, endpoint, this));
+        }
+        return this;
+    }
+
+    @Override
+    public Map<String, SessionAcceptor> plainEndpoints() {
+        synchronized (plainEndpoints) {
+            plainEndpointsRead = true;
+            return Collections.unmodifiableMap(new LinkedHashMap<>(plainEndpoints));
+        }
     }
 
     @Override
@@ -252,7 +312,7 @@ public final class DefaultSwitchboard implements Switchboard {
     /** Hands a cluster control message (heartbeat, query, reply) of another node to the cluster view. */
     private void onControlMessage(ClusterMessage message) {
         try {
-            handlers.execute(() -> cluster.onMessage(message));
+            handlers.execute(LogContext.wrap(() -> cluster.onMessage(message), options.nodeId(), null));
         } catch (RejectedExecutionException e) {
             log.debug("Cluster message dropped: node closing or busy");
         }
@@ -345,11 +405,11 @@ public final class DefaultSwitchboard implements Switchboard {
             if (c.state() != Connection.State.OPEN) {
                 continue;
             }
-            if (now - c.lastSeenMillis() >= limit) {
+            if (now - c.lastSeenMillis() >= limit && c.closesWhenSilent()) {
                 log.debug("Closing {}: silent for {} ms", c.id(), now - c.lastSeenMillis());
                 c.terminate(CloseCodes.HEARTBEAT_TIMEOUT, "heartbeat timeout");
             } else {
-                c.send(ping);
+                c.heartbeat(ping);
             }
         }
     }
@@ -360,6 +420,17 @@ public final class DefaultSwitchboard implements Switchboard {
             durable.left(topic);
         }
         listener.connectionClosed(conn, code);
+        PlainEndpointAcceptor plain = conn.plain();
+        if (plain != null) {
+            runSerial(conn, () -> {
+                try {
+                    plain.endpoint().onClose().onDisconnect(conn, code, reason);
+                } catch (Exception e) {
+                    log.error("Close handler of {} failed for {}", plain, conn.id(), e);
+                }
+            });
+            return;
+        }
         runSerial(conn, () -> {
             for (DisconnectHandler h : disconnectHandlers) {
                 try {

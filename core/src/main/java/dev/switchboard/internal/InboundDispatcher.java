@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * run in arrival order on the connection's serial executor; requests run concurrently, each bounded
  * by the node's request timeout so a handler that never answers cannot pin memory.
  */
-final class InboundDispatcher {
+final class InboundDispatcher implements Inbound {
     private static final Logger log = LoggerFactory.getLogger(InboundDispatcher.class);
 
     private final DefaultConnection conn;
@@ -50,7 +50,8 @@ final class InboundDispatcher {
         this.rateLimiter = limit == 0 ? null : new RateLimiter(limit, node.clock().millis());
     }
 
-    void onText(String text) {
+    @Override
+    public void onText(String text) {
         int max = node.options().maxFrameBytes();
         // Only count bytes when the text could be too large: a char is at most 3 UTF-8 bytes.
         if (text.length() > max / 3 && text.getBytes(StandardCharsets.UTF_8).length > max) {
@@ -83,14 +84,16 @@ final class InboundDispatcher {
         dispatch(frame);
     }
 
-    void onBinary(int size) {
+    @Override
+    public void onBinary(int size) {
         node.listener().badFrame(conn, "binary");
         sendError(WireError.of(ErrorCode.BAD_REQUEST,
                 "binary frames are not supported: send JSON text frames (protocol switchboard.v1)"));
     }
 
     /** Cancels client requests still being handled, so their results are dropped, not leaked. */
-    void cancelInFlight() {
+    @Override
+    public void cancelInFlight() {
         for (CompletableFuture<?> f : inFlight) {
             f.cancel(false);
         }
@@ -203,7 +206,7 @@ final class InboundDispatcher {
         });
         if (!handler.inline()) {
             try {
-                node.handlerExecutor().execute(task);
+                conn.pooledExecutor().execute(task);
             } catch (RejectedExecutionException e) {
                 result.completeExceptionally(new SwitchboardException(ErrorCode.UNAVAILABLE, "server is busy"));
             }

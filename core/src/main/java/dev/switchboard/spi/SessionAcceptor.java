@@ -29,6 +29,17 @@ public interface SessionAcceptor {
     /** @return the largest text frame accepted, in bytes; transports close bigger ones with 1009 */
     int maxFrameBytes();
 
-    /** @return the sub-protocols the core speaks, most preferred first */
+    /** @return the sub-protocols the core speaks, most preferred first; empty for a plain endpoint */
     java.util.List<String> subProtocols();
+
+    /**
+     * Further endpoints a transport mounts beside its own: the node's plain WebSocket endpoints (see
+     * {@link dev.switchboard.Switchboard#plainEndpoint}), by path template, each with the acceptor of its
+     * connections. A transport reads them once, when it starts; the default is none.
+     *
+     * @return path template → acceptor, in registration order; never {@code null}
+     */
+    default java.util.Map<String, SessionAcceptor> plainEndpoints() {
+        return java.util.Map.of();
+    }
 }

@@ -23,4 +23,11 @@ public interface SessionHandler {
 
     /** @param cause a transport failure; {@link #onClosed} follows */
     void onError(Throwable cause);
+
+    /**
+     * A WebSocket pong control frame arrived (the answer to {@link TransportSession#ping()}): the peer is
+     * alive. The default does nothing; transports that support pings report every pong.
+     */
+    default void onPong() {
+    }
 }

@@ -58,6 +58,19 @@ public interface TransportSession {
     }
 
     /**
+     * Sends a WebSocket ping control frame, which every WebSocket client (browsers included) answers with
+     * a pong by itself; the transport reports it with {@link SessionHandler#onPong()}. The core pings
+     * connections of plain endpoints this way, since they do not speak the protocol's {@code ping}
+     * frame. Never blocks; may be called while a {@link #send} is in flight.
+     *
+     * @return {@code true} when the ping was handed to the socket; {@code false} when this transport
+     *     cannot ping (the default), in which case the core never closes such a connection for silence
+     */
+    default boolean ping() {
+        return false;
+    }
+
+    /**
      * Starts a graceful close handshake. Idempotent.
      *
      * @param code the WebSocket close code

@@ -32,6 +32,8 @@ public final class InMemoryClient implements AutoCloseable {
     private final List<Consumer<Throwable>> heldCallbacks = new ArrayList<>();
     private volatile String closeReason = "";
     private volatile SessionHandler handler;
+    private final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean pingable = true;
     private boolean paused;
 
     InMemoryClient(Handshake handshake, Consumer<InMemoryClient> onGone) {
@@ -73,6 +75,15 @@ public final class InMemoryClient implements AutoCloseable {
             }
 
             @Override
+            public boolean ping() {
+                if (!pingable) {
+                    return false;
+                }
+                pings.incrementAndGet();
+                return true;
+            }
+
+            @Override
             public void close(int code, String reason) {
                 serverClosed(code, reason);
             }
@@ -87,6 +98,39 @@ public final class InMemoryClient implements AutoCloseable {
     /** @param text a raw text frame to send to the server */
     public void send(String text) {
         handler.onText(text);
+    }
+
+    /** Answers a WebSocket ping, as browsers do by themselves. */
+    public void pong() {
+        handler.onPong();
+    }
+
+    /** @return how many WebSocket pings the server sent (plain endpoints' heartbeat) */
+    public int pings() {
+        return pings.get();
+    }
+
+    /** Makes this connection's transport unable to ping, like a container without ping support. */
+    public void refusePings() {
+        pingable = false;
+    }
+
+    /**
+     * @param timeout how long to wait
+     * @return the next text frame the server wrote, as it is (for plain endpoints, which send bare text)
+     * @throws AssertionError when none arrives in time
+     */
+    public String nextText(Duration timeout) {
+        try {
+            String text = received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (text == null) {
+                throw new AssertionError("no frame within " + timeout.toMillis() + " ms");
+            }
+            return text;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
     }
 
     /** @param size a binary frame's size to send to the server */

@@ -37,7 +37,8 @@ public final class Examples {
             case "chat" -> {
                 ChatExample chat = ChatExample.start(settings);
                 stop = chat::close;
-                url = "http://localhost:" + chat.port() + "/";
+                url = "http://localhost:" + chat.port() + "/ (or the plain WebSocket page /seed.html, "
+                        + "or any WebSocket client at ws://localhost:" + chat.port() + "/chat/{name}?age=NN)";
             }
             case "board" -> {
                 BoardExample board = BoardExample.start(settings);

@@ -7,9 +7,11 @@ import dev.switchboard.backplane.Backplanes;
 import dev.switchboard.crud.Repositories;
 import dev.switchboard.crud.Repository;
 import dev.switchboard.examples.Settings;
+import dev.switchboard.metrics.micrometer.PrometheusMetrics;
 import dev.switchboard.crud.ValidationException;
 import dev.switchboard.transport.jetty.JettyTransport;
 import dev.switchboard.transport.jetty.JettyTransportOptions;
+import io.micrometer.core.instrument.Tags;
 import java.util.Set;
 
 /**
@@ -21,10 +23,12 @@ public final class BoardExample implements AutoCloseable {
 
     private final Switchboard board;
     private final JettyTransport transport;
+    private final PrometheusMetrics metrics;
 
-    private BoardExample(Switchboard board, JettyTransport transport) {
+    private BoardExample(Switchboard board, JettyTransport transport, PrometheusMetrics metrics) {
         this.board = board;
         this.transport = transport;
+        this.metrics = metrics;
     }
 
     /**
@@ -41,7 +45,10 @@ public final class BoardExample implements AutoCloseable {
      * @return the running example
      */
     public static BoardExample start(Settings settings) {
-        Switchboard board = Switchboard.builder().backplane(Backplanes.fromUri(settings.backplane())).build();
+        PrometheusMetrics metrics = PrometheusMetrics.create(Tags.of("app", "board"));
+        Switchboard board = Switchboard.builder().backplane(Backplanes.fromUri(settings.backplane()))
+                .eventListener(metrics.listener()).build();
+        metrics.monitor(board);
         Repository tasks = Repositories.fromUri(settings.repository(), "tasks");
         board.crud("tasks", tasks, CollectionOptions.builder()
                 .fields("title", "status")
@@ -53,8 +60,9 @@ public final class BoardExample implements AutoCloseable {
                 .port(settings.port())
                 .path("/ws")
                 .staticClasspath("board")
+                .metrics(metrics)
                 .build());
-        return new BoardExample(board, transport);
+        return new BoardExample(board, transport, metrics);
     }
 
     private static void validate(CrudOperation op, com.fasterxml.jackson.databind.node.ObjectNode task) {
@@ -85,5 +93,6 @@ public final class BoardExample implements AutoCloseable {
     public void close() {
         transport.close();
         board.close();
+        metrics.close();
     }
 }

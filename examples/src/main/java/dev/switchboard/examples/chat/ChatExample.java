@@ -6,30 +6,36 @@ import dev.switchboard.Identity;
 import dev.switchboard.Switchboard;
 import dev.switchboard.backplane.Backplanes;
 import dev.switchboard.examples.Settings;
+import dev.switchboard.metrics.micrometer.PrometheusMetrics;
 import dev.switchboard.spi.AuthenticationException;
 import dev.switchboard.spi.Handshake;
 import dev.switchboard.transport.jetty.JettyTransport;
 import dev.switchboard.transport.jetty.JettyTransportOptions;
+import io.micrometer.core.instrument.Tags;
 
 /**
- * The classic WebSocket chat. Clients connect at {@code /chat/{name}?age=NN}; the newcomer is
- * greeted, everyone hears who joined and left, and every text is broadcast as {@code NAME: TEXT}.
- * Every message travels as event {@code chat.message} with a string as data; clients send
- * {@code chat.send} with the text.
+ * The classic WebSocket chat. The Switchboard page connects at {@code /ws?name=NAME&age=NN}; the
+ * newcomer is greeted, everyone hears who joined and left, and every text is broadcast as
+ * {@code NAME: TEXT}. Every message travels as event {@code chat.message} with a string as data;
+ * clients send {@code chat.send} with the text. Plain WebSocket clients join the same room at
+ * {@code /chat/{name}?age=NN} ({@link SeedChat}).
  */
 public final class ChatExample implements AutoCloseable {
     /** The topic every chat member is in. */
     public static final String ROOM = "chat";
     /** The event carrying every chat line to clients. */
     public static final String MESSAGE = "chat.message";
-    private static final String PREFIX = "/chat/";
+    /** The Switchboard page's WebSocket path. */
+    public static final String PATH = "/ws";
 
     private final Switchboard board;
     private final JettyTransport transport;
+    private final PrometheusMetrics metrics;
 
-    private ChatExample(Switchboard board, JettyTransport transport) {
+    private ChatExample(Switchboard board, JettyTransport transport, PrometheusMetrics metrics) {
         this.board = board;
         this.transport = transport;
+        this.metrics = metrics;
     }
 
     /**
@@ -45,10 +51,13 @@ public final class ChatExample implements AutoCloseable {
      * @return the running example
      */
     public static ChatExample start(Settings settings) {
+        PrometheusMetrics metrics = PrometheusMetrics.create(Tags.of("app", "chat"));
         Switchboard board = Switchboard.builder()
+                .eventListener(metrics.listener())
                 .authenticator(ChatExample::identify)
                 .backplane(Backplanes.fromUri(settings.backplane()))
                 .build();
+        metrics.monitor(board);
         board.onConnect(conn -> {
             conn.join(ROOM);
             conn.send(MESSAGE, "Hi " + name(conn) + "! You have successfully connected to the chat");
@@ -58,22 +67,22 @@ public final class ChatExample implements AutoCloseable {
                 board.to(Audience.topic(ROOM)).emit(MESSAGE, name(conn) + ": " + text));
         board.onDisconnect((conn, code, reason) ->
                 board.to(Audience.topic(ROOM)).emit(MESSAGE, name(conn) + " left the chat"));
+        SeedChat.mount(board);
         JettyTransport transport = JettyTransport.start(board, JettyTransportOptions.builder()
                 .port(settings.port())
-                .path("/chat/{name}")
+                .path(PATH)
                 .staticClasspath("chat")
+                .metrics(metrics)
                 .build());
-        return new ChatExample(board, transport);
+        return new ChatExample(board, transport, metrics);
     }
 
-    /** The chat's "authentication": the name comes from the path, the age from the query. */
+    /** The chat's "authentication": the name and the age come from the query. */
     private static Identity identify(Handshake handshake) {
-        String path = handshake.path();
-        String raw = path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : "";
-        // The transport hands over the path already percent-decoded.
-        String name = raw.trim();
+        String raw = handshake.queryParam("name");
+        String name = raw == null ? "" : raw.trim();
         if (name.isEmpty() || name.length() > 40) {
-            throw AuthenticationException.unauthorized("connect at /chat/{name} with a name of 1 to 40 characters");
+            throw AuthenticationException.unauthorized("connect at /ws?name=… with a name of 1 to 40 characters");
         }
         String age = handshake.queryParam("age");
         return Identity.builder(name)
@@ -103,5 +112,6 @@ public final class ChatExample implements AutoCloseable {
     public void close() {
         transport.close();
         board.close();
+        metrics.close();
     }
 }

@@ -8,6 +8,8 @@ import dev.switchboard.transport.jetty.internal.JettyServers;
 import dev.switchboard.transport.jetty.internal.OpenSessions;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -16,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves Switchboard from an embedded Jetty 12.1 server: the WebSocket endpoint (Jakarta API, see
- * {@link SwitchboardEndpointConfig}), {@code GET /health}, static files and the JS client at
- * {@code /switchboard.js}.
+ * {@link SwitchboardEndpointConfig}), the node's plain WebSocket endpoints
+ * ({@link dev.switchboard.Switchboard#plainEndpoint}, mounted at start), {@code GET /health}, static files
+ * and the JS client at {@code /switchboard.js}.
  *
  * <pre>{@code
  * Switchboard board = Switchboard.builder().build();
@@ -73,7 +76,8 @@ public final class JettyTransport implements Transport {
      *
      * @param acceptor the core, usually the {@link dev.switchboard.Switchboard} node
      * @throws IllegalStateException when already started or closed
-     * @throws IllegalArgumentException when a configured static root does not exist
+     * @throws IllegalArgumentException when a configured static root does not exist, or a plain endpoint
+     *     takes the protocol endpoint's path
      * @throws SwitchboardException ({@code unavailable}) when the server cannot start, e.g. the port is taken
      */
     @Override
@@ -83,8 +87,7 @@ public final class JettyTransport implements Transport {
             if (server != null || closed) {
                 throw new IllegalStateException(closed ? "transport is closed" : "transport already started");
             }
-            Server s = JettyServers.create(options, acceptor, SwitchboardEndpointConfig.create(acceptor,
-                    options.path(), options.compression(), openSessions));
+            Server s = JettyServers.create(options, acceptor, mounts(acceptor));
             try {
                 s.start();
             } catch (Exception e) {
@@ -96,6 +99,22 @@ public final class JettyTransport implements Transport {
             port = ((ServerConnector) s.getConnectors()[0]).getLocalPort();
         }
         log.info("Switchboard listening on {}", uri());
+    }
+
+    /** The protocol endpoint at {@code options.path()}, then the acceptor's plain endpoints. */
+    private List<JettyServers.Mount> mounts(SessionAcceptor acceptor) {
+        List<JettyServers.Mount> mounts = new ArrayList<>();
+        mounts.add(new JettyServers.Mount(options.path(), acceptor, SwitchboardEndpointConfig.create(acceptor,
+                options.path(), options.compression(), openSessions)));
+        acceptor.plainEndpoints().forEach((path, plain) -> {
+            if (path.equals(options.path())) {
+                throw new IllegalArgumentException("plain endpoint " + path + " takes the protocol endpoint's path; "
+                        + "give JettyTransportOptions.path another one");
+            }
+            mounts.add(new JettyServers.Mount(path, plain, SwitchboardEndpointConfig.create(plain, path,
+                    options.compression(), openSessions)));
+        });
+        return mounts;
     }
 
     /**

@@ -40,11 +40,14 @@ import java.util.Objects;
  * @param acceptQueueSize the listen backlog: how many connections may wait to be accepted (default
  *     1,024; the kernel caps it at {@code net.core.somaxconn}). The JDK's default of 50 makes a burst of
  *     reconnecting clients lose SYNs and wait a second per retransmit.
+ * @param metrics what {@code GET /metrics} serves, e.g. {@code PrometheusMetrics} from
+ *     {@code switchboard-metrics-micrometer}; {@code null} (the default) serves no {@code /metrics}
  */
 public record JettyTransportOptions(String host, int port, String path, Path staticRoot,
                                     String staticClasspathBase, Path keyStore, String keyStorePassword,
                                     Duration idleTimeout, int maxThreads, Duration stopTimeout,
-                                    boolean compression, int acceptQueueSize) {
+                                    boolean compression, int acceptQueueSize,
+                                    dev.switchboard.spi.MetricsScraper metrics) {
 
     /** The smallest pool Jetty starts with: acceptor, selectors and a few workers need threads. */
     static final int MIN_THREADS = 8;
@@ -103,6 +106,7 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         b.stopTimeout = stopTimeout;
         b.compression = compression;
         b.acceptQueueSize = acceptQueueSize;
+        b.metrics = metrics;
         return b;
     }
 
@@ -118,7 +122,7 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
                 + ", staticRoot=" + staticRoot + ", staticClasspathBase=" + staticClasspathBase
                 + ", tls=" + tls() + ", idleTimeout=" + idleTimeout + ", maxThreads=" + maxThreads
                 + ", stopTimeout=" + stopTimeout + ", compression=" + compression
-                + ", acceptQueueSize=" + acceptQueueSize + "]";
+                + ", acceptQueueSize=" + acceptQueueSize + ", metrics=" + (metrics != null) + "]";
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -142,8 +146,20 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         private Duration stopTimeout = Duration.ofSeconds(2);
         private boolean compression;
         private int acceptQueueSize = 1024;
+        private dev.switchboard.spi.MetricsScraper metrics;
 
         private Builder() {
+        }
+
+        /**
+         * Serves {@code GET /metrics} (opt-in): the Prometheus scrape endpoint.
+         *
+         * @param v what to serve, e.g. {@code PrometheusMetrics}; {@code null} for none (default)
+         * @return this
+         */
+        public Builder metrics(dev.switchboard.spi.MetricsScraper v) {
+            metrics = v;
+            return this;
         }
 
         /** @param v the listen backlog (default 1,024) @return this */
@@ -222,7 +238,7 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         /** @return validated options */
         public JettyTransportOptions build() {
             return new JettyTransportOptions(host, port, path, staticRoot, staticClasspathBase, keyStore,
-                    keyStorePassword, idleTimeout, maxThreads, stopTimeout, compression, acceptQueueSize);
+                    keyStorePassword, idleTimeout, maxThreads, stopTimeout, compression, acceptQueueSize, metrics);
         }
     }
 }

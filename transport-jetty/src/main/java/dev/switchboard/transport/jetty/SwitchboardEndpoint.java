@@ -9,6 +9,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * whose configurator authenticates the upgrade and creates the instances.
  *
  * <p>Threading: the container calls these methods on its I/O threads; they never block. Inbound text
- * goes to the core as it arrives, binary messages are reported by size (protocol v1 refuses them), and
+ * goes to the core as it arrives, binary messages are reported by size (protocol v1 refuses them), pongs
+ * are reported (plain endpoints' heartbeat), and
  * a message over the acceptor's {@link SessionAcceptor#maxFrameBytes()} makes the container close the
  * connection with 1009.
  */
@@ -61,6 +63,7 @@ public final class SwitchboardEndpoint extends Endpoint {
         transportSession = ts;
         session.addMessageHandler(String.class, (MessageHandler.Whole<String>) ts::text);
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) b -> ts.binary(b.remaining()));
+        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) p -> ts.pong());
         ts.open(acceptor, upgrade.identity());
     }
 

@@ -49,7 +49,7 @@ class JettyTransportOptionsTest {
         assertThatThrownBy(() -> JettyTransportOptions.builder().stopTimeout(Duration.ofSeconds(-1)).build())
                 .hasMessageContaining("stopTimeout");
         assertThatThrownBy(() -> new JettyTransportOptions("0.0.0.0", 80, "/ws", null, null, Path.of("k"), null,
-                Duration.ofSeconds(1), 8, Duration.ofSeconds(1), false, 1024)).hasMessageContaining("keyStore");
+                Duration.ofSeconds(1), 8, Duration.ofSeconds(1), false, 1024, null)).hasMessageContaining("keyStore");
         assertThatThrownBy(() -> JettyTransportOptions.builder().acceptQueueSize(0).build())
                 .hasMessageContaining("acceptQueueSize");
     }

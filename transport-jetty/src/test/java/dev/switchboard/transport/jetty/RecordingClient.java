@@ -82,6 +82,18 @@ final class RecordingClient implements AutoCloseable {
         }
     }
 
+    /** @return the next event, which must be a text frame, as it is (plain endpoints send bare text) */
+    String nextText() {
+        Event e = next();
+        assertThat(e).isInstanceOf(Text.class);
+        return ((Text) e).text();
+    }
+
+    /** @return how many WebSocket pings the server sent (the JDK client answers each with a pong) */
+    int pings() {
+        return listener.pings.get();
+    }
+
     /** @return the next event, which must be a text frame, parsed as JSON */
     JsonNode nextFrame() {
         Event e = next();
@@ -230,6 +242,7 @@ final class RecordingClient implements AutoCloseable {
         private final StringBuilder text = new StringBuilder();
         private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
         private final CompletableFuture<Closed> closed = new CompletableFuture<>();
+        private final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
         private int binary;
         private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
 
@@ -284,6 +297,16 @@ final class RecordingClient implements AutoCloseable {
                 binary = 0;
                 events.add(new Binary(size));
             }
+            if (!stalled) {
+                webSocket.request(1);
+            }
+            return null;
+        }
+
+        /** Counts pings; the JDK client sends the pong by itself. */
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+            pings.incrementAndGet();
             if (!stalled) {
                 webSocket.request(1);
             }

@@ -10,6 +10,7 @@ import dev.switchboard.spi.TransportSession;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
@@ -101,6 +102,15 @@ public final class JakartaTransportSession implements TransportSession {
         });
     }
 
+    /** A pong control frame arrived: the answer to {@link #ping()}. */
+    public void pong() {
+        invoker.execute(() -> {
+            if (handler != null && !closed) {
+                handler.onPong();
+            }
+        });
+    }
+
     /** @param cause a failure the container reported; {@link #closed} follows */
     public void error(Throwable cause) {
         invoker.execute(() -> {
@@ -181,6 +191,30 @@ public final class JakartaTransportSession implements TransportSession {
         } catch (RuntimeException e) {
             completion.failed(e);
         }
+    }
+
+    /**
+     * On Jetty the ping goes straight to the core session, whose flusher queues control frames next to a
+     * data frame in flight; elsewhere through {@code getAsyncRemote().sendPing} off the caller's thread
+     * (some containers write it blocking).
+     */
+    @Override
+    public boolean ping() {
+        if (closing.get()) {
+            return true;
+        }
+        if (core != null) {
+            core.sendFrame(new Frame(OpCode.PING), Callback.NOOP, false);
+        } else {
+            CompletableFuture.runAsync(() -> {
+                try {
+                    session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
+                } catch (IOException | RuntimeException e) {
+                    log.debug("Ping failed for {}", handshake, e);
+                }
+            });
+        }
+        return true;
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.switchboard.transport.jetty.SwitchboardUpgradeFilter;
 import jakarta.servlet.DispatcherType;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.EnumSet;
+import java.util.List;
 import org.eclipse.jetty.ee11.servlet.DefaultServlet;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
@@ -22,8 +23,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Assembles the embedded Jetty server of a {@link dev.switchboard.transport.jetty.JettyTransport}: one
- * connector (HTTP or HTTPS), a bounded thread pool, and one servlet context holding the upgrade filter,
- * the Jakarta WebSocket endpoint, {@code /health} and the static files.
+ * connector (HTTP or HTTPS), a bounded thread pool, and one servlet context holding an upgrade filter
+ * and a Jakarta WebSocket endpoint per mounted path, {@code /health}, {@code /metrics} when configured and
+ * the static files.
  */
 public final class JettyServers {
 
@@ -31,18 +33,28 @@ public final class JettyServers {
     }
 
     /**
+     * One WebSocket endpoint to mount: its path (or URI template), the acceptor of its connections and
+     * its Jakarta configuration.
+     *
+     * @param path the path within the context
+     * @param acceptor the acceptor its upgrade filter authenticates with
+     * @param config the endpoint configuration
+     */
+    public record Mount(String path, SessionAcceptor acceptor, ServerEndpointConfig config) {
+    }
+
+    /**
      * @param options the transport's options
-     * @param acceptor the core
-     * @param endpoint the endpoint configuration to mount at {@code options.path()}
+     * @param acceptor the core, answering {@code /health}
+     * @param endpoints the WebSocket endpoints: the protocol's at {@code options.path()}, then the plain ones
      * @return a server, not started
      */
-    public static Server create(JettyTransportOptions options, SessionAcceptor acceptor,
-                                ServerEndpointConfig endpoint) {
+    public static Server create(JettyTransportOptions options, SessionAcceptor acceptor, List<Mount> endpoints) {
         QueuedThreadPool pool = new QueuedThreadPool(options.maxThreads(), Math.min(8, options.maxThreads()));
         pool.setName("switchboard-jetty");
         Server server = new Server(pool);
         server.addConnector(connector(server, options));
-        server.setHandler(context(server, options, acceptor, endpoint));
+        server.setHandler(context(server, options, acceptor, endpoints));
         return server;
     }
 
@@ -67,7 +79,7 @@ public final class JettyServers {
     }
 
     private static ServletContextHandler context(Server server, JettyTransportOptions options,
-                                                 SessionAcceptor acceptor, ServerEndpointConfig endpoint) {
+                                                 SessionAcceptor acceptor, List<Mount> endpoints) {
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
         context.getMimeTypes().addMimeMapping("js", "text/javascript;charset=utf-8");
@@ -77,14 +89,20 @@ public final class JettyServers {
 
         JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
             container.setDefaultMaxSessionIdleTimeout(options.idleTimeout().toMillis());
-            container.addEndpoint(endpoint);
-            // Runs after Jetty prepended its WebSocketUpgradeFilter; isMatchAfter=false prepends ours
-            // ahead of it, so refusals are answered before Jetty attempts the upgrade.
-            servletContext.addFilter("switchboard-upgrade", new SwitchboardUpgradeFilter(acceptor, options.path()))
-                    .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+            int n = 0;
+            for (Mount m : endpoints) {
+                container.addEndpoint(m.config());
+                // Runs after Jetty prepended its WebSocketUpgradeFilter; isMatchAfter=false prepends ours
+                // ahead of it, so refusals are answered before Jetty attempts the upgrade.
+                servletContext.addFilter("switchboard-upgrade-" + n++, new SwitchboardUpgradeFilter(m.acceptor(),
+                        m.path())).addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+            }
         });
 
         context.addServlet(new ServletHolder("switchboard-health", new HealthServlet(acceptor)), "/health");
+        if (options.metrics() != null) {
+            context.addServlet(new ServletHolder("switchboard-metrics", new MetricsServlet(options.metrics())), "/metrics");
+        }
 
         Resource statics = StaticResources.resolve(ResourceFactory.of(context), options.staticRoot(),
                 options.staticClasspathBase());

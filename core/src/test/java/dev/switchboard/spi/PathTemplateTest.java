@@ -1,4 +1,4 @@
-package dev.switchboard.transport.jetty.internal;
+package dev.switchboard.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,6 +28,19 @@ class PathTemplateTest {
         assertThat(t.matches("/chat//u/alice")).isFalse();
         assertThat(t.matches("/chat/a/b/u/alice")).isFalse();
         assertThat(t.matches("/chat/lobby/u")).isFalse();
+    }
+
+    @Test
+    void variablesAreReadBackByName() {
+        PathTemplate t = PathTemplate.of("/chat/{room}/u/{user}");
+
+        assertThat(t.variableNames()).containsExactly("room", "user");
+        assertThat(t.variables("/chat/lobby/u/Zoë Ann")).containsExactly(
+                java.util.Map.entry("room", "lobby"), java.util.Map.entry("user", "Zoë Ann"));
+        assertThat(t.variables("/chat/lobby")).isNull();
+        assertThat(PathTemplate.of("/ws").variables("/ws")).isEmpty();
+        assertThatThrownBy(() -> PathTemplate.of("/{a}/{a}")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("{a}");
     }
 
     @Test
