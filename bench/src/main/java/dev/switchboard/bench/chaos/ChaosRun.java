@@ -89,9 +89,9 @@ public final class ChaosRun {
         out.println("chaos: " + schedule.size() + " faults planned (seed " + opts.seed() + "):");
         scheduleLines.forEach(l -> out.println("  " + l));
         Files.write(dir.resolve("schedule.txt"), scheduleLines);
-        checker = new Checker(opts.topics(), this::now);
-
         server = BackplaneServers.create(opts.backplane());
+        checker = new Checker(opts.topics(), this::now, !server.atomicHistory());
+
         server.start(dir.resolve("backplane"));
         InetSocketAddress serverAddress = new InetSocketAddress("127.0.0.1", server.port());
         List<String> uris = new ArrayList<>();
@@ -168,6 +168,11 @@ public final class ChaosRun {
             }
             notes.add(clientProxy.closedAfterPause() + " paused (slow) connections were closed by their node");
             Checker.Findings findings = checker.finish(open);
+            if (findings.holes() > 0) {
+                notes.add(findings.holes() + " topic epoch(s) have a hole in the history: an offset taken by an append "
+                        + "whose message was never stored (the server failed between the two writes); subscribers skip "
+                        + "it live and a resume across it, within the window, is not recovered");
+            }
             if (findings.tailMissing() > 0) {
                 notes.add(findings.tailMissing() + " subscriptions lack a message of the very last round: their node "
                         + "missed its envelope, and only a later message of the topic would fill the gap");

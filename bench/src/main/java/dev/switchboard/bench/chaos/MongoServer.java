@@ -39,6 +39,12 @@ final class MongoServer implements BackplaneServer {
         Processes.await("mongo stand-in on " + port, process, this::listening);
     }
 
+    /** The MongoDB history takes the offset ({@code $inc}) and inserts the entry in two writes. */
+    @Override
+    public boolean atomicHistory() {
+        return false;
+    }
+
     @Override
     public int port() {
         return port;

@@ -71,10 +71,10 @@ final class StreamCheck {
      * event, whatever its offset, continues the stream (its epoch is unknown: not compared with others).
      */
     void resync(long now) {
+        // The segment's start stays: a history loss before the outage still explains what follows it.
         resync = true;
         epochStale = true;
         lastValueGrace = false;
-        segmentStartMillis = now;
         lastOfConnection.clear();
         ofConnection.clear();
     }
