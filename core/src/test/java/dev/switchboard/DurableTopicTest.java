@@ -254,6 +254,38 @@ class DurableTopicTest {
         assertThat(onB.nextFrame(WAIT).path("offset").asLong()).isEqualTo(6);
     }
 
+    @Test
+    void aSubscriberToldOfANewEpochNeverGetsAMessageOfTheLostOne() {
+        // Found by the chaos soak: a node that had not heard of the new epoch yet answered a subscribe from
+        // the history (new epoch), then delivered a late message of the lost epoch to that subscriber.
+        InMemoryBackplane.Bus bus = InMemoryBackplane.bus();
+        Backplane innerA = bus.backplane();
+        java.util.concurrent.atomic.AtomicReference<byte[]> late = new java.util.concurrent.atomic.AtomicReference<>();
+        Switchboard a = node(TestBackplanes.lossy(innerA, text -> {
+            if (text.contains("late-old") && late.get() == null) {
+                late.set(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return true;
+            }
+            return text.contains("lost-new");
+        }), null);
+        Switchboard b = node(bus.backplane(), null);
+        a.durableTopic("feed", Retention.lastMessages(10));
+        b.durableTopic("feed", Retention.lastMessages(10));
+        InMemoryClient first = connect(b);
+        subscribe(first, "feed", null);
+        a.to(Audience.topic("feed")).emit("item", "late-old");    // epoch 1, held on the way to b
+        bus.history().clear();
+        a.to(Audience.topic("feed")).emit("item", "lost-new");    // epoch 2, offset 1, never reaches b
+        InMemoryClient second = connect(b);
+        JsonNode reply = subscribe(second, "feed", null).path("data");
+        assertThat(reply.path("offset").asLong()).isEqualTo(1);
+        innerA.publish(late.get());                                // the lost epoch's message arrives now
+        a.to(Audience.topic("feed")).emit("item", "after");       // epoch 2, offset 2
+        JsonNode next = second.nextFrame(WAIT);
+        assertThat(next.path("data").asText()).isEqualTo("after");
+        assertThat(next.path("offset").asLong()).isEqualTo(2);
+    }
+
     /** A history whose reads can be held and answered in any order. */
     private static final class GatedHistory implements History {
         private final History inner;

@@ -225,7 +225,8 @@ final class DurableTopics {
 
         /**
          * Sets where the stream starts when it has no position yet (from any read of the history made
-         * after the stream was created): later offsets are new, earlier ones are history.
+         * after the stream was created): later offsets are new, earlier ones are history. A read that
+         * finds a new epoch moves the stream to it.
          */
         synchronized void startAt(StreamPosition latest) {
             if (epoch == null) {
@@ -235,6 +236,15 @@ final class DurableTopics {
                     pending.clear();
                 }
                 drain();
+            } else if (!epoch.equals(latest.epoch()) && !retiredEpochs.contains(latest.epoch())) {
+                // The history moved to a new epoch before any of its messages reached this node: follow it
+                // now, so that no message of the lost epoch goes out after a subscriber was told the new one.
+                log.info("Durable topic \"{}\" moved from epoch {} to {}: its history was lost", topic, epoch,
+                        latest.epoch());
+                retiredEpochs.add(epoch);
+                epoch = latest.epoch();
+                delivered = 0;
+                pending.clear();
             }
         }
 
