@@ -16,10 +16,10 @@ WORKDIR /src
 COPY . .
 # The Maven repository is a build cache, not a layer.
 RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -q -DskipTests -Pdist -pl examples -am package \
+    mvn -B -q -DskipTests -pl examples -am package \
     && mkdir -p /app/lib \
     && cp examples/target/lib/*.jar /app/lib/ \
-    && cp examples/target/switchboard-examples-*.jar /app/switchboard-examples.jar
+    && cp examples/target/switchboard-examples.jar /app/switchboard-examples.jar
 
 FROM ${RUNTIME_IMAGE}
 # A fixed, unprivileged user: Kubernetes' runAsNonRoot can check the numeric id.

@@ -5,7 +5,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 jar="$here/target/switchboard-bench.jar"
-[ -f "$jar" ] || { echo "build first: mvn -B -q install -DskipTests" >&2; exit 1; }
+[ -f "$jar" ] || { echo "build first: mvn -B -q -pl bench -am package -DskipTests" >&2; exit 1; }
 heap="${GEN_HEAP:-2g}"
 # shellcheck disable=SC2086
 exec taskset -c "${GEN_CPU:-1}" java -XX:+UseParallelGC -Xms"$heap" -Xmx"$heap" ${GEN_JAVA_OPTS:-} \

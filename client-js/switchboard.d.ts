@@ -2,8 +2,12 @@
 
 /** The sub-protocol offered by default: "switchboard.v1". */
 export declare const PROTOCOL: "switchboard.v1";
+/** The sub-protocol prefix that carries a token with `tokenIn: "protocol"`; the server never selects it. */
+export declare const TOKEN_PROTOCOL_PREFIX: "access_token.";
+/** The close code of a connection whose token expired without a fresh one in time. */
+export declare const TOKEN_EXPIRED: 4001;
 
-/** Wire error codes (DESIGN.md §4). */
+/** Wire error codes (docs/protocol.md, "Error codes"). */
 export declare const ErrorCode: Readonly<{
   BAD_REQUEST: "bad_request";
   UNAUTHORIZED: "unauthorized";
@@ -71,8 +75,18 @@ export interface WebSocketLike {
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
 
 export interface ConnectOptions {
-  /** Sent as the `access_token` query parameter; a function is asked again on every reconnect. */
+  /**
+   * The bearer token. A function is asked again before every reconnect and, when the server says the
+   * token expires (`welcome.expiresInMs`), after 80% of that time: the fresh token is sent in-band
+   * (`auth` frame) so the connection stays open. With a function, close code 4001 (token expired)
+   * reconnects instead of ending the client.
+   */
   token?: string | null | (() => string | null | undefined | Promise<string | null | undefined>);
+  /**
+   * Where the token travels: `"query"` (default, `?access_token=`) or `"protocol"` (an offered
+   * sub-protocol `access_token.<token>`, which keeps it out of URLs and access logs).
+   */
+  tokenIn?: "query" | "protocol";
   /** Sub-protocols to offer. Default ["switchboard.v1"]; [] offers none. */
   protocols?: string | string[];
   /** WebSocket implementation. Default globalThis.WebSocket (Node 20: pass one, e.g. from "ws"). */
@@ -300,6 +314,7 @@ export declare const DEFAULTS: Readonly<{
   connectTimeoutMs: number;
   maxPendingWhileDisconnected: number;
   queueTimeoutMs: number;
+  tokenIn: "query";
 }>;
 
 /**

@@ -1,4 +1,4 @@
-// Switchboard JavaScript client: wire protocol v1 (DESIGN.md §4) over one WebSocket.
+// Switchboard JavaScript client: wire protocol v1 (docs/protocol.md) over one WebSocket.
 //
 // One dependency-free ES module for browsers and Node. It speaks JSON text frames, answers
 // the server's pings, correlates requests in both directions, keeps topic subscriptions
@@ -8,7 +8,7 @@
 /** The sub-protocol offered by default. */
 export const PROTOCOL = "switchboard.v1";
 
-/** Wire error codes (DESIGN.md §4). */
+/** Wire error codes (docs/protocol.md, "Error codes"). */
 export const ErrorCode = Object.freeze({
   BAD_REQUEST: "bad_request",
   UNAUTHORIZED: "unauthorized",
@@ -44,6 +44,11 @@ export class SwitchboardError extends Error {
   }
 }
 
+/** The sub-protocol prefix that carries a token (`tokenIn: "protocol"`); the server never selects it. */
+export const TOKEN_PROTOCOL_PREFIX = "access_token.";
+/** The close code of a connection whose token expired without a fresh one in time. */
+export const TOKEN_EXPIRED = 4001;
+
 /** Default option values; `connect` documents each. */
 export const DEFAULTS = Object.freeze({
   protocols: [PROTOCOL],
@@ -53,6 +58,7 @@ export const DEFAULTS = Object.freeze({
   connectTimeoutMs: 10000,
   maxPendingWhileDisconnected: 100,
   queueTimeoutMs: 10000,
+  tokenIn: "query",
 });
 
 // Close codes after which reconnecting would only repeat the refusal: a deliberate normal
@@ -115,6 +121,7 @@ class Client {
   #reconnectTimer = null;
   #connectTimer = null;
   #heartbeatTimer = null;
+  #refreshTimer = null;
   #lastFrameAt = 0;
   #starting = null; // {resolve, reject} while the first attempt runs
   #held = null; // frames received while connect() is resolving
@@ -318,7 +325,7 @@ class Client {
     });
   }
 
-  /** CRUD helpers for a server collection (DESIGN.md §4 reserved events). */
+  /** CRUD helpers for a server collection (the reserved events of docs/protocol.md, "CRUD requests"). */
   collection(name) {
     requireTopic(name);
     const call = (event, data, options = {}) =>
@@ -379,19 +386,24 @@ class Client {
 
   async #open() {
     let url;
+    let protocols = this.#opts.protocols;
     try {
       const token = typeof this.#opts.token === "function" ? await this.#opts.token() : this.#opts.token;
       if (this.#state === State.CLOSED) return;
-      url = buildUrl(this.#url, token);
+      if (this.#opts.tokenIn === "protocol" && token !== undefined && token !== null && token !== "") {
+        // Out of the URL and so out of access logs: offered beside switchboard.v1, never selected.
+        url = buildUrl(this.#url, null);
+        protocols = [...(protocols.length ? protocols : [PROTOCOL]), TOKEN_PROTOCOL_PREFIX + String(token)];
+      } else {
+        url = buildUrl(this.#url, token);
+      }
     } catch (e) {
       if (this.#starting) return this.#failStart(e instanceof TypeError ? e : new SwitchboardError(ErrorCode.UNAUTHORIZED, `token: ${e.message || e}`));
       return this.#afterClose(4000, `token provider failed: ${e.message || e}`);
     }
     let ws;
     try {
-      ws = this.#opts.protocols.length
-        ? new this.#WebSocket(url, this.#opts.protocols)
-        : new this.#WebSocket(url);
+      ws = protocols.length ? new this.#WebSocket(url, protocols) : new this.#WebSocket(url);
     } catch (e) {
       if (this.#starting) return this.#failStart(e);
       return this.#afterClose(1006, String(e.message || e));
@@ -433,6 +445,7 @@ class Client {
     this.#ready = false;
     clearTimeout(this.#connectTimer);
     clearTimeout(this.#heartbeatTimer);
+    clearTimeout(this.#refreshTimer);
     const lost = new SwitchboardError(ErrorCode.UNAVAILABLE, `connection lost (${code}${reason ? " " + reason : ""})`);
     for (const entry of this.#pending.values()) entry.fail(lost);
     this.#pending.clear();
@@ -444,7 +457,9 @@ class Client {
   }
 
   #afterClose(code, reason) {
-    const rule = this.#opts.shouldReconnect || shouldReconnect;
+    // 4001 after a welcome is the server's "token expired": a token function can give a fresh one.
+    const rule = this.#opts.shouldReconnect
+      || (typeof this.#opts.token === "function" ? (c) => c === TOKEN_EXPIRED || shouldReconnect(c) : shouldReconnect);
     const { maxAttempts } = this.#opts.backoff;
     if (this.#opts.reconnect && rule(code, reason) && this.#attempt < maxAttempts) {
       const delayMs = backoffDelay(this.#attempt, this.#opts.backoff, this.#random);
@@ -470,6 +485,7 @@ class Client {
     clearTimeout(this.#reconnectTimer);
     clearTimeout(this.#connectTimer);
     clearTimeout(this.#heartbeatTimer);
+    clearTimeout(this.#refreshTimer);
     const ws = this.#ws;
     if (ws) ws.onmessage = ws.onclose = null;
     this.#ws = null;
@@ -542,6 +558,7 @@ class Client {
     this.#ready = true;
     this.#attempt = 0;
     this.#armHeartbeat(frame.heartbeatMs);
+    this.#armRefresh(frame.expiresInMs);
     // Subscriptions first, then what waited in the queue, so the state listeners see the
     // connection as it will be.
     for (const sub of this.#subs.values()) this.#sendSubscribe(sub);
@@ -569,6 +586,33 @@ class Client {
       if (this.#state === State.CLOSED) return;
       this.#dispatch(frame);
     }
+  }
+
+  // With a token function and a token that expires, fetch a fresh one after 80% of its remaining
+  // time and send it in an `auth` frame; the reply says how long that one lasts. A refusal or a
+  // failed fetch lets the server close with 4001, after which the client reconnects with a fresh
+  // token. Tokens are never logged.
+  #armRefresh(expiresInMs) {
+    clearTimeout(this.#refreshTimer);
+    if (typeof this.#opts.token !== "function" || !(expiresInMs >= 0)) return;
+    const ws = this.#ws;
+    this.#refreshTimer = setTimeout(async () => {
+      if (this.#ws !== ws || !this.#ready) return;
+      let token;
+      try {
+        token = await this.#opts.token();
+      } catch {
+        return;
+      }
+      if (this.#ws !== ws || !this.#ready || !token) return;
+      const id = this.#nextId++;
+      this.#call({ type: "auth", id, token: String(token) }).then(
+        (data) => {
+          if (this.#ws === ws) this.#armRefresh(data && data.expiresInMs);
+        },
+        () => {},
+      );
+    }, Math.floor(expiresInMs * 0.8));
   }
 
   // A server that said it pings every heartbeatMs and then stays silent for 2.5 periods is

@@ -18,6 +18,8 @@ public final class CloseCodes {
     public static final int TRY_AGAIN_LATER = 1013;
     /** The client neither answered pings nor sent anything for two heartbeat periods. */
     public static final int HEARTBEAT_TIMEOUT = 4000;
+    /** The client's token expired and it sent no fresh one ({@code auth} frame) in time. */
+    public static final int TOKEN_EXPIRED = 4001;
 
     private CloseCodes() {
     }

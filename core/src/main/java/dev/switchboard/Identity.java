@@ -1,5 +1,6 @@
 package dev.switchboard;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -13,11 +14,15 @@ import java.util.Set;
  * @param roles role names, e.g. {@code admin}
  * @param organisations organisation ids the user belongs to
  * @param claims any further attributes, e.g. token claims
+ * @param expiresAt when the credential this identity came from expires, or {@code null} for never: the
+ *     node closes the connection then with {@link CloseCodes#TOKEN_EXPIRED} (4001), unless the client
+ *     sent a fresh token for the same user first (an {@code auth} frame, see
+ *     {@link dev.switchboard.spi.Authenticator#refresh})
  */
 public record Identity(String userId, String name, Set<String> roles, Set<String> organisations,
-                       Map<String, Object> claims) {
+                       Map<String, Object> claims, Instant expiresAt) {
 
-    private static final Identity ANONYMOUS = new Identity(null, "anonymous", Set.of(), Set.of(), Map.of());
+    private static final Identity ANONYMOUS = new Identity(null, "anonymous", Set.of(), Set.of(), Map.of(), null);
 
     /** Validates and copies the collections. */
     public Identity {
@@ -25,6 +30,20 @@ public record Identity(String userId, String name, Set<String> roles, Set<String
         roles = Set.copyOf(roles);
         organisations = Set.copyOf(organisations);
         claims = Map.copyOf(claims);
+    }
+
+    /**
+     * An identity that never expires.
+     *
+     * @param userId the user's id, or {@code null} for anonymous
+     * @param name the display name
+     * @param roles role names
+     * @param organisations organisation ids
+     * @param claims further attributes
+     */
+    public Identity(String userId, String name, Set<String> roles, Set<String> organisations,
+                    Map<String, Object> claims) {
+        this(userId, name, roles, organisations, claims, null);
     }
 
     /** @return the anonymous identity: no user id, no roles, no organisations */
@@ -68,6 +87,7 @@ public record Identity(String userId, String name, Set<String> roles, Set<String
         private Set<String> roles = Set.of();
         private Set<String> organisations = Set.of();
         private Map<String, Object> claims = Map.of();
+        private Instant expiresAt;
 
         private Builder(String userId) {
             this.userId = userId;
@@ -98,9 +118,30 @@ public record Identity(String userId, String name, Set<String> roles, Set<String
             return this;
         }
 
+        /** @param roles the roles (default: none) @return this */
+        public Builder roles(java.util.Collection<String> roles) {
+            this.roles = Set.copyOf(roles);
+            return this;
+        }
+
+        /** @param organisations the organisations (default: none) @return this */
+        public Builder organisations(java.util.Collection<String> organisations) {
+            this.organisations = Set.copyOf(organisations);
+            return this;
+        }
+
+        /**
+         * @param expiresAt when the credential expires, or {@code null} for never (the default)
+         * @return this
+         */
+        public Builder expiresAt(Instant expiresAt) {
+            this.expiresAt = expiresAt;
+            return this;
+        }
+
         /** @return the identity */
         public Identity build() {
-            return new Identity(userId, name, roles, organisations, claims);
+            return new Identity(userId, name, roles, organisations, claims, expiresAt);
         }
     }
 }

@@ -205,6 +205,7 @@ public interface Switchboard extends SessionAcceptor, AutoCloseable {
         private EventListener eventListener = EventListener.NONE;
         private ObjectMapper mapper;
         private Clock clock = Clock.systemUTC();
+        private ConnectionLimits connectionLimits = ConnectionLimits.none();
 
         private Builder() {
         }
@@ -251,11 +252,21 @@ public interface Switchboard extends SessionAcceptor, AutoCloseable {
             return this;
         }
 
+        /**
+         * @param limits connections in total, per user and per address, handshakes per second per address,
+         *     refused with 429/503 before the upgrade (default {@link ConnectionLimits#none()})
+         * @return this
+         */
+        public Builder connectionLimits(ConnectionLimits limits) {
+            this.connectionLimits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
         /** @return a started node */
         public Switchboard build() {
             return DefaultSwitchboard.start(options, backplane == null ? new LocalBackplane() : backplane,
                     authenticator, subscriptionPolicy, eventListener,
-                    mapper == null ? new ObjectMapper() : mapper, clock);
+                    mapper == null ? new ObjectMapper() : mapper, clock, connectionLimits);
         }
     }
 }

@@ -12,8 +12,10 @@ import java.util.UUID;
  *     (default 25 s)
  * @param maxFrameBytes the largest inbound text frame; larger ones close the connection with 1009
  *     (default 65,536)
- * @param maxQueuedBytes the outbound queue bound per connection; a connection whose unsent frames
- *     exceed it is closed with 1013 (default 1 MiB)
+ * @param maxQueuedBytes the outbound backlog bound per connection: a connection whose unwritten
+ *     frames have reached it when another frame comes is a slow consumer and is closed with 1013; one
+ *     frame larger than it is never sent (a reply becomes {@code too_large}), so a connection holds less
+ *     than twice this (default 1 MiB)
  * @param requestTimeout the timeout of server→client requests when none is given (default 30 s)
  * @param handlerThreads on Java 17–20, the size of the bounded handler pool (default 4 × CPUs, at
  *     least 8); on Java 21+ handlers run on virtual threads and this is ignored

@@ -23,9 +23,9 @@ import java.util.Arrays;
  * <p>Commands: {@code fanout}, {@code crossnode} (fanout with {@code --publish-url} on another node),
  * {@code baseline} (fanout against {@link BaselineServer}), {@code rpc}, {@code connections} — see
  * {@link BenchOptions} for the options; {@code server} ({@link BenchServer}), {@code baseline-server}
- * ({@link BaselineServer}); {@code jmh} (the JMH suite, {@code org.openjdk.jmh.Main}'s options); {@code chaos}
- * (the fault-injection soak, {@link ChaosRun}; options in {@link ChaosOptions}; exits 1 when its checker
- * finds a violation).
+ * ({@link BaselineServer}); {@code suite} (the scenarios against several servers, side by side: {@link Suite});
+ * {@code jmh} (the JMH suite, {@code org.openjdk.jmh.Main}'s options); {@code chaos} (the fault-injection
+ * soak, {@link ChaosRun}; options in {@link ChaosOptions}; exits 1 when its checker finds a violation).
  */
 public final class Bench {
 
@@ -69,6 +69,7 @@ public final class Bench {
         System.setProperty("org.slf4j.simpleLogger.log.io.zonky.test.db.postgres.embedded.EmbeddedPostgres", "off");
         if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("help")) {
             System.out.println("usage: Bench fanout|crossnode|baseline|rpc|connections [--option value]...\n"
+                    + "       Bench suite --switchboard URL --socketio URL --baseline URL [--runs 3 ...]\n"
                     + "       Bench server|baseline-server|jmh [options]\n"
                     + "       Bench chaos --backplane redis|postgres|mongo [--duration 30m] [--seed N] ...\n"
                     + "see docs/benchmarks.md");
@@ -91,6 +92,14 @@ public final class Bench {
                 ChaosReport report = ChaosRun.run(options, System.out);
                 System.out.print(report.text());
                 System.exit(report.passed() ? 0 : 1);
+            }
+            case "suite" -> {
+                try {
+                    Suite.run(rest, System.out);
+                } catch (IllegalArgumentException e) {
+                    System.err.println("bench: " + e.getMessage());
+                    System.exit(2);
+                }
             }
             default -> {
                 try {

@@ -1,10 +1,16 @@
 package dev.switchboard.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.switchboard.bench.generator.Figures;
 import dev.switchboard.bench.server.BaselineServer;
 import dev.switchboard.bench.server.BenchServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,24 +19,35 @@ import org.junit.jupiter.api.Test;
 /**
  * Runs every scenario for a few seconds with small sizes against in-process servers on free ports and
  * checks that figures came out and are plausible. Not a performance test: nothing here asserts a speed.
+ * The Socket.IO peer ({@code bench/socketio/server.js}) runs too when Node.js and its installed packages
+ * are there ({@code .ci/run} installs them); otherwise its tests are skipped with the reason.
  */
 class BenchSmokeTest {
     private static BenchServer single;
     private static BenchServer twoNodes;
     private static BaselineServer baseline;
+    private static SocketIoPeer socketIo;
 
     @BeforeAll
-    static void startServers() {
+    static void startServers() throws IOException, InterruptedException {
         single = BenchServer.start("127.0.0.1", 0, 1, "none", 0, 0, 0);
         twoNodes = BenchServer.start("127.0.0.1", 0, 2, "memory", 0, 0, 0);
         baseline = BaselineServer.start("127.0.0.1", 0, 16);
+        if (SocketIoPeer.unavailable() == null) {
+            socketIo = SocketIoPeer.start();
+        } else {
+            System.out.println("BenchSmokeTest: " + SocketIoPeer.unavailable());
+        }
     }
 
     @AfterAll
-    static void stopServers() {
+    static void stopServers() throws InterruptedException {
         single.close();
         twoNodes.close();
         baseline.close();
+        if (socketIo != null) {
+            socketIo.close();
+        }
     }
 
     private static String url(BenchServer s, int node) {
@@ -113,6 +130,67 @@ class BenchSmokeTest {
         // The generator shares this JVM, so the heap delta includes its own sockets: only plausibility.
         assertThat(f.values().get("heap_per_conn_kib")).isNotEqualTo("NaN");
         assertThat(f.number("srv_rss_mib")).isPositive();
+    }
+
+    @Test
+    void socketIoPeerAnswersTheSameScenariosOverEngineIo() throws InterruptedException {
+        assumeTrue(socketIo != null, SocketIoPeer.unavailable());
+        Figures rpc = Bench.run("rpc", "--url", socketIo.url(), "--clients", "5", "--duration", "2s", "--warmup", "300ms");
+        System.out.println(rpc.line());
+        assertThat(rpc.number("calls")).isPositive();
+        assertThat(rpc.number("samples")).isEqualTo(rpc.number("calls"));
+        assertThat(rpc.number("errors")).isZero();
+        assertThat(rpc.number("srv_cpu")).isPositive();
+
+        Figures fanout = Bench.run("fanout", "--url", socketIo.url(), "--receivers", "20", "--duration", "2s",
+                "--warmup", "300ms");
+        assertFanoutFigures(fanout, 20);
+        assertThat(fanout.number("ack_samples")).isEqualTo(fanout.number("sent"));
+
+        Figures paced = Bench.run("fanout", "--url", socketIo.url(), "--receivers", "10", "--rate", "100",
+                "--messages", "50", "--duration", "5s", "--warmup", "0s", "--topic", "paced");
+        assertFanoutFigures(paced, 10);
+        assertThat(paced.number("delivered")).isEqualTo(500);
+
+        Figures idle = Bench.run("connections", "--url", socketIo.url(), "--connections", "100", "--hold", "1s");
+        System.out.println(idle.line());
+        assertThat(idle.number("connected")).isEqualTo(100);
+        assertThat(idle.number("srv_connections")).isGreaterThanOrEqualTo(101);
+        assertThat(idle.number("open_after_hold")).isEqualTo(100);
+    }
+
+    @Test
+    void suitePrintsOneTableWithTheRatiosFirst() throws InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--switchboard", url(single, 0), "--baseline",
+                baseline.uri().toString(), "--runs", "1", "--scenarios", "rpc,paced", "--clients", "3",
+                "--receivers", "10", "--rate", "50", "--duration", "1s", "--warmup", "200ms"));
+        if (socketIo != null) {
+            args.addAll(List.of("--socketio", socketIo.url()));
+        }
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        String table = Suite.run(args.toArray(new String[0]), new PrintStream(printed, true, StandardCharsets.UTF_8));
+        System.out.println(table);
+        String header = table.lines().filter(l -> l.startsWith("| figure")).findFirst().orElseThrow();
+        if (socketIo != null) {
+            assertThat(header).startsWith("| figure | Switchboard ÷ Socket.IO | Switchboard ÷ bare Jetty | Switchboard |");
+        } else {
+            assertThat(header).startsWith("| figure | Switchboard ÷ bare Jetty | Switchboard | bare Jetty |");
+        }
+        assertThat(table).contains("| rpc, 3 clients, sequential echo: calls/s ↑ | ")
+                .contains("| fanout to 10, 50 msg/s: end-to-end p99 ms ↓ | ")
+                .contains("| same: publisher's ack p99 ms ↓ | ")
+                .doesNotContain("| — |");
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("# switchboard run 1: rpc ")
+                .contains("# baseline run 1: fanout ");
+    }
+
+    @Test
+    void suiteRefusesAnUnknownScenario() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Suite.run(new String[] {"--switchboard",
+                        url(single, 0), "--scenarios", "fanuot", "--runs", "1"}, new PrintStream(new ByteArrayOutputStream(),
+                        true, StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("fanuot");
     }
 
     @Test

@@ -8,8 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 
 /**
  * Settings of a {@link SwitchboardClient}. Immutable and validated at construction; build with
@@ -59,13 +61,20 @@ import java.util.concurrent.ScheduledExecutorService;
  *     {@link ObjectMapper}
  * @param httpClient opens the WebSocket (for a custom {@code SSLContext}, proxy or executor);
  *     {@code null} (the default) for {@link HttpClient#newHttpClient()}
+ * @param tokenProvider fetches a fresh token, asynchronously: called before every connection attempt
+ *     (the result is sent as {@code Authorization: Bearer}, in place of {@code token}) and, when the server
+ *     says the token expires ({@code welcome.expiresInMs}), again after 80% of that time, the new token
+ *     then being sent in-band ({@code auth} frame) so the connection stays open; {@code null} (the default)
+ *     for none. It runs on the client's threads and must not block; a failure or {@code null} counts as
+ *     "no fresh token" (a connect fails with {@code unauthorized}; an expiring connection is closed by the
+ *     server with 4001 and reconnects, asking again). Tokens are never logged
  */
 public record ClientOptions(URI uri, String token, Map<String, String> headers, List<String> subProtocols,
                             Duration requestTimeout, Duration connectTimeout, Duration closeTimeout,
                             boolean reconnect, Duration reconnectInitialDelay, Duration reconnectMaxDelay,
                             double reconnectMultiplier, int maxReconnectAttempts, int maxQueuedFrames,
                             Executor callbackExecutor, ScheduledExecutorService scheduler, ObjectMapper mapper,
-                            HttpClient httpClient) {
+                            HttpClient httpClient, Supplier<CompletionStage<String>> tokenProvider) {
 
     /** The sub-protocol of wire protocol v1. */
     public static final String SUBPROTOCOL_V1 = "switchboard.v1";
@@ -87,7 +96,7 @@ public record ClientOptions(URI uri, String token, Map<String, String> headers, 
         }
         headers = Map.copyOf(headers);
         for (String name : headers.keySet()) {
-            if (token != null && name.equalsIgnoreCase("Authorization")) {
+            if ((token != null || tokenProvider != null) && name.equalsIgnoreCase("Authorization")) {
                 throw new IllegalArgumentException("set either token or an Authorization header, not both");
             }
         }
@@ -146,6 +155,7 @@ public record ClientOptions(URI uri, String token, Map<String, String> headers, 
         b.scheduler = scheduler;
         b.mapper = mapper;
         b.httpClient = httpClient;
+        b.tokenProvider = tokenProvider;
         return b;
     }
 
@@ -153,6 +163,7 @@ public record ClientOptions(URI uri, String token, Map<String, String> headers, 
     @Override
     public String toString() {
         return "ClientOptions[uri=" + uri + ", token=" + (token == null ? "none" : "***")
+                + ", tokenProvider=" + (tokenProvider == null ? "none" : "set")
                 + ", headers=" + headers.keySet() + ", subProtocols=" + subProtocols
                 + ", requestTimeout=" + requestTimeout + ", connectTimeout=" + connectTimeout
                 + ", closeTimeout=" + closeTimeout + ", reconnect=" + reconnect
@@ -187,6 +198,7 @@ public record ClientOptions(URI uri, String token, Map<String, String> headers, 
         private ScheduledExecutorService scheduler;
         private ObjectMapper mapper;
         private HttpClient httpClient;
+        private Supplier<CompletionStage<String>> tokenProvider;
 
         private Builder(URI uri) {
             this.uri = Objects.requireNonNull(uri, "uri");
@@ -198,6 +210,16 @@ public record ClientOptions(URI uri, String token, Map<String, String> headers, 
          */
         public Builder token(String token) {
             this.token = token;
+            return this;
+        }
+
+        /**
+         * @param provider fetches a fresh token before each connect and before the current one expires
+         *     (default none); must not block
+         * @return this
+         */
+        public Builder tokenProvider(Supplier<CompletionStage<String>> provider) {
+            this.tokenProvider = provider;
             return this;
         }
 
@@ -330,7 +352,7 @@ public record ClientOptions(URI uri, String token, Map<String, String> headers, 
         public ClientOptions build() {
             return new ClientOptions(uri, token, headers, subProtocols, requestTimeout, connectTimeout, closeTimeout,
                     reconnect, reconnectInitialDelay, reconnectMaxDelay, reconnectMultiplier, maxReconnectAttempts,
-                    maxQueuedFrames, callbackExecutor, scheduler, mapper, httpClient);
+                    maxQueuedFrames, callbackExecutor, scheduler, mapper, httpClient, tokenProvider);
         }
     }
 }

@@ -4,16 +4,23 @@ package dev.switchboard.client;
  * The lifecycle of a {@link SwitchboardClient}:
  *
  * <pre>
- * CONNECTING ──welcome──▶ OPEN ──connection lost──▶ RECONNECTING ──welcome + resubscribed──▶ OPEN
- *     │                    │                            │
- *     └──failed──▶ CLOSED ◀┴──close() / terminal close──┘
+ * NEW ──connect()──▶ CONNECTING ──welcome──▶ OPEN ──connection lost──▶ RECONNECTING ──welcome + resubscribed──▶ OPEN
+ *  │                     │                    │                            │
+ *  └──close()──▶ CLOSED ◀┴──failed            └──close() / terminal close──┴──▶ CLOSED
  * </pre>
  *
  * <p>{@code CLOSED} is final: a closed client never reconnects. Which closes are terminal is described
  * on {@link SwitchboardClient}.
  */
 public enum ClientState {
-    /** The first connection is being opened; {@link SwitchboardClient#connect} has not completed yet. */
+    /**
+     * Made by {@link SwitchboardClient#create}; {@link SwitchboardClient#connect()} was not called yet.
+     * Listeners and handlers added now see every frame of the first connection, the events the server
+     * sends right after its {@code welcome} included. Emits and requests made now wait in the reconnect
+     * queue and are sent after the first {@code welcome}.
+     */
+    NEW,
+    /** The first connection is being opened; the future of {@link SwitchboardClient#connect()} has not completed yet. */
     CONNECTING,
     /** Connected and welcomed; frames are sent immediately. */
     OPEN,

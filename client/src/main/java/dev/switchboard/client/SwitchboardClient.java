@@ -19,14 +19,19 @@ import java.util.concurrent.CompletableFuture;
  * {@link java.net.http.WebSocket}.
  *
  * <pre>{@code
- * try (SwitchboardClient client = SwitchboardClient.connect(
- *         ClientOptions.builder(URI.create("ws://localhost:8080/ws")).token(jwt).build()).join()) {
+ * try (SwitchboardClient client = SwitchboardClient.create(
+ *         ClientOptions.builder(URI.create("ws://localhost:8080/ws")).token(jwt).build())) {
+ *     // listeners added before connect() also get what the server sends right after its welcome
  *     client.on("chat.message", String.class, (text, topic) -> System.out.println(text));
+ *     client.connect().join();
  *     client.subscribe("lobby").join();
  *     client.emit("chat.send", "hello");
  *     JsonNode echoed = client.request("echo", Map.of("x", 1)).join();
  * }
  * }</pre>
+ *
+ * <p>{@link #connect(ClientOptions)} creates and connects in one call; listeners added after its future
+ * completed may miss events the server sent at once (a greeting from the server's {@code onConnect}).
  *
  * <h2>Threading</h2>
  * Every method is thread-safe and non-blocking. Listeners, handlers and the completions of the futures
@@ -77,7 +82,34 @@ import java.util.concurrent.CompletableFuture;
 public interface SwitchboardClient extends AutoCloseable {
 
     /**
-     * Opens a connection and waits, asynchronously, for the server's {@code welcome} frame.
+     * Creates a client without connecting it ({@link ClientState#NEW}): add listeners, request handlers
+     * and state listeners, then call {@link #connect()}. Nothing the server sends on the first connection
+     * can reach the client before those listeners. Emits, requests and subscribes made before
+     * {@code connect()} wait in the reconnect queue (at most {@link ClientOptions#maxQueuedFrames()}, each
+     * up to its timeout) and are sent after the first {@code welcome}. Opens no socket and starts no
+     * thread; {@link #close()} a client that is never connected to fail what was queued.
+     *
+     * @param options the settings
+     * @return the new client
+     */
+    static SwitchboardClient create(ClientOptions options) {
+        return DefaultSwitchboardClient.create(options);
+    }
+
+    /**
+     * Opens the first connection of a client made by {@link #create} and waits, asynchronously, for the
+     * server's {@code welcome} frame. Calling it again returns the same future.
+     *
+     * @return completes with this client once {@link ClientState#OPEN}; fails as
+     *     {@link #connect(ClientOptions)}, or with {@link ConnectionClosedException} when the client was
+     *     closed before
+     */
+    CompletableFuture<SwitchboardClient> connect();
+
+    /**
+     * Creates a client and connects it: {@code create(options).connect()}. Listeners added once the
+     * future completed may miss events the server sends right after its {@code welcome}; add them to a
+     * client from {@link #create} before {@link #connect()} instead.
      *
      * @param options the settings
      * @return the connected client; fails with a {@link SwitchboardException}: {@code unauthorized} or

@@ -8,6 +8,7 @@ import dev.switchboard.ErrorCode;
 import dev.switchboard.SwitchboardException;
 import dev.switchboard.crud.ChangeEvent;
 import dev.switchboard.crud.CollectionOptions;
+import dev.switchboard.crud.CrudAuthorizer;
 import dev.switchboard.crud.InMemoryRepository;
 import java.time.Duration;
 import java.util.Map;
@@ -140,7 +141,7 @@ class CrudErrorsIntegrationTest {
     @Test
     void aSubscriptionTheAuthorizerDeniesIsForbidden() {
         board.server.board().crud("secrets", InMemoryRepository.create(), CollectionOptions.builder()
-                        .authorizer((conn, op, id) -> conn.identity().hasRole("editor")).build());
+                        .authorizer(CrudAuthorizer.byOperation((conn, op) -> conn.identity().hasRole("editor"))).build());
         try (RecordingClient viewer = board.connect(TaskBoard.VIEWER)) {
             assertFails(viewer.client.collection("secrets").subscribe(change -> { }), ErrorCode.FORBIDDEN);
             assertThat(viewer.client.subscriptions()).isEmpty();

@@ -1,6 +1,7 @@
 package dev.switchboard.client;
 
 import dev.switchboard.crud.CollectionOptions;
+import dev.switchboard.crud.CrudAuthorizer;
 import dev.switchboard.crud.InMemoryRepository;
 import dev.switchboard.crud.ValidationException;
 
@@ -28,7 +29,7 @@ final class TaskBoard implements AutoCloseable {
                         throw new ValidationException("title", "must not be blank");
                     }
                 })
-                .authorizer((conn, op, id) -> !op.isWrite() || conn.identity().hasRole("editor"))
+                .authorizer(CrudAuthorizer.byOperation((conn, op) -> !op.isWrite() || conn.identity().hasRole("editor")))
                 .build());
     }
 

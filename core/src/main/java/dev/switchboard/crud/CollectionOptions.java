@@ -14,9 +14,15 @@ import java.util.Set;
  * @param authorizer per-operation authorisation (default: allow all)
  * @param changeFeed changes made outside the socket, or null; when set, the service does not
  *     publish its own writes (the feed reports them) (default: none)
+ * @param maxItemBytes the largest item a client may write, in bytes of its JSON without {@code id} and
+ *     {@code version}, checked on every POST, PUT and PATCH (and after every operation of a JSON Patch);
+ *     larger gets {@code too_large} (default 65,536)
+ * @param maxPatchOperations the most operations in one RFC 6902 JSON Patch; more gets {@code too_large}
+ *     (default 100)
  */
 public record CollectionOptions(Set<String> fields, int defaultPageSize, int maxPageSize, Validator validator,
-                                CrudAuthorizer authorizer, ChangeFeed changeFeed) {
+                                CrudAuthorizer authorizer, ChangeFeed changeFeed, int maxItemBytes,
+                                int maxPatchOperations) {
 
     /** Validates. */
     public CollectionOptions {
@@ -25,6 +31,9 @@ public record CollectionOptions(Set<String> fields, int defaultPageSize, int max
         Objects.requireNonNull(authorizer, "authorizer");
         if (maxPageSize < 1 || defaultPageSize < 1 || defaultPageSize > maxPageSize) {
             throw new IllegalArgumentException("need 1 <= defaultPageSize <= maxPageSize");
+        }
+        if (maxItemBytes < 2 || maxPatchOperations < 1) {
+            throw new IllegalArgumentException("maxItemBytes must be at least 2 and maxPatchOperations at least 1");
         }
     }
 
@@ -51,6 +60,8 @@ public record CollectionOptions(Set<String> fields, int defaultPageSize, int max
         private Validator validator = Validator.acceptAll();
         private CrudAuthorizer authorizer = CrudAuthorizer.allowAll();
         private ChangeFeed changeFeed;
+        private int maxItemBytes = 65_536;
+        private int maxPatchOperations = 100;
 
         private Builder() {
         }
@@ -91,9 +102,22 @@ public record CollectionOptions(Set<String> fields, int defaultPageSize, int max
             return this;
         }
 
+        /** @param v the largest item in bytes (default 65,536) @return this */
+        public Builder maxItemBytes(int v) {
+            maxItemBytes = v;
+            return this;
+        }
+
+        /** @param v the most operations in one JSON Patch (default 100) @return this */
+        public Builder maxPatchOperations(int v) {
+            maxPatchOperations = v;
+            return this;
+        }
+
         /** @return validated options */
         public CollectionOptions build() {
-            return new CollectionOptions(fields, defaultPageSize, maxPageSize, validator, authorizer, changeFeed);
+            return new CollectionOptions(fields, defaultPageSize, maxPageSize, validator, authorizer, changeFeed,
+                    maxItemBytes, maxPatchOperations);
         }
     }
 }

@@ -15,18 +15,30 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The default repository: items in memory, ids {@code "1"}, {@code "2"}, … in creation order. Writes
  * to one item are atomic (compare-and-set on its version). LIST scans the collection: fine for the
- * thousands of items an in-memory store is for.
+ * thousands of items an in-memory store is for. A {@link Quota} bounds the item count (exactly) and
+ * each item's size; past it a write fails with {@link QuotaExceededException}.
  */
 public final class InMemoryRepository implements Repository {
     private final ConcurrentSkipListMap<Long, ObjectNode> items = new ConcurrentSkipListMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong count = new AtomicLong();
+    private final Quota quota;
 
-    private InMemoryRepository() {
+    private InMemoryRepository(Quota quota) {
+        this.quota = java.util.Objects.requireNonNull(quota, "quota");
     }
 
-    /** @return an empty repository */
+    /** @return an empty repository without limits */
     public static InMemoryRepository create() {
-        return new InMemoryRepository();
+        return new InMemoryRepository(Quota.unlimited());
+    }
+
+    /**
+     * @param quota the most items and the largest item
+     * @return an empty repository with that quota
+     */
+    public static InMemoryRepository create(Quota quota) {
+        return new InMemoryRepository(quota);
     }
 
     @Override
@@ -58,6 +70,12 @@ public final class InMemoryRepository implements Repository {
 
     @Override
     public ObjectNode create(ObjectNode item) {
+        quota.checkItem(Quota.fieldsOf(item));
+        long n;
+        do {
+            n = count.get();
+            quota.checkCreate(n);
+        } while (!count.compareAndSet(n, n + 1));
         long id = ids.incrementAndGet();
         ObjectNode stored = withIdentity(item, String.valueOf(id), 1);
         items.put(id, stored);
@@ -66,6 +84,7 @@ public final class InMemoryRepository implements Repository {
 
     @Override
     public ObjectNode replace(String id, ObjectNode item, Long expectedVersion) {
+        quota.checkItem(Quota.fieldsOf(item));
         Long key = key(id);
         ObjectNode[] result = new ObjectNode[1];
         if (key != null) {
@@ -98,12 +117,20 @@ public final class InMemoryRepository implements Repository {
                 return null;
             });
         }
+        if (removed[0] != null) {
+            count.decrementAndGet();
+        }
         return Optional.ofNullable(removed[0]);
     }
 
     /** @return how many items are stored */
     public int size() {
-        return items.size();
+        return (int) count.get();
+    }
+
+    /** @return the quota */
+    public Quota quota() {
+        return quota;
     }
 
     private static ObjectNode withIdentity(ObjectNode item, String id, long version) {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.CloseCodes;
 import dev.switchboard.Connection;
 import dev.switchboard.ConnectionClosedException;
+import dev.switchboard.ErrorCode;
 import dev.switchboard.Identity;
+import dev.switchboard.SwitchboardException;
 import dev.switchboard.SendResult;
 import dev.switchboard.spi.EncodedFrame;
 import dev.switchboard.spi.Handshake;
@@ -30,7 +32,8 @@ final class DefaultConnection implements Connection, SessionHandler {
     private static final Logger log = LoggerFactory.getLogger(DefaultConnection.class);
 
     private final String id;
-    private final Identity identity;
+    private volatile Identity identity;
+    private volatile java.util.concurrent.ScheduledFuture<?> expiry;
     private final TransportSession session;
     private final DefaultSwitchboard node;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
@@ -225,7 +228,11 @@ final class DefaultConnection implements Connection, SessionHandler {
                 new dev.switchboard.protocol.Frame.Request(new com.fasterxml.jackson.databind.node.TextNode(requestId),
                         event, tree)));
         SendResult r = outbound.offer(frame);
-        if (r != SendResult.QUEUED) {
+        if (r == SendResult.TOO_LARGE) {
+            pending.cancel(requestId);
+            future.completeExceptionally(new SwitchboardException(ErrorCode.TOO_LARGE, "request \"" + event
+                    + "\" is " + frame.size() + " bytes, more than maxQueuedBytes (" + node.options().maxQueuedBytes() + ")"));
+        } else if (r != SendResult.QUEUED) {
             pending.cancel(requestId);
             future.completeExceptionally(new ConnectionClosedException(
                     "request \"" + event + "\" not sent to " + id + ": " + r));
@@ -280,6 +287,52 @@ final class DefaultConnection implements Connection, SessionHandler {
         scheduleAbortIfStuck();
     }
 
+    /**
+     * Replaces the identity with a refreshed one of the same user (re-indexed) and re-arms its expiry.
+     *
+     * @param fresh the identity the fresh token proves
+     * @throws SwitchboardException {@code forbidden} when it is another user's
+     */
+    void reidentify(Identity fresh) {
+        Identity before = identity;
+        if (!java.util.Objects.equals(before.userId(), fresh.userId()) || fresh.isAnonymous()) {
+            throw new SwitchboardException(ErrorCode.FORBIDDEN, "a fresh token must be for the same user");
+        }
+        synchronized (this) {
+            identity = fresh;
+            node.registry().reidentify(this, before, fresh);
+        }
+        watchExpiry();
+    }
+
+    /**
+     * Closes the connection with 4001 when its identity expires (unless a refresh moved the expiry).
+     *
+     * @return how long the identity is still valid, in ms, or null when it never expires
+     */
+    Long watchExpiry() {
+        java.util.concurrent.ScheduledFuture<?> previous = expiry;
+        if (previous != null) {
+            previous.cancel(false);
+        }
+        Identity who = identity;
+        if (who.expiresAt() == null) {
+            return null;
+        }
+        long left = who.expiresAt().toEpochMilli() - node.clock().millis();
+        if (left <= 0) {
+            close(CloseCodes.TOKEN_EXPIRED, "token expired");
+            return 0L;
+        }
+        expiry = node.timer().schedule(() -> {
+            if (identity == who) {
+                log.debug("Closing {}: its token expired", id);
+                close(CloseCodes.TOKEN_EXPIRED, "token expired");
+            }
+        }, left, TimeUnit.MILLISECONDS);
+        return left;
+    }
+
     /** A peer that does not complete the close handshake is dropped after one heartbeat period. */
     private void scheduleAbortIfStuck() {
         node.timer().schedule(() -> {
@@ -320,7 +373,16 @@ final class DefaultConnection implements Connection, SessionHandler {
         if (state.get() == State.CLOSED) {
             return;
         }
-        dispatcher.onText(text);
+        // Writes started while this frame is handled (a fan-out, the reply) begin when it is done, this
+        // connection's first: a publisher's reply does not wait behind a thousand recipients' writes.
+        DeferredWrites writes = DeferredWrites.begin();
+        try {
+            dispatcher.onText(text);
+        } finally {
+            if (writes != null) {
+                writes.end(outbound);
+            }
+        }
     }
 
     @Override
@@ -345,6 +407,10 @@ final class DefaultConnection implements Connection, SessionHandler {
             return;
         }
         outbound.close();
+        java.util.concurrent.ScheduledFuture<?> e = expiry;
+        if (e != null) {
+            e.cancel(false);
+        }
         pending.failAll(new ConnectionClosedException("connection " + id + " closed (" + code + ")"));
         dispatcher.cancelInFlight();
         node.connectionClosed(this, code, reason == null ? "" : reason);

@@ -66,6 +66,42 @@ final class DefaultRegistry {
         }
     }
 
+    /**
+     * Moves a connection to a refreshed identity of the same user: indexes its new roles and
+     * organisations first, then drops the old ones, so routing never misses it in between.
+     */
+    void reidentify(DefaultConnection c, Identity before, Identity after) {
+        synchronized (c) {
+            if (byId.get(c.id()) != c) {
+                return;
+            }
+            for (String role : after.roles()) {
+                index(byRole, role, c);
+            }
+            for (String org : after.organisations()) {
+                index(byOrganisation, org, c);
+                for (String role : after.roles()) {
+                    index(byOrganisationRole, orgRole(org, role), c);
+                }
+            }
+            for (String role : before.roles()) {
+                if (!after.roles().contains(role)) {
+                    unindex(byRole, role, c);
+                }
+            }
+            for (String org : before.organisations()) {
+                if (!after.organisations().contains(org)) {
+                    unindex(byOrganisation, org, c);
+                }
+                for (String role : before.roles()) {
+                    if (!after.organisations().contains(org) || !after.roles().contains(role)) {
+                        unindex(byOrganisationRole, orgRole(org, role), c);
+                    }
+                }
+            }
+        }
+    }
+
     /** @return true if the connection was not yet in the topic */
     boolean join(DefaultConnection c, String topic) {
         // Locking the connection orders join/leave against remove, so a join racing a close
@@ -99,6 +135,12 @@ final class DefaultRegistry {
 
     int size() {
         return byId.size();
+    }
+
+    /** @return how many connections of this user are open on this node */
+    int userCount(String userId) {
+        Set<DefaultConnection> s = byUser.get(userId);
+        return s == null ? 0 : s.size();
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.switchboard.backplane.InMemoryHistory;
 import dev.switchboard.spi.History;
 import dev.switchboard.CloseCodes;
 import dev.switchboard.ConnectHandler;
+import dev.switchboard.ConnectionLimits;
 import dev.switchboard.Connection;
 import dev.switchboard.DisconnectHandler;
 import dev.switchboard.Emitter;
@@ -85,10 +86,11 @@ public final class DefaultSwitchboard implements Switchboard {
     private final DurableTopics durable;
     private final Router router;
     private final ClusterView cluster;
+    private final Admission admission;
 
     private DefaultSwitchboard(SwitchboardOptions options, Backplane backplane, Authenticator authenticator,
                                SubscriptionPolicy subscriptionPolicy, EventListener listener, ObjectMapper mapper,
-                               Clock clock) {
+                               Clock clock, ConnectionLimits limits) {
         this.options = options;
         this.backplane = backplane;
         this.authenticator = authenticator;
@@ -100,6 +102,7 @@ public final class DefaultSwitchboard implements Switchboard {
         this.handlers = HandlerExecutors.handlers(options.nodeId(), options.handlerThreads(), options.handlerQueue());
         this.timer = HandlerExecutors.timer(options.nodeId());
         this.ping = EncodedFrame.ofBytes(codec.encode(new Frame.Ping()));
+        this.admission = new Admission(limits, clock, registry::size, registry::userCount);
         History history = backplane.history().orElse(null);
         if (history == null) {
             if (!backplane.isLocalOnly()) {
@@ -127,13 +130,16 @@ public final class DefaultSwitchboard implements Switchboard {
      */
     public static DefaultSwitchboard start(SwitchboardOptions options, Backplane backplane, Authenticator authenticator,
                                            SubscriptionPolicy policy, EventListener listener, ObjectMapper mapper,
-                                           Clock clock) {
+                                           Clock clock, ConnectionLimits limits) {
         DefaultSwitchboard node = new DefaultSwitchboard(options, backplane, authenticator, policy, listener, mapper,
-                clock);
+                clock, limits);
         backplane.start(options.nodeId(), node.router::onBackplaneMessage);
         node.cluster.start();
         long hb = options.heartbeat().toMillis();
         node.timer.scheduleAtFixedRate(node::heartbeatTick, hb, hb, TimeUnit.MILLISECONDS);
+        if (limits.handshakesPerSecondPerAddress() > 0) {
+            node.timer.scheduleAtFixedRate(node.admission::sweep, 60, 60, TimeUnit.SECONDS);
+        }
         log.info("Switchboard node {} started (backplane: {})", options.nodeId(), backplane.health().name());
         return node;
     }
@@ -142,8 +148,19 @@ public final class DefaultSwitchboard implements Switchboard {
 
     @Override
     public Identity authenticate(Handshake handshake) {
-        Identity identity = authenticator.authenticate(handshake);
-        return identity == null ? Identity.anonymous() : identity;
+        return authenticate(handshake, () -> authenticator.authenticate(handshake));
+    }
+
+    /**
+     * Authenticates within the node's connection limits: the handshake rate and counts before, the
+     * user's count after; used by the JSON endpoint and by plain endpoints with their own authenticator.
+     */
+    Identity authenticate(Handshake handshake, java.util.function.Supplier<Identity> authenticate) {
+        admission.beforeAuthentication(handshake);
+        Identity identity = authenticate.get();
+        identity = identity == null ? Identity.anonymous() : identity;
+        admission.afterAuthentication(identity);
+        return identity;
     }
 
     @Override
@@ -156,11 +173,21 @@ public final class DefaultSwitchboard implements Switchboard {
             return conn;
         }
         registry.add(conn);
+        String surplus = admission.opened(session.handshake(), conn.identity());
+        if (surplus != null) {
+            // Raced past the handshake check with others: counted now, and refused.
+            conn.terminate(CloseCodes.TRY_AGAIN_LATER, surplus);
+            return conn;
+        }
+        Long expiresInMs = conn.watchExpiry();
         conn.send(EncodedFrame.ofBytes(codec.encode(new Frame.Welcome(conn.id(), options.nodeId(),
-                options.heartbeat().toMillis(), options.maxFrameBytes()))));
+                options.heartbeat().toMillis(), options.maxFrameBytes(), expiresInMs))));
         listener.connectionOpened(conn);
         // Connect handlers run on the connection's serial executor, so they finish before the
-        // connection's first emit is handled.
+        // connection's first emit is handled. With none, no task: a hand-off per connect saved.
+        if (connectHandlers.isEmpty()) {
+            return conn;
+        }
         runSerial(conn, () -> {
             for (ConnectHandler h : connectHandlers) {
                 try {
@@ -187,6 +214,12 @@ public final class DefaultSwitchboard implements Switchboard {
         }
         conn.attributes().putAll(endpoint.variables(session.handshake()));
         registry.add(conn);
+        String surplus = admission.opened(session.handshake(), conn.identity());
+        if (surplus != null) {
+            conn.terminate(CloseCodes.TRY_AGAIN_LATER, surplus);
+            return conn;
+        }
+        conn.watchExpiry();
         listener.connectionOpened(conn);
         runSerial(conn, () -> {
             try {
@@ -416,6 +449,7 @@ public final class DefaultSwitchboard implements Switchboard {
 
     void connectionClosed(DefaultConnection conn, int code, String reason) {
         registry.remove(conn);
+        admission.closed(conn.handshake());
         for (String topic : conn.topicSet()) {
             durable.left(topic);
         }
@@ -429,6 +463,9 @@ public final class DefaultSwitchboard implements Switchboard {
                     log.error("Close handler of {} failed for {}", plain, conn.id(), e);
                 }
             });
+            return;
+        }
+        if (disconnectHandlers.isEmpty()) {
             return;
         }
         runSerial(conn, () -> {
@@ -485,6 +522,16 @@ public final class DefaultSwitchboard implements Switchboard {
     }
 
     // ---- internals for connections ----
+
+    /** Checks a client's fresh token (an {@code auth} frame) and moves the connection to its identity. */
+    Long refresh(DefaultConnection conn, String token) {
+        Identity fresh = authenticator.refresh(conn.identity(), token);
+        if (fresh == null) {
+            throw dev.switchboard.spi.AuthenticationException.unauthorized("token refused");
+        }
+        conn.reidentify(fresh);
+        return fresh.expiresAt() == null ? null : Math.max(0, fresh.expiresAt().toEpochMilli() - clock.millis());
+    }
 
     Clock clock() {
         return clock;

@@ -55,7 +55,7 @@ final class Handler<T> {
             return mapper.treeToValue(d, type);
         } catch (Exception e) {
             throw new SwitchboardException(ErrorCode.BAD_REQUEST,
-                    "data of \"" + event + "\" is not a valid " + type.getSimpleName());
+                    "data of " + dev.switchboard.protocol.WireError.quote(event) + " is not a valid " + type.getSimpleName());
         }
     }
 }

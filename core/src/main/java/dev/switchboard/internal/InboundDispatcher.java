@@ -25,6 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * (cheap), decodes, then runs handlers on the node's executor. Emits, subscribes and unsubscribes
  * run in arrival order on the connection's serial executor; requests run concurrently, each bounded
  * by the node's request timeout so a handler that never answers cannot pin memory.
+ *
+ * <p>A client past its rate limit is refused in order: the frames it sent before the limit are still
+ * handled and every request among them is answered, then it gets one {@code rate_limited} error and
+ * the connection is closed with 1008. Frames after the limit are dropped unread.
  */
 final class InboundDispatcher implements Inbound {
     private static final Logger log = LoggerFactory.getLogger(InboundDispatcher.class);
@@ -41,7 +47,10 @@ final class InboundDispatcher implements Inbound {
     private final DefaultSwitchboard node;
     private final RateLimiter rateLimiter;
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
-    private boolean rateLimited;
+    /** Frames accepted but not yet handled (requests until their reply is queued). */
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private final AtomicBoolean refused = new AtomicBoolean();
+    private volatile boolean rateLimited;
 
     InboundDispatcher(DefaultConnection conn, DefaultSwitchboard node) {
         this.conn = conn;
@@ -59,13 +68,18 @@ final class InboundDispatcher implements Inbound {
             conn.terminate(CloseCodes.TOO_BIG, "frame exceeds " + max + " bytes");
             return;
         }
+        if (rateLimited) {
+            return; // past the limit: nothing more is read from this client
+        }
         if (rateLimiter != null && !rateLimiter.tryAcquire(node.clock().millis())) {
-            if (!rateLimited) {
-                rateLimited = true;
-                node.listener().badFrame(conn, "rate limited");
-                sendError(WireError.of(ErrorCode.RATE_LIMITED,
-                        "more than " + node.options().rateLimit() + " frames per second"));
-                conn.close(CloseCodes.POLICY_VIOLATION, "rate limit exceeded");
+            rateLimited = true;
+            node.listener().badFrame(conn, "rate limited");
+            // Answer what was accepted before the limit first; a handler that never finishes cannot
+            // hold the refusal back longer than the request timeout.
+            node.timer().schedule(this::refuseFlood, node.options().requestTimeout().toMillis(),
+                    TimeUnit.MILLISECONDS);
+            if (outstanding.get() == 0) {
+                refuseFlood();
             }
             return;
         }
@@ -89,6 +103,22 @@ final class InboundDispatcher implements Inbound {
         node.listener().badFrame(conn, "binary");
         sendError(WireError.of(ErrorCode.BAD_REQUEST,
                 "binary frames are not supported: send JSON text frames (protocol switchboard.v1)"));
+    }
+
+    /** Sends the one {@code rate_limited} error and closes with 1008, once. */
+    private void refuseFlood() {
+        if (!refused.compareAndSet(false, true)) {
+            return;
+        }
+        sendError(WireError.of(ErrorCode.RATE_LIMITED, "more than " + node.options().rateLimit() + " frames per second"));
+        conn.close(CloseCodes.POLICY_VIOLATION, "rate limit exceeded");
+    }
+
+    /** One accepted frame is handled; the last one lets a pending rate-limit refusal go out. */
+    private void done() {
+        if (outstanding.decrementAndGet() == 0 && rateLimited) {
+            refuseFlood();
+        }
     }
 
     /** Cancels client requests still being handled, so their results are dropped, not leaked. */
@@ -116,6 +146,8 @@ final class InboundDispatcher implements Inbound {
             handleRequest(r);
         } else if (frame instanceof Frame.Subscribe s) {
             serial(() -> handleSubscribe(s));
+        } else if (frame instanceof Frame.Auth a) {
+            serial(() -> handleAuth(a));
         } else if (frame instanceof Frame.Unsubscribe u) {
             serial(() -> {
                 boolean was = conn.topicSet().contains(u.topic());
@@ -126,22 +158,30 @@ final class InboundDispatcher implements Inbound {
                 reply(u.id(), data, null);
             });
         } else {
-            sendError(WireError.of(ErrorCode.BAD_REQUEST, "a client may not send \"" + frame.type() + "\" frames"));
+            sendError(WireError.of(ErrorCode.BAD_REQUEST, "a client may not send " + WireError.quote(frame.type()) + " frames"));
         }
     }
 
     private void serial(Runnable task) {
+        outstanding.incrementAndGet();
         try {
-            conn.inboundExecutor().execute(task);
+            conn.inboundExecutor().execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    done();
+                }
+            });
         } catch (RejectedExecutionException e) {
             sendError(WireError.of(ErrorCode.UNAVAILABLE, "server is busy"));
+            done();
         }
     }
 
     private void handleEmit(Frame.Emit e) {
         Handler<?> handler = node.eventHandler(e.event());
         if (handler == null) {
-            sendError(WireError.of(ErrorCode.UNKNOWN_EVENT, "no handler for event \"" + e.event() + "\""));
+            sendError(WireError.of(ErrorCode.UNKNOWN_EVENT, "no handler for event " + WireError.quote(e.event())));
             return;
         }
         try {
@@ -155,7 +195,28 @@ final class InboundDispatcher implements Inbound {
     private void handleRequest(Frame.Request r) {
         Handler<?> handler = node.requestHandler(r.event());
         if (handler == null) {
-            reply(r.id(), null, WireError.of(ErrorCode.UNKNOWN_EVENT, "no handler for request \"" + r.event() + "\""));
+            reply(r.id(), null, WireError.of(ErrorCode.UNKNOWN_EVENT, "no handler for request " + WireError.quote(r.event())));
+            return;
+        }
+        outstanding.incrementAndGet();
+        if (handler.inline()) {
+            // The common fast path: a non-blocking handler that answers at once is answered here, on
+            // the thread that read the request, with no future, no timeout and no hand-off.
+            Object value;
+            try {
+                intercept("request", r.event(), r.data());
+                value = handler.invokeRequest(conn, r.data());
+            } catch (Throwable t) {
+                answerNow(r, null, t);
+                return;
+            }
+            if (!(value instanceof CompletionStage<?> stage)) {
+                answerNow(r, value, null);
+                return;
+            }
+            CompletableFuture<Object> result = new CompletableFuture<>();
+            stage.whenComplete((v, f) -> complete(result, v, f));
+            awaitAnswer(r, result);
             return;
         }
         CompletableFuture<Object> result = new CompletableFuture<>();
@@ -164,13 +225,7 @@ final class InboundDispatcher implements Inbound {
                 intercept("request", r.event(), r.data());
                 Object value = handler.invokeRequest(conn, r.data());
                 if (value instanceof CompletionStage<?> stage) {
-                    stage.whenComplete((v, f) -> {
-                        if (f != null) {
-                            result.completeExceptionally(f);
-                        } else {
-                            result.complete(v);
-                        }
-                    });
+                    stage.whenComplete((v, f) -> complete(result, v, f));
                 } else {
                     result.complete(value);
                 }
@@ -178,38 +233,77 @@ final class InboundDispatcher implements Inbound {
                 result.completeExceptionally(t);
             }
         };
-        if (handler.inline()) {
-            task.run();
+        awaitAnswer(r, result);
+        try {
+            conn.pooledExecutor().execute(task);
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new SwitchboardException(ErrorCode.UNAVAILABLE, "server is busy"));
         }
+    }
+
+    private static void complete(CompletableFuture<Object> result, Object value, Throwable failure) {
+        if (failure != null) {
+            result.completeExceptionally(failure);
+        } else {
+            result.complete(value);
+        }
+    }
+
+    /** Replies at once and counts the request as answered. */
+    private void answerNow(Frame.Request r, Object value, Throwable failure) {
+        try {
+            answer(r, value, failure);
+        } finally {
+            done();
+        }
+    }
+
+    /**
+     * Replies when {@code result} completes: bounded by the node's request timeout, and cancelled
+     * (its result dropped, not leaked) if the connection closes first.
+     */
+    private void awaitAnswer(Frame.Request r, CompletableFuture<Object> result) {
         if (!result.isDone()) {
-            // Still running (pooled, or an asynchronous answer): bound it, and cancel it if the connection closes.
             inFlight.add(result);
             result.orTimeout(node.options().requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
         result.whenComplete((value, failure) -> {
             inFlight.remove(result);
-            if (failure instanceof java.util.concurrent.CancellationException) {
-                return; // the connection closed
-            }
-            if (failure != null) {
-                reply(r.id(), null, toWireError(r.event(), failure));
-                return;
-            }
-            JsonNode data;
-            try {
-                data = node.codec().toTree(value);
-            } catch (IllegalArgumentException ex) {
-                reply(r.id(), null, toWireError(r.event(), ex));
-                return;
-            }
-            reply(r.id(), data, null);
+            answerNow(r, value, failure);
         });
-        if (!handler.inline()) {
-            try {
-                conn.pooledExecutor().execute(task);
-            } catch (RejectedExecutionException e) {
-                result.completeExceptionally(new SwitchboardException(ErrorCode.UNAVAILABLE, "server is busy"));
+    }
+
+    private void answer(Frame.Request r, Object value, Throwable failure) {
+        if (failure instanceof java.util.concurrent.CancellationException) {
+            return; // the connection closed
+        }
+        if (failure != null) {
+            reply(r.id(), null, toWireError(r.event(), failure));
+            return;
+        }
+        JsonNode data;
+        try {
+            data = node.codec().toTree(value);
+        } catch (IllegalArgumentException ex) {
+            reply(r.id(), null, toWireError(r.event(), ex));
+            return;
+        }
+        reply(r.id(), data, null);
+    }
+
+    /** A fresh token for this connection: same user, new expiry (and roles); the token is never logged. */
+    private void handleAuth(Frame.Auth a) {
+        try {
+            Long left = node.refresh(conn, a.token());
+            ObjectNode data = node.mapper().createObjectNode();
+            if (left == null) {
+                data.putNull("expiresInMs");
+            } else {
+                data.put("expiresInMs", left);
             }
+            reply(a.id(), data, null);
+        } catch (Throwable t) {
+            reply(a.id(), null, toWireError("auth", t));
         }
     }
 
@@ -217,7 +311,7 @@ final class InboundDispatcher implements Inbound {
         try {
             intercept("subscribe", s.topic(), s.since());
             if (!node.subscriptionPolicy().canSubscribe(conn, s.topic())) {
-                reply(s.id(), null, WireError.of(ErrorCode.FORBIDDEN, "not allowed to subscribe to \"" + s.topic() + "\""));
+                reply(s.id(), null, WireError.of(ErrorCode.FORBIDDEN, "not allowed to subscribe to " + WireError.quote(s.topic())));
                 return;
             }
             Retention retention = node.durable().retention(s.topic());
@@ -242,18 +336,29 @@ final class InboundDispatcher implements Inbound {
         DurableCursors cursors = conn.cursors();
         cursors.beginRecovery(topic);
         conn.join(topic);
+        outstanding.incrementAndGet(); // the reply follows the recovery, after this serial task ends
         node.durable().recover(topic, retention, since).whenComplete((recovery, failure) -> {
-            List<EncodedFrame> frames = new ArrayList<>();
-            if (failure != null) {
-                log.warn("Cannot read the history of \"{}\" for {}: {}", topic, conn.id(), failure.toString());
-                frames.add(replyFrame(s.id(), subscribed(topic, null, false), null));
-                cursors.finishRecovery(topic, null, 0, frames);
-                return;
+            try {
+                finishSubscribe(s, cursors, recovery, failure);
+            } finally {
+                done();
             }
-            frames.add(replyFrame(s.id(), subscribed(topic, recovery.position(), recovery.recovered()), null));
-            frames.addAll(recovery.frames());
-            cursors.finishRecovery(topic, recovery.position().epoch(), recovery.position().offset(), frames);
         });
+    }
+
+    private void finishSubscribe(Frame.Subscribe s, DurableCursors cursors, DurableTopics.Recovery recovery,
+                                 Throwable failure) {
+        String topic = s.topic();
+        List<EncodedFrame> frames = new ArrayList<>();
+        if (failure != null) {
+            log.warn("Cannot read the history of {} for {}: {}", WireError.quote(topic), conn.id(), failure.toString());
+            frames.add(replyFrame(s.id(), subscribed(topic, null, false), null));
+            cursors.finishRecovery(topic, null, 0, frames);
+            return;
+        }
+        frames.add(replyFrame(s.id(), subscribed(topic, recovery.position(), recovery.recovered()), null));
+        frames.addAll(recovery.frames());
+        cursors.finishRecovery(topic, recovery.position().epoch(), recovery.position().offset(), frames);
     }
 
     private ObjectNode subscribed(String topic, StreamPosition position, boolean recovered) {
@@ -294,7 +399,7 @@ final class InboundDispatcher implements Inbound {
             return WireError.of(se.code(), se.getMessage() == null ? se.code().wire() : se.getMessage());
         }
         if (cause instanceof TimeoutException) {
-            return WireError.of(ErrorCode.TIMEOUT, "handler for \"" + event + "\" did not answer in time");
+            return WireError.of(ErrorCode.TIMEOUT, "handler for " + WireError.quote(event) + " did not answer in time");
         }
         log.error("Handler for \"{}\" failed on {}", event, conn.id(), cause);
         return WireError.of(ErrorCode.INTERNAL, "internal error");
@@ -304,8 +409,16 @@ final class InboundDispatcher implements Inbound {
         conn.send(replyFrame(id, data, error));
     }
 
+    /** A reply that could never fit the connection's outbound bound is answered with {@code too_large}. */
     private EncodedFrame replyFrame(JsonNode id, JsonNode data, WireError error) {
-        return EncodedFrame.ofBytes(node.codec().encode(new Frame.Reply(id, data, error)));
+        byte[] bytes = node.codec().encode(new Frame.Reply(id, data, error));
+        long max = node.options().maxQueuedBytes();
+        if (bytes.length > max) {
+            bytes = node.codec().encode(new Frame.Reply(id, null, WireError.of(ErrorCode.TOO_LARGE,
+                    "the reply is " + bytes.length + " bytes, more than this connection's limit of " + max
+                            + " (ask for less, e.g. a smaller page)")));
+        }
+        return EncodedFrame.ofBytes(bytes);
     }
 
     private void sendError(WireError error) {

@@ -14,9 +14,16 @@ import java.util.function.Consumer;
  * time; the next is started from the previous one's completion callback, so a slow socket holds
  * frames here, where they are counted, rather than in an unbounded transport buffer. Each write takes
  * every frame queued so far (up to {@link #MAX_BATCH_FRAMES} / {@link #MAX_BATCH_BYTES}) as one batch,
- * so a busy connection costs one system call per batch rather than one per frame. When a frame would
- * push the queue past its bound, the frame is refused and {@link Listener#overflow()} fires once; the
- * owner then closes the connection (1013).
+ * so a busy connection costs one system call per batch rather than one per frame. While the owner's
+ * thread handles an inbound frame, the start of a write waits for the end of that frame
+ * ({@link DeferredWrites}).
+ *
+ * <p>The slow-consumer rule judges the backlog, not one frame: a frame is refused, and
+ * {@link Listener#overflow()} fires once (the owner then closes the connection with 1013), when the
+ * bytes still unwritten ahead of it (the write in flight included) have reached the bound. A frame
+ * larger than the whole bound is never queued ({@link SendResult#TOO_LARGE}) and costs the connection
+ * nothing. So a connection holds less than twice the bound, and a client that keeps up is never cut off
+ * because one large frame arrived.
  */
 final class OutboundQueue {
 
@@ -67,7 +74,10 @@ final class OutboundQueue {
             if (overflowed) {
                 return SendResult.DROPPED;
             }
-            if (queuedBytes + frame.size() > maxBytes) {
+            if (frame.size() > maxBytes) {
+                return SendResult.TOO_LARGE;
+            }
+            if (queuedBytes >= maxBytes) {
                 overflowed = true;
                 overflow = true;
                 // Free the backlog now: this connection is about to be closed anyway.
@@ -85,7 +95,7 @@ final class OutboundQueue {
             listener.overflow();
             return SendResult.DROPPED;
         }
-        if (startWriting) {
+        if (startWriting && !DeferredWrites.defer(this)) {
             pump();
         }
         return SendResult.QUEUED;
@@ -131,7 +141,7 @@ final class OutboundQueue {
      * completion callback race on {@link Flight#state}: whoever comes second continues, so a transport
      * that completes synchronously loops here instead of recursing.
      */
-    private void pump() {
+    void pump() {
         while (true) {
             long bytes = 0;
             synchronized (this) {

@@ -53,8 +53,7 @@ final class PlainEndpointAcceptor implements SessionAcceptor {
         if (endpoint.authenticator() == null) {
             return node.authenticate(handshake);
         }
-        Identity identity = endpoint.authenticator().authenticate(handshake, variables(handshake));
-        return identity == null ? Identity.anonymous() : identity;
+        return node.authenticate(handshake, () -> endpoint.authenticator().authenticate(handshake, variables(handshake)));
     }
 
     @Override

@@ -29,4 +29,9 @@ final class RateLimiter {
         }
         return false;
     }
+
+    /** @return true when the bucket would be full at {@code nowMillis} (nothing used recently) */
+    boolean isFull(long nowMillis) {
+        return tokens + Math.max(0, nowMillis - lastMillis) * perMilli >= capacity;
+    }
 }

@@ -12,9 +12,32 @@ public sealed interface Frame {
     /** @return the frame's {@code type} */
     String type();
 
-    /** The server's first frame. */
-    record Welcome(String connectionId, String node, long heartbeatMs, int maxFrameBytes) implements Frame {
+    /**
+     * The server's first frame; {@code expiresInMs} (or null) is how long the client's token is still
+     * valid, so it can send a fresh one ({@link Auth}) in time.
+     */
+    record Welcome(String connectionId, String node, long heartbeatMs, int maxFrameBytes, Long expiresInMs)
+            implements Frame {
+        /** A welcome without expiry. */
+        public Welcome(String connectionId, String node, long heartbeatMs, int maxFrameBytes) {
+            this(connectionId, node, heartbeatMs, maxFrameBytes, null);
+        }
+
         public String type() { return "welcome"; }
+    }
+
+    /**
+     * A client's fresh token for its connection, before the current one expires; answered with a
+     * {@code reply} carrying {@code {"expiresInMs": …}} or an error. Its {@code toString} hides the token.
+     */
+    record Auth(JsonNode id, String token) implements Frame {
+        public Auth { Objects.requireNonNull(id, "id"); Objects.requireNonNull(token, "token"); }
+        public String type() { return "auth"; }
+
+        @Override
+        public String toString() {
+            return "Auth[id=" + id + ", token=***]";
+        }
     }
 
     /** A fire-and-forget event from the client. */

@@ -1,11 +1,17 @@
 package dev.switchboard.protocol;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.switchboard.ErrorCode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,57 +36,119 @@ public final class FrameCodec {
     }
 
     /**
+     * Decodes one frame by streaming over its envelope: the envelope's fields are read straight from the
+     * parser and only {@code data} (and {@code since}, {@code error}) become JSON trees, so a frame costs
+     * no tree and no map for the envelope itself.
+     *
      * @param text one text frame
      * @return the frame
      * @throws ProtocolException with {@code bad_request} for non-JSON, a missing or unknown type, or a
      *     missing required field
      */
     public Frame decode(String text) {
-        JsonNode root;
-        try {
-            root = mapper.readTree(text);
-        } catch (JsonProcessingException e) {
+        Envelope e = new Envelope();
+        try (JsonParser p = mapper.getFactory().createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "frame is not a JSON object", null);
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken token = p.nextToken();
+                switch (name) {
+                    case "type" -> e.type = stringOrTree(p, token);
+                    case "event" -> e.event = stringOrTree(p, token);
+                    case "topic" -> e.topic = stringOrTree(p, token);
+                    case "connectionId" -> e.connectionId = stringOrTree(p, token);
+                    case "node" -> e.node = stringOrTree(p, token);
+                    case "token" -> e.token = stringOrTree(p, token);
+                    case "expiresInMs" -> e.expiresInMs = value(p, token);
+                    case "id" -> e.id = value(p, token);
+                    case "data" -> e.data = value(p, token);
+                    case "since" -> e.since = value(p, token);
+                    case "error" -> e.error = value(p, token);
+                    case "offset" -> e.offset = value(p, token);
+                    case "heartbeatMs" -> e.heartbeatMs = value(p, token);
+                    case "maxFrameBytes" -> e.maxFrameBytes = value(p, token);
+                    default -> p.skipChildren();
+                }
+            }
+        } catch (JsonProcessingException ex) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "frame is not JSON", null);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex); // a String source does no I/O
         }
-        if (root == null || !root.isObject()) {
-            throw new ProtocolException(ErrorCode.BAD_REQUEST, "frame is not a JSON object", null);
-        }
-        JsonNode typeNode = root.get("type");
-        if (typeNode == null || !typeNode.isTextual()) {
+        if (!(e.type instanceof String type)) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "frame has no \"type\"", null);
         }
-        String type = typeNode.asText();
-        JsonNode id = root.get("id");
+        JsonNode id = e.id;
         if (id != null && !(id.isIntegralNumber() || id.isTextual())) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "\"id\" must be a number or a string", null);
         }
-        JsonNode data = root.get("data");
+        JsonNode data = e.data;
         return switch (type) {
-            case "emit" -> new Frame.Emit(text(root, "event", type, null), data);
-            case "request" -> new Frame.Request(required(id, type), text(root, "event", type, id), data);
-            case "reply" -> new Frame.Reply(required(id, type), data, error(root.get("error")));
-            case "subscribe" -> new Frame.Subscribe(required(id, type), text(root, "topic", type, id),
-                    nullIfMissing(root.get("since")));
-            case "unsubscribe" -> new Frame.Unsubscribe(required(id, type), text(root, "topic", type, id));
+            case "emit" -> new Frame.Emit(text(e.event, "event", type, null), data);
+            case "request" -> new Frame.Request(required(id, type), text(e.event, "event", type, id), data);
+            case "reply" -> new Frame.Reply(required(id, type), data, error(e.error));
+            case "subscribe" -> new Frame.Subscribe(required(id, type), text(e.topic, "topic", type, id),
+                    nullIfMissing(e.since));
+            case "unsubscribe" -> new Frame.Unsubscribe(required(id, type), text(e.topic, "topic", type, id));
             case "event" -> {
-                JsonNode offset = root.get("offset");
-                JsonNode topic = root.get("topic");
-                yield new Frame.Event(text(root, "event", type, null),
-                        topic == null || topic.isNull() ? null : topic.asText(),
+                JsonNode offset = e.offset;
+                yield new Frame.Event(text(e.event, "event", type, null), lenientText(e.topic),
                         offset == null || !offset.isIntegralNumber() ? null : offset.asLong(), data);
             }
-            case "welcome" -> new Frame.Welcome(text(root, "connectionId", type, null), text(root, "node", type, null),
-                    root.path("heartbeatMs").asLong(), root.path("maxFrameBytes").asInt());
+            case "welcome" -> new Frame.Welcome(text(e.connectionId, "connectionId", type, null),
+                    text(e.node, "node", type, null), e.heartbeatMs == null ? 0 : e.heartbeatMs.asLong(),
+                    e.maxFrameBytes == null ? 0 : e.maxFrameBytes.asInt(),
+                    e.expiresInMs != null && e.expiresInMs.isIntegralNumber() && e.expiresInMs.canConvertToLong()
+                            ? e.expiresInMs.asLong() : null);
+            case "auth" -> new Frame.Auth(required(id, type), text(e.token, "token", type, id));
             case "error" -> {
-                WireError e = error(root.get("error"));
-                if (e == null) {
+                WireError err = error(e.error);
+                if (err == null) {
                     throw new ProtocolException(ErrorCode.BAD_REQUEST, "error frame has no \"error\"", null);
                 }
-                yield new Frame.Error(e);
+                yield new Frame.Error(err);
             }
             case "ping" -> new Frame.Ping();
             case "pong" -> new Frame.Pong();
-            default -> throw new ProtocolException(ErrorCode.BAD_REQUEST, "unknown frame type \"" + type + "\"", id);
+            default -> throw new ProtocolException(ErrorCode.BAD_REQUEST, "unknown frame type " + WireError.quote(type), id);
+        };
+    }
+
+    /** The envelope's fields as they were read: a String for string values, else a JSON tree. */
+    private static final class Envelope {
+        Object type;
+        Object event;
+        Object topic;
+        Object connectionId;
+        Object node;
+        Object token;
+        JsonNode id;
+        JsonNode data;
+        JsonNode since;
+        JsonNode error;
+        JsonNode offset;
+        JsonNode heartbeatMs;
+        JsonNode maxFrameBytes;
+        JsonNode expiresInMs;
+    }
+
+    private Object stringOrTree(JsonParser p, JsonToken token) throws IOException {
+        return token == JsonToken.VALUE_STRING ? p.getText() : value(p, token);
+    }
+
+    /** @return the value at the parser as a JSON tree; scalars without going through the mapper */
+    private JsonNode value(JsonParser p, JsonToken token) throws IOException {
+        return switch (token) {
+            case VALUE_STRING -> TextNode.valueOf(p.getText());
+            case VALUE_TRUE -> BooleanNode.TRUE;
+            case VALUE_FALSE -> BooleanNode.FALSE;
+            case VALUE_NULL -> NullNode.getInstance();
+            case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.INT ? IntNode.valueOf(p.getIntValue())
+                    : p.getNumberType() == JsonParser.NumberType.LONG ? LongNode.valueOf(p.getLongValue())
+                    : mapper.readTree(p);
+            default -> mapper.readTree(p);
         };
     }
 
@@ -98,6 +166,12 @@ public final class FrameCodec {
                 g.writeStringField("node", w.node());
                 g.writeNumberField("heartbeatMs", w.heartbeatMs());
                 g.writeNumberField("maxFrameBytes", w.maxFrameBytes());
+                if (w.expiresInMs() != null) {
+                    g.writeNumberField("expiresInMs", w.expiresInMs());
+                }
+            } else if (frame instanceof Frame.Auth a) {
+                writeId(g, a.id());
+                g.writeStringField("token", a.token());
             } else if (frame instanceof Frame.Emit e) {
                 g.writeStringField("event", e.event());
                 writeData(g, e.data());
@@ -263,12 +337,21 @@ public final class FrameCodec {
         return id;
     }
 
-    private static String text(JsonNode root, String field, String type, JsonNode id) {
-        JsonNode n = root.get(field);
-        if (n == null || n.getNodeType() != JsonNodeType.STRING || n.asText().isEmpty()) {
+    /** @return a required non-empty string field's value */
+    private static String text(Object value, String field, String type, JsonNode id) {
+        if (!(value instanceof String s) || s.isEmpty()) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, type + " frame needs a string \"" + field + "\"", id);
         }
-        return n.asText();
+        return s;
+    }
+
+    /** @return an optional field read leniently, as {@link JsonNode#asText()} would: null when absent or null */
+    private static String lenientText(Object value) {
+        if (value == null || value instanceof String) {
+            return (String) value;
+        }
+        JsonNode n = (JsonNode) value;
+        return n.isNull() ? null : n.asText();
     }
 
     private static JsonNode nullIfMissing(JsonNode n) {

@@ -48,8 +48,16 @@ public record Handshake(String path, Map<String, List<String>> query, Map<String
     }
 
     /**
-     * The credential the client presented: the token of an {@code Authorization: Bearer} header, else
-     * the {@code access_token} query parameter (browsers cannot set headers on a WebSocket).
+     * The prefix of the sub-protocol that carries a token: a browser offers
+     * {@code ["switchboard.v1", "access_token.<token>"]} and keeps the token out of URLs and access logs.
+     * The server never selects it.
+     */
+    public static final String TOKEN_PROTOCOL_PREFIX = "access_token.";
+
+    /**
+     * The credential the client presented: the token of an {@code Authorization: Bearer} header, else an
+     * offered sub-protocol {@code access_token.<token>} ({@link #TOKEN_PROTOCOL_PREFIX}), else the
+     * {@code access_token} query parameter (browsers cannot set headers on a WebSocket).
      *
      * @return the token, or {@code null} when none was presented
      */
@@ -58,7 +66,18 @@ public record Handshake(String path, Map<String, List<String>> query, Map<String
         if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return auth.substring(7).trim();
         }
-        return queryParam("access_token");
+        String fromProtocol = protocolToken();
+        return fromProtocol != null ? fromProtocol : queryParam("access_token");
+    }
+
+    /** @return the token of an offered {@code access_token.<token>} sub-protocol, or {@code null} */
+    public String protocolToken() {
+        for (String p : subProtocols) {
+            if (p.startsWith(TOKEN_PROTOCOL_PREFIX) && p.length() > TOKEN_PROTOCOL_PREFIX.length()) {
+                return p.substring(TOKEN_PROTOCOL_PREFIX.length());
+            }
+        }
+        return null;
     }
 
     /**
@@ -69,8 +88,11 @@ public record Handshake(String path, Map<String, List<String>> query, Map<String
         return new Handshake(path, Map.of(), Map.of(), List.of(), null);
     }
 
+    /** Never prints credentials: no headers, no query, and token sub-protocols as {@code access_token.***}. */
     @Override
     public String toString() {
-        return "Handshake[" + path.toLowerCase(Locale.ROOT) + ", subProtocols=" + subProtocols + "]";
+        return "Handshake[" + path.toLowerCase(Locale.ROOT) + ", subProtocols="
+                + subProtocols.stream().map(p -> p.startsWith(TOKEN_PROTOCOL_PREFIX) ? TOKEN_PROTOCOL_PREFIX + "***" : p)
+                .toList() + "]";
     }
 }

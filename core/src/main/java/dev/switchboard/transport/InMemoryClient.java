@@ -29,6 +29,7 @@ public final class InMemoryClient implements AutoCloseable {
     private final Consumer<InMemoryClient> onGone;
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<int[]> closed = new CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private final List<Consumer<Throwable>> heldCallbacks = new ArrayList<>();
     private volatile String closeReason = "";
     private volatile SessionHandler handler;
@@ -200,8 +201,9 @@ public final class InMemoryClient implements AutoCloseable {
     }
 
     void serverClosed(int code, String reason) {
-        if (closed.complete(new int[] {code})) {
-            closeReason = reason;
+        if (closing.compareAndSet(false, true)) {
+            closeReason = reason; // before the future completes, so its waiters see it
+            closed.complete(new int[] {code});
             onGone.accept(this);
             handler.onClosed(code, reason);
         }

@@ -33,7 +33,7 @@ class CrudServiceTest {
                         throw new ValidationException("title", "must not be blank");
                     }
                 })
-                .authorizer((conn, op, id) -> !"locked".equals(id) && !(op == CrudOperation.DELETE && "3".equals(id)))
+                .authorizer((conn, req) -> !"locked".equals(req.id()) && !(req.operation() == CrudOperation.DELETE && "3".equals(req.id())))
                 .build());
         InMemoryTransport transport = InMemoryTransport.attach(board);
         client = transport.connect();

@@ -129,6 +129,32 @@ class OutboundQueueTest {
     }
 
     @Test
+    void aLargeFrameIsJudgedByTheBacklogAheadOfItNotByItsOwnSize() {
+        HeldSession session = new HeldSession();
+        Events events = new Events();
+        OutboundQueue q = new OutboundQueue(session, 10, events);
+        q.offer(frame("123"));
+        // A client that keeps up (3 bytes unwritten) is not a slow consumer because a 9-byte frame comes.
+        assertThat(q.offer(frame("123456789"))).isEqualTo(SendResult.QUEUED);
+        assertThat(events.overflows).isZero();
+        // Now 12 bytes wait: that backlog is over the bound, so the next frame finds a slow consumer.
+        assertThat(q.offer(frame("x"))).isEqualTo(SendResult.DROPPED);
+        assertThat(events.overflows).isEqualTo(1);
+    }
+
+    @Test
+    void aFrameLargerThanTheWholeBoundIsRefusedAndTheConnectionKept() {
+        HeldSession session = new HeldSession();
+        Events events = new Events();
+        OutboundQueue q = new OutboundQueue(session, 10, events);
+        assertThat(q.offer(frame("12345678901"))).isEqualTo(SendResult.TOO_LARGE);
+        assertThat(q.queuedBytes()).isZero();
+        assertThat(events.overflows).isZero();
+        assertThat(q.offer(frame("ok"))).isEqualTo(SendResult.QUEUED);
+        assertThat(session.writes).containsExactly(List.of("ok"));
+    }
+
+    @Test
     void aFailedWriteClosesTheQueue() {
         HeldSession session = new HeldSession();
         Events events = new Events();

@@ -105,6 +105,31 @@ class FrameCodecTest {
     }
 
     @Test
+    void readsTheEnvelopeInAnyFieldOrderSkippingUnknownFields() {
+        Frame.Request r = (Frame.Request) codec.decode("{\"data\":[1,{\"a\":null}],\"extra\":{\"deep\":[{},[]]},"
+                + "\"event\":\"echo\",\"id\":9007199254740993,\"type\":\"request\"} ");
+        assertThat(r.id()).isEqualTo(com.fasterxml.jackson.databind.node.LongNode.valueOf(9007199254740993L));
+        assertThat(r.event()).isEqualTo("echo");
+        assertThat(r.data().toString()).isEqualTo("[1,{\"a\":null}]");
+        // A repeated field counts once, the last value winning, as in a JSON tree.
+        assertThat(codec.decode("{\"type\":\"emit\",\"event\":\"a\",\"event\":\"b\",\"data\":false}"))
+                .isEqualTo(new Frame.Emit("b", com.fasterxml.jackson.databind.node.BooleanNode.FALSE));
+        // data null is JSON null, data absent is null.
+        assertThat(((Frame.Emit) codec.decode("{\"type\":\"emit\",\"event\":\"e\",\"data\":null}")).data().isNull())
+                .isTrue();
+        assertThat(((Frame.Emit) codec.decode("{\"type\":\"emit\",\"event\":\"e\"}")).data()).isNull();
+        Frame.Event ev = (Frame.Event) codec.decode("{\"type\":\"event\",\"event\":\"e\",\"topic\":null,\"offset\":\"x\","
+                + "\"data\":1.5}");
+        assertThat(ev.topic()).isNull();
+        assertThat(ev.offset()).isNull();
+        assertThat(ev.data().asDouble()).isEqualTo(1.5);
+        assertBad("{\"type\":7}", "frame has no \"type\"");
+        assertBad("{\"type\":\"emit\",\"event\":[\"x\"]}", "emit frame needs a string \"event\"");
+        assertBad("{\"type\":\"emit\",\"event\":\"x\",\"data\":{\"unclosed\":1}", "frame is not JSON");
+        assertBad("", "frame is not a JSON object");
+    }
+
+    @Test
     void keepsTheRequestIdOfAMalformedRequestSoTheErrorCanBeItsReply() {
         assertThatThrownBy(() -> codec.decode("{\"type\":\"request\",\"id\":4}"))
                 .isInstanceOfSatisfying(ProtocolException.class,

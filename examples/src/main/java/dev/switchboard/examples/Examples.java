@@ -8,8 +8,8 @@ import dev.switchboard.backplane.Backplanes;
  * Starts one example: {@code chat} (default) or {@code board}, with the {@link Settings} from the
  * command line, system properties or environment:
  * <pre>
- * mvn -q -pl examples exec:java -Dexample=chat -Dport=8081 -Dbackplane=redis://127.0.0.1:6379
- * java -cp … dev.switchboard.examples.Examples board --port 8082 --backplane postgres://… --repository postgres://…
+ * mvn -B -ntp -DskipTests -pl examples -am package exec:java -Dexample=chat -Dport=8081 -Dbackplane=redis://127.0.0.1:6379
+ * java -jar examples/target/switchboard-examples.jar board --port 8082 --backplane postgres://… --repository postgres://…
  * </pre>
  */
 public final class Examples {

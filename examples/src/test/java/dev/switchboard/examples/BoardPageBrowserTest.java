@@ -134,6 +134,42 @@ class BoardPageBrowserTest {
         assertThat(titles(pageB, "todo")).containsExactly("Changed by B");
     }
 
+    /**
+     * Bob sees Alice's task live, is offered no way to change it, and the server refuses him when he
+     * tries anyway (a PATCH, a DELETE, a task in Alice's name); Alice still can.
+     */
+    @Test
+    void everyoneSeesEveryTaskButOnlyItsOwnerMayChangeIt() {
+        openBoard(pageA);
+        pageB.open(url + "?user=bob");
+        pageB.await(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-live")),
+                () -> "bob's board never went live; notice: " + pageB.find("#notice").getText());
+        assertThat(pageB.find("#user").getAttribute("value")).isEqualTo("bob");
+
+        pageA.type("#new-title", "Alice's task");
+        pageA.click("#add");
+        String id = awaitCard(pageB, "todo", "Alice's task");
+        assertThat(pageB.find(card("todo", id) + " .owner").getText()).isEqualTo("by alice");
+        assertThat(pageB.find(card("todo", id) + " .actions").isDisplayed()).as("bob is offered no actions").isFalse();
+        awaitCard(pageA, "todo", "Alice's task");
+        assertThat(pageA.find(card("todo", id) + " .owner").getText()).isEqualTo("yours");
+        assertThat(pageA.find(card("todo", id) + " .actions").isDisplayed()).isTrue();
+
+        assertThat(asUser(pageB, "bob", """
+                const tasks = sb.collection("tasks");
+                const out = [];
+                for (const attempt of [() => tasks.patch(args, { title: "Bob's now" }), () => tasks.delete(args),
+                    () => tasks.patch(args, { owner: "bob" }), () => tasks.create({ title: "x", status: "todo", owner: "alice" })]) {
+                  try { await attempt(); out.push("allowed"); } catch (e) { out.push(e.code); }
+                }
+                return out.join(",");
+                """, id)).isEqualTo("forbidden,forbidden,forbidden,forbidden");
+
+        pageA.click(card("todo", id) + " .move-done");
+        awaitCard(pageB, "done", "Alice's task");
+        assertThat(titles(pageB, "done")).containsExactly("Alice's task");
+    }
+
     @Test
     void columnsArePagedSortedAndFilteredAndStayLive() {
         openBoard(pageA);
@@ -173,20 +209,37 @@ class BoardPageBrowserTest {
                         + ", notice: " + page.find("#notice").getText());
     }
 
-    /** Creates tasks through a second JS client in {@code page}, one after the other. */
+    /** Creates tasks as alice through a second JS client in {@code page}, one after the other. */
     private static void create(Chromium page, String... titles) {
-        Object result = ((org.openqa.selenium.JavascriptExecutor) page.driver()).executeAsyncScript("""
-                const titles = arguments[0];
+        assertThat(asUser(page, "alice", """
+                const tasks = sb.collection("tasks");
+                for (const title of args) await tasks.create({ title, status: "todo", owner: "alice" });
+                return "ok";
+                """, List.of(titles))).isEqualTo("ok");
+    }
+
+    /**
+     * Runs {@code body} (async; {@code sb} is a client signed in as {@code user}, {@code args} the
+     * argument) in a second JS client in {@code page}.
+     *
+     * @return what the body returned, or "failed: code message"
+     */
+    private static Object asUser(Chromium page, String user, String body, Object args) {
+        return ((org.openqa.selenium.JavascriptExecutor) page.driver()).executeAsyncScript("""
+                const user = arguments[0];
+                const args = arguments[1];
                 const done = arguments[arguments.length - 1];
                 import("/switchboard.js").then(async ({ connect }) => {
-                  const sb = await connect(`ws://${location.host}/ws`);
-                  const tasks = sb.collection("tasks");
-                  for (const title of titles) await tasks.create({ title, status: "todo" });
-                  await sb.close();
-                  done("ok");
-                }).catch((e) => done("failed: " + e.message));
-                """, List.of(titles));
-        assertThat(result).isEqualTo("ok");
+                  const login = await fetch("/demo/login", { method: "POST", headers: { "Content-Type": "application/json" },
+                      body: JSON.stringify({ user }) }).then((r) => r.json());
+                  const sb = await connect(`ws://${location.host}/ws`, { token: login.token });
+                  try {
+                    done(await (async () => { %s })());
+                  } finally {
+                    await sb.close();
+                  }
+                }).catch((e) => done("failed: " + e.code + " " + e.message));
+                """.formatted(body), user, args);
     }
 
     private static String card(String column, String id) {

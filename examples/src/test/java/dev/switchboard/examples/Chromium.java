@@ -89,7 +89,7 @@ final class Chromium implements AutoCloseable {
         }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(browserBinary().orElseThrow().toFile());
-        // The flags DESIGN §6 asks for: tests run as root on machines without internet.
+        // Tests run as root on machines without internet: no sandbox, no GPU, no background network.
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--disable-dev-shm-usage", "--window-size=1280,900",

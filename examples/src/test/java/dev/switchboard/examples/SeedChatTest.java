@@ -113,8 +113,15 @@ class SeedChatTest {
         alice.expect("Hi Alice! You have succesfully connected to the chat", "Alice with age 20 connected to chat");
 
         BlockingQueue<String> carolHears = new LinkedBlockingQueue<>();
+        // The Switchboard page's way in: a signed token from the demo login, for name and age.
+        java.net.http.HttpResponse<String> login = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(URI.create("http://localhost:" + nodeB.port() + "/demo/login"))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"user\":\"Carol\",\"age\":\"30\"}"))
+                        .header("Content-Type", "application/json").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        String token = new com.fasterxml.jackson.databind.ObjectMapper().readTree(login.body()).path("token").asText();
         SwitchboardClient carol = SwitchboardClient.connect(ClientOptions.builder(
-                URI.create("ws://localhost:" + nodeB.port() + "/ws?name=Carol&age=30")).build()).join();
+                URI.create("ws://localhost:" + nodeB.port() + "/ws")).token(token).build()).join();
         resources.add(carol);
         carol.on(ChatExample.MESSAGE, String.class, (text, topic) -> carolHears.add(text));
         alice.expect("Carol with age 30 connected to chat");

@@ -10,6 +10,8 @@ import dev.switchboard.ErrorCode;
 import dev.switchboard.SwitchboardException;
 import dev.switchboard.crud.Page;
 import dev.switchboard.crud.Query;
+import dev.switchboard.crud.Quota;
+import dev.switchboard.crud.QuotaExceededException;
 import dev.switchboard.crud.Repository;
 import dev.switchboard.crud.mongo.internal.Ids;
 import dev.switchboard.crud.mongo.internal.Items;
@@ -37,6 +39,10 @@ import org.bson.types.ObjectId;
  * {@code deleteOne}: of two concurrent writers with the same expected version exactly one wins, the
  * other gets {@code conflict}.
  *
+ * <p>A {@link Quota} bounds each item's size (its fields as JSON, checked before the write) and the
+ * item count (checked with {@code countDocuments} before an insert; concurrent creates may overshoot it
+ * by the number in flight). Past it a write fails with {@link QuotaExceededException}.
+ *
  * <p>Thread-safe; every method blocks on the server (the core calls it on handler threads). A server
  * failure is {@code unavailable}.
  */
@@ -45,10 +51,12 @@ public final class MongoRepository implements Repository {
 
     private final MongoCollection<Document> collection;
     private final Set<String> fields;
+    private final Quota quota;
 
-    private MongoRepository(MongoCollection<Document> collection, Set<String> fields) {
+    private MongoRepository(MongoCollection<Document> collection, Set<String> fields, Quota quota) {
         this.collection = Objects.requireNonNull(collection, "collection");
         this.fields = Set.copyOf(fields);
+        this.quota = Objects.requireNonNull(quota, "quota");
         for (String f : this.fields) {
             Items.checkName(f);
         }
@@ -59,7 +67,7 @@ public final class MongoRepository implements Repository {
      * @return a repository that lets clients filter and sort on any field with a safe name
      */
     public static MongoRepository create(MongoCollection<Document> collection) {
-        return new MongoRepository(collection, Set.of());
+        return new MongoRepository(collection, Set.of(), Quota.unlimited());
     }
 
     /**
@@ -68,7 +76,17 @@ public final class MongoRepository implements Repository {
      * @return the repository
      */
     public static MongoRepository create(MongoCollection<Document> collection, Set<String> fields) {
-        return new MongoRepository(collection, fields);
+        return new MongoRepository(collection, fields, Quota.unlimited());
+    }
+
+    /**
+     * @param collection the items' collection
+     * @param fields the only fields clients may filter and sort on (empty: any field with a safe name)
+     * @param quota the most items and the largest item
+     * @return the repository
+     */
+    public static MongoRepository create(MongoCollection<Document> collection, Set<String> fields, Quota quota) {
+        return new MongoRepository(collection, fields, quota);
     }
 
     /** @return the collection */
@@ -100,10 +118,14 @@ public final class MongoRepository implements Repository {
 
     @Override
     public ObjectNode create(ObjectNode item) {
+        quota.checkItem(Quota.fieldsOf(item));
         Document doc = new Document("_id", new ObjectId());
         doc.putAll(Items.fields(item));
         doc.append(Items.VERSION, 1L);
         return call(() -> {
+            if (quota.maxItems() > 0) {
+                quota.checkCreate(collection.countDocuments());
+            }
             collection.insertOne(doc);
             return Items.toItem(doc);
         });
@@ -111,6 +133,7 @@ public final class MongoRepository implements Repository {
 
     @Override
     public ObjectNode replace(String id, ObjectNode item, Long expectedVersion) {
+        quota.checkItem(Quota.fieldsOf(item));
         Document fieldsOf = Items.fields(item);
         return call(() -> {
             for (int attempt = 1; ; attempt++) {

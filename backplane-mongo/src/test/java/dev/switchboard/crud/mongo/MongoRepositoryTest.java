@@ -237,4 +237,21 @@ class MongoRepositoryTest {
             assertThat(feed).isInstanceOf(MongoChangeFeed.class);
         }
     }
+
+    @Test
+    void theQuotaBoundsItemCountAndItemSize() throws Exception {
+        MongoRepository limited = MongoRepository.create(collection, Set.of(), dev.switchboard.crud.Quota.of(2, 100));
+        limited.create((ObjectNode) JSON.readTree("{\"n\":1}"));
+        ObjectNode second = limited.create((ObjectNode) JSON.readTree("{\"n\":2}"));
+        assertThatThrownBy(() -> limited.create((ObjectNode) JSON.readTree("{\"n\":3}")))
+                .isInstanceOfSatisfying(dev.switchboard.crud.QuotaExceededException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.TOO_LARGE);
+                    assertThat(e.limit()).isEqualTo(dev.switchboard.crud.QuotaExceededException.Limit.ITEM_COUNT);
+                });
+        ObjectNode big = (ObjectNode) JSON.readTree("{\"s\":\"" + "x".repeat(200) + "\"}");
+        assertThatThrownBy(() -> limited.replace(second.get("id").asText(), big, null))
+                .isInstanceOfSatisfying(dev.switchboard.crud.QuotaExceededException.class,
+                        e -> assertThat(e.limit()).isEqualTo(dev.switchboard.crud.QuotaExceededException.Limit.ITEM_BYTES));
+        assertThat(collection.countDocuments()).isEqualTo(2);
+    }
 }

@@ -8,10 +8,12 @@ import dev.switchboard.backplane.postgres.internal.JdbcEndpoint;
 import dev.switchboard.backplane.postgres.internal.Sql;
 import dev.switchboard.crud.Page;
 import dev.switchboard.crud.Query;
+import dev.switchboard.crud.Quota;
 import dev.switchboard.crud.Repository;
 import dev.switchboard.crud.postgres.internal.CollectionSchema;
 import dev.switchboard.crud.postgres.internal.Items;
 import dev.switchboard.crud.postgres.internal.ListSql;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -154,13 +156,24 @@ public final class PostgresRepository implements Repository, AutoCloseable {
     @Override
     public ObjectNode create(ObjectNode item) {
         String doc = Items.document(Objects.requireNonNull(item, "item"));
+        Quota quota = options.quota();
+        quota.checkItemBytes(doc.getBytes(StandardCharsets.UTF_8).length);
+        // With a count quota the insert happens only while the table holds fewer rows, in one statement.
+        String sql = quota.maxItems() > 0
+                ? "INSERT INTO " + table + " (doc) SELECT ?::jsonb WHERE (SELECT count(*) FROM " + table
+                        + ") < ? RETURNING id, version, doc::text"
+                : "INSERT INTO " + table + " (doc) VALUES (?::jsonb) RETURNING id, version, doc::text";
         return call("create", c -> {
             for (int attempt = 1; ; attempt++) {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
-                        + " (doc) VALUES (?::jsonb) RETURNING id, version, doc::text")) {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
                     ps.setString(1, doc);
+                    if (quota.maxItems() > 0) {
+                        ps.setLong(2, quota.maxItems());
+                    }
                     try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
+                        if (!rs.next()) {
+                            quota.checkCreate(quota.maxItems());
+                        }
                         return item(rs);
                     }
                 } catch (SQLException e) {
@@ -177,6 +190,7 @@ public final class PostgresRepository implements Repository, AutoCloseable {
     public ObjectNode replace(String id, ObjectNode item, Long expectedVersion) {
         Objects.requireNonNull(id, "id");
         String doc = Items.document(Objects.requireNonNull(item, "item"));
+        options.quota().checkItemBytes(doc.getBytes(StandardCharsets.UTF_8).length);
         return call("replace " + id, c -> {
             String sql = "UPDATE " + table + " SET doc = ?::jsonb, version = version + 1 WHERE id = ?"
                     + (expectedVersion != null ? " AND version = ?" : "") + " RETURNING id, version, doc::text";

@@ -4,6 +4,7 @@ import dev.switchboard.backplane.postgres.internal.Durations;
 import dev.switchboard.backplane.postgres.internal.Identifiers;
 import dev.switchboard.backplane.postgres.internal.JdbcEndpoint;
 import dev.switchboard.backplane.postgres.internal.PostgresUri;
+import dev.switchboard.crud.Quota;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -34,14 +35,17 @@ import javax.sql.DataSource;
  * @param probeInterval how long the change feed's connection may be silent before a probe (default 10 s)
  * @param poolSize the connections of the repository's own pool, without a {@code dataSource}
  *     (default 4)
+ * @param quota the repository's item-count and item-size limits (default none; URI options
+ *     {@code maxItems} and {@code maxItemBytes})
  */
 public record PostgresTableOptions(String url, String user, String password, DataSource dataSource,
                                    String listenUrl, String schema, String table, String channelPrefix,
                                    boolean createTable, boolean installTrigger, Duration reconnectMin,
-                                   Duration reconnectMax, Duration probeInterval, int poolSize) {
+                                   Duration reconnectMax, Duration probeInterval, int poolSize,
+                                   Quota quota) {
 
     static final Set<String> URI_OPTIONS = Set.of("schema", "channelPrefix", "createTable", "installTrigger",
-            "reconnectMin", "reconnectMax", "probeInterval", "poolSize");
+            "reconnectMin", "reconnectMax", "probeInterval", "poolSize", "maxItems", "maxItemBytes");
 
     /** Validates every field. */
     public PostgresTableOptions {
@@ -73,6 +77,7 @@ public record PostgresTableOptions(String url, String user, String password, Dat
         if (poolSize < 1) {
             throw new IllegalArgumentException("poolSize must be positive: " + poolSize);
         }
+        Objects.requireNonNull(quota, "quota");
     }
 
     /**
@@ -108,6 +113,7 @@ public record PostgresTableOptions(String url, String user, String password, Dat
         b.reconnectMax = reconnectMax;
         b.probeInterval = probeInterval;
         b.poolSize = poolSize;
+        b.quota = quota;
         return b;
     }
 
@@ -146,6 +152,7 @@ public record PostgresTableOptions(String url, String user, String password, Dat
         private Duration reconnectMax = Duration.ofSeconds(5);
         private Duration probeInterval = Duration.ofSeconds(10);
         private int poolSize = 4;
+        private Quota quota = Quota.unlimited();
 
         private Builder(String table) {
             this.table = table;
@@ -172,6 +179,8 @@ public record PostgresTableOptions(String url, String user, String password, Dat
                         case "reconnectMax" -> reconnectMax = Durations.parse(v);
                         case "probeInterval" -> probeInterval = Durations.parse(v);
                         case "poolSize" -> poolSize = Integer.parseInt(v);
+                        case "maxItems" -> quota = Quota.of(Long.parseLong(v), quota.maxItemBytes());
+                        case "maxItemBytes" -> quota = Quota.of(quota.maxItems(), Integer.parseInt(v));
                         default -> throw new IllegalArgumentException("unknown option");
                     }
                 } catch (RuntimeException e) {
@@ -254,10 +263,16 @@ public record PostgresTableOptions(String url, String user, String password, Dat
             return this;
         }
 
+        /** @param v the repository's item-count and item-size limits (default none) @return this */
+        public Builder quota(Quota v) {
+            quota = v;
+            return this;
+        }
+
         /** @return validated options */
         public PostgresTableOptions build() {
             return new PostgresTableOptions(url, user, password, dataSource, listenUrl, schema, table, channelPrefix,
-                    createTable, installTrigger, reconnectMin, reconnectMax, probeInterval, poolSize);
+                    createTable, installTrigger, reconnectMin, reconnectMax, probeInterval, poolSize, quota);
         }
     }
 }

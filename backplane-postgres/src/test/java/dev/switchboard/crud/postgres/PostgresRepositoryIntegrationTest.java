@@ -256,4 +256,28 @@ class PostgresRepositoryIntegrationTest {
         }
         assertThat(repo.create(json("{'title':'after'}")).path("id").asText()).isEqualTo("4");
     }
+
+    @Test
+    void theQuotaBoundsItemCountAndItemSize() {
+        String quoted = table + "_q";
+        try (PostgresRepository limited = PostgresRepository.create(options(quoted)
+                .quota(dev.switchboard.crud.Quota.of(2, 100)).build())) {
+            limited.create(json("{'n':1}"));
+            ObjectNode second = limited.create(json("{'n':2}"));
+            assertThatThrownBy(() -> limited.create(json("{'n':3}")))
+                    .isInstanceOfSatisfying(dev.switchboard.crud.QuotaExceededException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.TOO_LARGE);
+                        assertThat(e.limit()).isEqualTo(dev.switchboard.crud.QuotaExceededException.Limit.ITEM_COUNT);
+                    });
+            ObjectNode big = json("{'s':'" + "x".repeat(200) + "'}");
+            assertThatThrownBy(() -> limited.replace(second.get("id").asText(), big, null))
+                    .isInstanceOfSatisfying(dev.switchboard.crud.QuotaExceededException.class,
+                            e -> assertThat(e.limit()).isEqualTo(dev.switchboard.crud.QuotaExceededException.Limit.ITEM_BYTES));
+            assertThat(limited.list(new Query(1, 10, List.of(), Map.of())).total()).isEqualTo(2);
+            limited.delete(second.get("id").asText(), null);
+            assertThat(limited.create(json("{'n':4}")).get("n").asInt()).isEqualTo(4);
+        } finally {
+            server().dropTables(quoted);
+        }
+    }
 }

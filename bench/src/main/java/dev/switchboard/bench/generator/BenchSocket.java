@@ -12,19 +12,19 @@ import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.OpCode;
 
 /**
- * One generator connection: reads protocol v1 frames as bytes and hands each kind to a subclass.
- * Answers the server's {@code ping} with {@code pong}, so idle connections stay open however long a run
- * holds them. Frames arrive on Jetty's client threads, one at a time per connection (explicit demand).
+ * One generator connection: reads frames as bytes and hands each kind to a subclass, in the
+ * {@link Dialect} of its URL (Switchboard protocol v1, or Socket.IO). Answers the server's ping with pong,
+ * so idle connections stay open however long a run holds them. Frames arrive on Jetty's client threads, one at a time per connection (explicit demand).
  */
 abstract class BenchSocket implements FrameHandler {
-    private static final String PONG = "{\"type\":\"pong\"}";
-
     /** Shared by all sockets of a run: frames that failed to send, error frames and error replies. */
     final AtomicLong errors;
     /** Completes when the server's {@code welcome} arrived. */
     final CompletableFuture<Void> welcomed = new CompletableFuture<>();
     /** Completes with the close status when the connection is gone. */
     final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
+    /** The wire dialect; set by {@link LoadClient#connect} from the URL before the connection opens. */
+    volatile Dialect dialect = Dialect.SWITCHBOARD;
     private volatile CoreSession session;
     private ByteArrayOutputStream fragments;
 
@@ -75,11 +75,17 @@ abstract class BenchSocket implements FrameHandler {
     }
 
     private void text(ByteBuffer payload) {
-        Frames.Kind kind = Frames.kind(payload);
-        switch (kind) {
+        Dialect d = dialect;
+        switch (d.kind(payload)) {
             case EVENT -> onEvent(payload);
             case REPLY -> onReply(payload);
-            case PING -> send(PONG);
+            case PING -> send(d.pong());
+            case OPEN -> {
+                String answer = d.onOpen();
+                if (answer != null) {
+                    send(answer);
+                }
+            }
             case WELCOME -> {
                 onWelcome(payload);
                 welcomed.complete(null);
@@ -130,7 +136,7 @@ abstract class BenchSocket implements FrameHandler {
      * @param json the data as JSON text
      */
     final void request(long id, String event, String json) {
-        send("{\"type\":\"request\",\"id\":" + id + ",\"event\":\"" + event + "\",\"data\":" + json + "}");
+        send(dialect.request(id, event, json));
     }
 
     /** @return true while the connection is open both ways */

@@ -81,6 +81,7 @@ public final class ConnectionsScenario {
                     .count("errors", errors.get())
                     .decimal("gen_cpu", genCpu, 2);
             cpuBefore.addUntil(cpuAfter, f);
+            cpuBefore.addPerUnit(cpuAfter, connected, f, "conn");
             f.text("srv_gc", after.gc());
             for (BenchSocket s : sockets) {
                 s.close();

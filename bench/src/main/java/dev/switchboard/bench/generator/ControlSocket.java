@@ -1,7 +1,6 @@
 package dev.switchboard.bench.generator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -13,20 +12,25 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Recorder;
 
 /**
  * A connection that makes requests: {@link #call} waits for a reply (join, stats), {@link #fire} only
- * counts it (the publisher's stream of {@code publish} requests), so the hot path parses no JSON.
+ * counts it and, when given a stamp, records the time to its reply (the publisher's acknowledgements), so
+ * the hot path parses no JSON.
  */
 class ControlSocket extends BenchSocket {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final byte[] ID = Frames.key("id");
     private static final byte[] ERROR = Frames.key("error");
+    /** Fired requests in flight are far fewer than this (the window, or a few ms at the paced rate). */
+    private static final int STAMPS = 1 << 16;
 
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, CompletableFuture<JsonNode>> calls = new ConcurrentHashMap<>();
+    private final long[] firedAt = new long[STAMPS];
     /** Replies to {@link #fire}d requests. */
     final AtomicLong firedReplies = new AtomicLong();
+    /** Time from a stamped {@link #fire} to its reply, in ns; null: not recorded. */
+    volatile Recorder ackLatencies;
 
     ControlSocket(AtomicLong errors) {
         super(errors);
@@ -67,29 +71,43 @@ class ControlSocket extends BenchSocket {
 
     /** @param event the request event @param json the data; the reply is only counted */
     final void fire(String event, String json) {
-        request(ids.incrementAndGet(), event, json);
+        fire(event, json, 0);
+    }
+
+    /**
+     * @param event the request event
+     * @param json the data
+     * @param stamp {@code System.nanoTime()} the request counts from (its intended send time), or 0
+     */
+    final void fire(String event, String json, long stamp) {
+        long id = ids.incrementAndGet();
+        firedAt[(int) (id & (STAMPS - 1))] = stamp;
+        request(id, event, json);
     }
 
     @Override
     void onReply(ByteBuffer frame) {
-        long id = Frames.longField(frame, ID);
+        long now = System.nanoTime();
+        long id = dialect.replyId(frame);
         CompletableFuture<JsonNode> waiting = calls.remove(id);
         if (waiting == null) {
             firedReplies.incrementAndGet();
             if (Frames.has(frame, ERROR)) {
                 errors.incrementAndGet();
             }
+            long stamp = id == Long.MIN_VALUE ? 0 : firedAt[(int) (id & (STAMPS - 1))];
+            Recorder acks = ackLatencies;
+            if (stamp != 0 && acks != null) {
+                acks.recordValue(Math.max(0, now - stamp));
+            }
             return;
         }
         try {
-            JsonNode reply = MAPPER.readTree(Frames.text(frame));
-            if (reply.has("error")) {
-                waiting.completeExceptionally(new IllegalStateException(reply.get("error").toString()));
-            } else {
-                waiting.complete(reply.get("data"));
-            }
+            waiting.complete(dialect.replyData(frame));
         } catch (IOException e) {
             waiting.completeExceptionally(new UncheckedIOException(e));
+        } catch (IllegalStateException e) {
+            waiting.completeExceptionally(e);
         }
     }
 }

@@ -21,7 +21,8 @@ import org.HdrHistogram.Recorder;
  * reached every receiver yet, which saturates the server without letting its per-connection queues
  * grow into slow-consumer closes. With {@code --rate R} the publisher is open-loop and the stamp is the
  * message's <em>intended</em> send time, so a stalled publisher or server shows up as latency
- * (no coordinated omission).
+ * (no coordinated omission). The publisher's acknowledgements ({@code ack_*}: from the same stamp to
+ * the reply to its {@code publish} request) are recorded beside the deliveries.
  */
 public final class FanoutScenario {
     private static final byte[] SEQ = Frames.key("seq");
@@ -30,6 +31,7 @@ public final class FanoutScenario {
     private final BenchOptions o;
     private final AtomicLong errors = new AtomicLong();
     private final Recorder latencies = new Recorder(3);
+    private final Recorder acks = new Recorder(3);
     private final AtomicLong deliveredTotal = new AtomicLong();
     private final LongAdder deliveredMeasured = new LongAdder();
     private volatile long measureFromSeq = Long.MAX_VALUE;
@@ -76,6 +78,8 @@ public final class FanoutScenario {
                 drain(sentTotal, deliveredTotal::get, Duration.ofSeconds(10));
             }
             latencies.reset();
+            acks.reset();
+            publisher.ackLatencies = acks;
             long firstSeq = seq;
             measureFromSeq = firstSeq;
             ServerSample before = ServerSample.take(publisher, false);
@@ -92,6 +96,8 @@ public final class FanoutScenario {
             long end = Math.max(lastDeliveryNanos, tSent);
             double seconds = (end - t0) / 1e9;
             Histogram h = latencies.getIntervalHistogram();
+            publisher.ackLatencies = null;
+            Histogram ackHistogram = acks.getIntervalHistogram();
             long closedEarly = receivers.stream().filter(r -> r.closed.isDone()).count();
 
             Figures f = new Figures(o.scenario())
@@ -107,10 +113,14 @@ public final class FanoutScenario {
                     .decimal("delivered_per_s", delivered / seconds, 0)
                     .count("missing", sent * c - delivered)
                     .latency(h)
+                    .latency("ack", ackHistogram)
                     .count("closed", closedEarly)
                     .count("errors", errors.get())
                     .decimal("gen_cpu", genCpu, 2);
             before.addUntil(after, f);
+            // Server CPU per delivered frame: comparable across runs whose rates differ.
+            f.decimal("srv_us_per_delivery", f.number("srv_cpu") * seconds * 1e6 / Math.max(1, delivered), 2);
+            before.addPerUnit(after, sent, f, "msg");
             for (Receiver r : receivers) {
                 r.close();
             }
@@ -149,7 +159,7 @@ public final class FanoutScenario {
                 }
                 stamp = now;
             }
-            publisher.fire("publish", head + seq + ",\"ts\":" + stamp + ",\"pad\":\"" + pad + "\"}}");
+            publisher.fire("publish", head + seq + ",\"ts\":" + stamp + ",\"pad\":\"" + pad + "\"}}", stamp);
             seq++;
             sentTotal++;
             i++;

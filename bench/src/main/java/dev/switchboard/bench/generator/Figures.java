@@ -46,6 +46,15 @@ public final class Figures {
         return this;
     }
 
+    /** Adds {@code <prefix>_p50_ms}, {@code _p99_ms} and {@code _max_ms} of a histogram of nanoseconds. */
+    Figures latency(String prefix, Histogram h) {
+        count(prefix + "_samples", h.getTotalCount());
+        decimal(prefix + "_p50_ms", h.getValueAtPercentile(50) / 1e6, 3);
+        decimal(prefix + "_p99_ms", h.getValueAtPercentile(99) / 1e6, 3);
+        decimal(prefix + "_max_ms", h.getMaxValue() / 1e6, 3);
+        return this;
+    }
+
     /** @return the scenario name */
     public String scenario() {
         return scenario;

@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
  * so the generator works against any server that speaks the protocol, whatever its field order.
  */
 final class Frames {
-    /** Frame kinds, by the value of {@code "type"}. */
-    enum Kind { WELCOME, EVENT, REPLY, REQUEST, ERROR, PING, OTHER }
+    /** Frame kinds, by the value of {@code "type"} ({@code OPEN}: a transport-level open, Engine.IO only). */
+    enum Kind { OPEN, WELCOME, EVENT, REPLY, REQUEST, ERROR, PING, OTHER }
 
     private static final byte[] TYPE = key("type");
 

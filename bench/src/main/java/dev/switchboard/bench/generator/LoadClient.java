@@ -105,6 +105,7 @@ public final class LoadClient implements AutoCloseable {
      */
     public CompletableFuture<CoreSession> connect(URI uri, BenchSocket socket) throws InterruptedException {
         connecting.acquire();
+        socket.dialect = Dialect.of(uri);
         WebSocketCoreClient client = clients.get(Math.floorMod(next.getAndIncrement(), clients.size()));
         CompletableFuture<CoreSession> done;
         try {

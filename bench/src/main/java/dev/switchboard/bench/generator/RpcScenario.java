@@ -102,6 +102,7 @@ public final class RpcScenario {
                     .count("errors", errors.get())
                     .decimal("gen_cpu", genCpu, 2);
             before.addUntil(after, f);
+            before.addPerUnit(after, done, f, "call");
             for (Caller c : callers) {
                 c.close();
             }

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The bench server: one or more Switchboard nodes on {@link JettyTransport} answering
+ * The bench server described in docs/benchmarks.md: one or more Switchboard nodes on {@link JettyTransport} answering
  * request {@code echo} (its data), {@code join} {@code {"topic"}} (joins, replies {@code true}),
  * {@code publish} {@code {"topic","payload"}} (routes event {@code msg} with the payload to the topic on
  * every node, replies {@code true}) and {@code stats} (see {@link ServerStats}). For the chaos soak a

@@ -14,7 +14,7 @@ import java.util.Map;
  * which side saturated (process CPU time) and what a connection costs (heap after GC, RSS).
  *
  * <p>Reply shape (all numbers): {@code connections, heapUsedBytes, rssBytes, cpuNanos, uptimeMillis,
- * gcCount, gcMillis, threads, availableProcessors} plus {@code gc} naming the collectors. With
+ * gcCount, gcMillis, threads, availableProcessors, allocatedBytes, contextSwitches} plus {@code gc} naming the collectors. With
  * {@code {"gc":true}} the heap figure is taken after {@link System#gc()}, so it counts live objects only.
  */
 public final class ServerStats {
@@ -55,7 +55,52 @@ public final class ServerStats {
         out.put("gc", collectors.toString());
         out.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
         out.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+        out.put("allocatedBytes", allocatedBytes());
+        out.put("contextSwitches", contextSwitches());
         return out;
+    }
+
+    /**
+     * @return voluntary plus involuntary context switches of this process's live threads so far (Linux,
+     *     {@code /proc/self/task/*}/status), or -1 elsewhere: the hand-offs between threads a message
+     *     costs, counted rather than timed, so the figure holds on a busy machine
+     */
+    public static long contextSwitches() {
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            long total = 0;
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                            total += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                        }
+                    }
+                } catch (IOException | RuntimeException threadEnded) {
+                    // a thread that ended meanwhile takes its count with it
+                }
+            }
+            return total;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * @return bytes allocated on the heap so far by the threads alive now (HotSpot's per-thread TLAB
+     *     counters), or -1 where the JVM cannot tell. Threads that ended take their count with them, so
+     *     the difference of two samples is exact only when the pools kept their threads in between (the
+     *     bench server's do).
+     */
+    public static long allocatedBytes() {
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+                && threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()) {
+            long total = 0;
+            for (long a : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+                total += Math.max(0, a);
+            }
+            return total;
+        }
+        return -1;
     }
 
     /** @return this process's CPU time (user + system) in nanoseconds, or -1 where the JVM cannot tell */

@@ -98,6 +98,17 @@ public final class DefaultSwitchboardClient implements SwitchboardClient, Lifecy
      * @return completes after the welcome frame
      */
     public static CompletableFuture<SwitchboardClient> connect(ClientOptions options) {
+        return create(options).connect();
+    }
+
+    /**
+     * Creates an unconnected client with the production connector and the executors the options name
+     * (or its own, whose threads start with the first task).
+     *
+     * @param options the settings
+     * @return the client, {@link ClientState#NEW}
+     */
+    public static DefaultSwitchboardClient create(ClientOptions options) {
         Objects.requireNonNull(options, "options");
         String name = "switchboard-client-" + INSTANCES.incrementAndGet();
         ExecutorService ownCallbacks = options.callbackExecutor() != null ? null
@@ -114,19 +125,23 @@ public final class DefaultSwitchboardClient implements SwitchboardClient, Lifecy
                 ownTimers.shutdownNow();
             }
         };
-        DefaultSwitchboardClient client = new DefaultSwitchboardClient(options, new JdkConnector(http),
+        return new DefaultSwitchboardClient(options, new JdkConnector(http),
                 new ExecutorScheduler(ownTimers != null ? ownTimers : options.scheduler()),
                 ownCallbacks != null ? ownCallbacks : options.callbackExecutor(),
                 () -> ThreadLocalRandom.current().nextDouble(), shutdown);
-        return client.start();
     }
 
     /**
-     * Opens the first connection. Call once.
+     * Opens the first connection; later calls return the same outcome.
      *
      * @return completes with this client after the welcome frame, on the callback executor
      */
     public CompletableFuture<SwitchboardClient> start() {
+        return connect();
+    }
+
+    @Override
+    public CompletableFuture<SwitchboardClient> connect() {
         return callbacks.relay(lifecycle.start().thenApply(v -> this));
     }
 

@@ -13,6 +13,7 @@ import dev.switchboard.client.StateListener;
 import dev.switchboard.protocol.Frame;
 import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.protocol.ProtocolException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -73,13 +74,14 @@ public final class Lifecycle implements Session.Handler {
 
     private final Object lock = new Object();
     private final OutboundQueue queue;
-    private ClientState state = ClientState.CONNECTING;
+    private ClientState state = ClientState.NEW;
     private Session session;
     private boolean sessionWelcomed;
     private int attempt;
     private Scheduler.Cancellable welcomeTimer = Scheduler.Cancellable.NONE;
     private Scheduler.Cancellable heartbeatTimer = Scheduler.Cancellable.NONE;
     private Scheduler.Cancellable reconnectTimer = Scheduler.Cancellable.NONE;
+    private Scheduler.Cancellable refreshTimer = Scheduler.Cancellable.NONE;
     private volatile String connectionId;
     private volatile String nodeId;
 
@@ -115,19 +117,25 @@ public final class Lifecycle implements Session.Handler {
     }
 
     /**
-     * Opens the first connection. Call once.
+     * Opens the first connection; later calls only return the same future.
      *
      * @return completes after the welcome frame (on the I/O thread); fails with the reason the first
-     *     connection failed
+     *     connection failed, or at once when the client was closed before it was started
      */
     public CompletableFuture<Void> start() {
+        List<Runnable> effects = new ArrayList<>();
         Session s;
         synchronized (lock) {
-            if (session != null || state != ClientState.CONNECTING) {
-                throw new IllegalStateException("already started");
+            if (state != ClientState.NEW) {
+                if (state == ClientState.CLOSED && !welcomed.isDone()) {
+                    welcomed.completeExceptionally(new ConnectionClosedException("client is closed"));
+                }
+                return welcomed;
             }
+            setState(effects, ClientState.CONNECTING);
             s = newSession();
         }
+        effects.forEach(Runnable::run);
         open(s);
         return welcomed;
     }
@@ -164,7 +172,8 @@ public final class Lifecycle implements Session.Handler {
     }
 
     /**
-     * Writes now when open, queues while reconnecting, refuses when closed or the queue is full.
+     * Writes now when open; queues before the first welcome and while reconnecting; refuses when closed or
+     * the queue is full.
      *
      * @param writer writes the frame to a session; runs under the lock, must only append to the session
      * @param outcome the caller's future; once it completes, a queued entry is dropped
@@ -179,9 +188,10 @@ public final class Lifecycle implements Session.Handler {
                 writer.accept(session);
                 return;
             }
+            boolean firstConnection = state == ClientState.NEW || state == ClientState.CONNECTING;
             if (state == ClientState.CLOSED) {
                 refusal = new ConnectionClosedException("client is closed");
-            } else if (options.reconnect() && queue.offer(outcome, writer)) {
+            } else if ((firstConnection || options.reconnect()) && queue.offer(outcome, writer)) {
                 onQueued.run();
                 return;
             } else {
@@ -237,9 +247,32 @@ public final class Lifecycle implements Session.Handler {
     }
 
     private void open(Session s) {
+        if (options.tokenProvider() == null) {
+            open(s, options.token());
+            return;
+        }
+        freshToken().whenComplete((token, e) -> {
+            if (e != null || token == null) {
+                LOG.debug("the token provider gave no token ({})", e == null ? "null" : e.getClass().getSimpleName());
+                s.fail(new SwitchboardException(ErrorCode.UNAUTHORIZED, "the token provider gave no token", e));
+            } else {
+                open(s, token);
+            }
+        });
+    }
+
+    private CompletableFuture<String> freshToken() {
+        try {
+            return options.tokenProvider().get().toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void open(Session s, String token) {
         Map<String, String> headers = new LinkedHashMap<>(options.headers());
-        if (options.token() != null) {
-            headers.put("Authorization", "Bearer " + options.token());
+        if (token != null) {
+            headers.put("Authorization", "Bearer " + token);
         }
         CompletableFuture<WebSocket> opening;
         try {
@@ -311,11 +344,16 @@ public final class Lifecycle implements Session.Handler {
             if (w.heartbeatMs() > 0) {
                 watchHeartbeat(s, Duration.ofMillis(w.heartbeatMs()));
             }
+            scheduleRefresh(s, w.expiresInMs());
             first = state == ClientState.CONNECTING;
             if (first) {
                 setState(effects, ClientState.OPEN);
                 attempt = 0;
                 effects.add(() -> welcomed.complete(null));
+                // what was emitted or requested before the first welcome (a client made by create())
+                for (OutboundQueue.Entry entry : queue.drain()) {
+                    entry.onWrite().accept(s);
+                }
             }
             topics = first ? Set.of() : subscriptions.confirmed();
         }
@@ -375,6 +413,52 @@ public final class Lifecycle implements Session.Handler {
         effects.forEach(Runnable::run);
     }
 
+    /**
+     * Lock held. With a token provider and a token that expires, asks for a fresh one after 80% of its
+     * remaining time and sends it in an {@code auth} frame; the reply's {@code expiresInMs} arms the next.
+     */
+    private void scheduleRefresh(Session s, Long expiresInMs) {
+        refreshTimer.cancel();
+        if (options.tokenProvider() == null || expiresInMs == null) {
+            return;
+        }
+        refreshTimer = scheduler.schedule(Duration.ofMillis(expiresInMs * 4 / 5), () -> refresh(s));
+    }
+
+    private void refresh(Session s) {
+        synchronized (lock) {
+            if (s != session || state == ClientState.CLOSED) {
+                return;
+            }
+        }
+        freshToken().whenComplete((token, e) -> {
+            if (e != null || token == null) {
+                LOG.debug("no fresh token for the expiring connection; the server will close it (4001)");
+                return;
+            }
+            PendingRequests.Pending p = pending.register("auth", options.requestTimeout());
+            p.sentOn(s);
+            s.send(encode(new Frame.Auth(p.idNode(), token))).whenComplete((v, failure) -> {
+                if (failure != null) {
+                    pending.fail(p.id(), () -> Futures.writeFailed("auth", failure));
+                }
+            });
+            p.future().whenComplete((reply, failure) -> {
+                if (failure != null) {
+                    LOG.debug("the server refused the fresh token: {}", Futures.unwrap(failure).getMessage());
+                    return;
+                }
+                JsonNode left = reply == null ? null : reply.get("expiresInMs");
+                synchronized (lock) {
+                    if (s == session) {
+                        scheduleRefresh(s, left != null && left.canConvertToLong() && left.isIntegralNumber()
+                                ? left.asLong() : null);
+                    }
+                }
+            });
+        });
+    }
+
     /** Lock held. The server pings every heartbeat; two and a half periods of silence mean it is gone. */
     private void watchHeartbeat(Session s, Duration heartbeat) {
         long limit = heartbeat.toNanos() * 5 / 2;
@@ -403,6 +487,7 @@ public final class Lifecycle implements Session.Handler {
             sessionWelcomed = false;
             welcomeTimer.cancel();
             heartbeatTimer.cancel();
+            refreshTimer.cancel();
             int status = ReconnectRules.handshakeStatus(cause);
             LOG.debug("connection ended: {} {} (handshake status {}, state {})", code, reason, status, state);
             switch (state) {
@@ -427,7 +512,7 @@ public final class Lifecycle implements Session.Handler {
             attempt++;
         }
         boolean terminal = !options.reconnect()
-                || (status >= 0 ? ReconnectRules.isTerminalHandshake(status) : ReconnectRules.isTerminalClose(code))
+                || (status >= 0 ? ReconnectRules.isTerminalHandshake(status) : ReconnectRules.isTerminalClose(code, options.tokenProvider() != null))
                 || (options.maxReconnectAttempts() > 0 && attempt >= options.maxReconnectAttempts());
         if (terminal) {
             enterClosed(effects, lost, ReconnectRules.closeStatus(code, reason, status));
@@ -446,6 +531,7 @@ public final class Lifecycle implements Session.Handler {
     private void enterClosed(List<Runnable> effects, SwitchboardException error, CloseStatus status) {
         setState(effects, ClientState.CLOSED);
         reconnectTimer.cancel();
+        refreshTimer.cancel();
         if (session == null) {
             welcomeTimer.cancel();
             heartbeatTimer.cancel();
@@ -456,6 +542,7 @@ public final class Lifecycle implements Session.Handler {
                 entry.outcome().completeExceptionally(error);
             }
             pending.failAll(() -> error);
+            welcomed.completeExceptionally(error); // closed before the first welcome: connect() fails
         });
         if (status != null) {
             finish(effects, status);

@@ -26,6 +26,16 @@ public final class ReconnectRules {
     }
 
     /**
+     * @param closeCode the close code the connection ended with
+     * @param tokenProvider whether the client can fetch a fresh token
+     * @return true when the client must not reconnect: also 4001 (token expired) without a token
+     *     provider, since the same token would only be refused again
+     */
+    public static boolean isTerminalClose(int closeCode, boolean tokenProvider) {
+        return isTerminalClose(closeCode) || (closeCode == 4001 && !tokenProvider);
+    }
+
+    /**
      * @param httpStatus the status of a refused upgrade
      * @return true when the client must not try again
      */

@@ -91,7 +91,7 @@ class DefaultSwitchboardClientTest {
         assertThat(client.connectionId()).isEqualTo("c-7f3a");
         assertThat(client.nodeId()).isEqualTo("n-1");
         assertThat(client.state()).isEqualTo(ClientState.OPEN);
-        assertThat(states).containsExactly("CONNECTING->OPEN");
+        assertThat(states).containsExactly("NEW->CONNECTING", "CONNECTING->OPEN");
     }
 
     @Test
@@ -360,7 +360,7 @@ class DefaultSwitchboardClientTest {
         assertThat(queuedEmit).isCompleted();
         b.frame("{\"type\":\"reply\",\"id\":" + request.get("id") + ",\"data\":\"two\"}");
         assertThat(queued.join().asText()).isEqualTo("two");
-        assertThat(states).containsExactly("CONNECTING->OPEN", "OPEN->RECONNECTING", "RECONNECTING->OPEN");
+        assertThat(states).containsExactly("NEW->CONNECTING", "CONNECTING->OPEN", "OPEN->RECONNECTING", "RECONNECTING->OPEN");
     }
 
     @Test

@@ -12,10 +12,14 @@ import dev.switchboard.SwitchboardException;
 import dev.switchboard.crud.ChangeEvent;
 import dev.switchboard.crud.CollectionOptions;
 import dev.switchboard.crud.CrudOperation;
+import dev.switchboard.crud.CrudRequest;
+import dev.switchboard.crud.Quota;
+import dev.switchboard.crud.QuotaExceededException;
 import dev.switchboard.crud.Page;
 import dev.switchboard.crud.Query;
 import dev.switchboard.crud.Repository;
 import dev.switchboard.crud.SortField;
+import dev.switchboard.protocol.WireError;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -30,7 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * through the router, so changes reach subscribers on every node.
  */
 public final class CrudService {
-    private static final int PATCH_RETRIES = 5;
+    private static final int WRITE_RETRIES = 5;
+    private static final int MAX_ID_CHARS = 256;
 
     private record Collection(String name, Repository repository, CollectionOptions options) { }
 
@@ -76,7 +81,8 @@ public final class CrudService {
             return false;
         }
         Collection c = collections.get(topic.substring("collection:".length()));
-        return c != null && c.options.authorizer().permits(connection, CrudOperation.LIST, null);
+        return c != null && c.options.authorizer().permits(connection,
+                new CrudRequest(c.name, CrudOperation.LIST, null, null, null));
     }
 
     /** Stops the collections' change feeds. */
@@ -107,23 +113,51 @@ public final class CrudService {
         String name = data.path("collection").asText("");
         Collection c = collections.get(name);
         if (c == null) {
-            throw new SwitchboardException(ErrorCode.NOT_FOUND, "collection \"" + name + "\" does not exist");
-        }
-        String id = op == CrudOperation.LIST || op == CrudOperation.POST ? null : requireId(data);
-        if (!c.options.authorizer().permits(conn, op, id)) {
-            throw new SwitchboardException(ErrorCode.FORBIDDEN, op + " on " + name + " is not allowed");
+            throw new SwitchboardException(ErrorCode.NOT_FOUND, "collection " + WireError.quote(name) + " does not exist");
         }
         try {
             return switch (op) {
-                case GET -> c.repository.get(id).orElseThrow(() -> notFound(name, id));
-                case LIST -> list(c, data);
-                case POST -> create(c, data);
-                case PUT -> replace(c, id, data);
-                case PATCH -> patch(c, id, data);
-                case DELETE -> delete(c, id, data);
+                case GET -> {
+                    String id = requireId(data);
+                    ObjectNode current = c.repository.get(id).orElse(null);
+                    authorize(conn, c, op, id, current, null);
+                    if (current == null) {
+                        throw notFound(name, id);
+                    }
+                    yield current;
+                }
+                case LIST -> {
+                    authorize(conn, c, op, null, null, null);
+                    yield list(c, data);
+                }
+                case POST -> create(conn, c, data);
+                case PUT -> replace(conn, c, requireId(data), data);
+                case PATCH -> patch(conn, c, requireId(data), data);
+                case DELETE -> delete(conn, c, requireId(data), data);
             };
         } catch (SwitchboardException e) {
             throw qualify(name, e);
+        }
+    }
+
+    private static void authorize(Connection conn, Collection c, CrudOperation op, String id, ObjectNode current,
+                                  ObjectNode proposed) {
+        CrudRequest request = new CrudRequest(c.name, op, id, current == null ? null : current.deepCopy(),
+                proposed == null ? null : proposed.deepCopy());
+        if (!c.options.authorizer().permits(conn, request)) {
+            throw new SwitchboardException(ErrorCode.FORBIDDEN, op + " on " + c.name + " is not allowed");
+        }
+    }
+
+    /** The collection's own size limit, on the item without id and version, before any storage. */
+    private static void checkSize(Collection c, ObjectNode item) {
+        ObjectNode fields = item.deepCopy();
+        fields.remove("id");
+        fields.remove("version");
+        long size = Quota.sizeOf(fields);
+        if (size > c.options.maxItemBytes()) {
+            throw new QuotaExceededException(QuotaExceededException.Limit.ITEM_BYTES, c.options.maxItemBytes(),
+                    "the item would be " + size + " bytes, more than the limit of " + c.options.maxItemBytes());
         }
     }
 
@@ -146,7 +180,7 @@ public final class CrudService {
             boolean desc = p.startsWith("-");
             String field = desc || p.startsWith("+") ? p.substring(1) : p;
             if (!c.options.isQueryable(field) || field.isEmpty()) {
-                throw badRequest("cannot sort on unknown field \"" + field + "\"");
+                throw badRequest("cannot sort on unknown field " + WireError.quote(field));
             }
             sort.add(new SortField(field, desc));
         }
@@ -159,7 +193,7 @@ public final class CrudService {
             for (Iterator<Map.Entry<String, JsonNode>> it = f.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!c.options.isQueryable(e.getKey())) {
-                    throw badRequest("cannot filter on unknown field \"" + e.getKey() + "\"");
+                    throw badRequest("cannot filter on unknown field " + WireError.quote(e.getKey()));
                 }
                 filters.put(e.getKey(), e.getValue());
             }
@@ -167,63 +201,91 @@ public final class CrudService {
         return c.repository.list(new Query(page, size, sort, filters));
     }
 
-    private ObjectNode create(Collection c, JsonNode data) {
+    private ObjectNode create(Connection conn, Collection c, JsonNode data) {
         ObjectNode item = objectField(data, "item");
         item.remove("id");
         item.remove("version");
+        authorize(conn, c, CrudOperation.POST, null, null, item);
         c.options.validator().validate(CrudOperation.POST, item);
+        checkSize(c, item);
         ObjectNode created = c.repository.create(item);
         changed(c, ChangeEvent.Type.ADDED, created);
         return created;
     }
 
-    private ObjectNode replace(Collection c, String id, JsonNode data) {
+    private ObjectNode replace(Connection conn, Collection c, String id, JsonNode data) {
         ObjectNode item = objectField(data, "item");
-        Long version = version(data);
-        c.options.validator().validate(CrudOperation.PUT, item);
-        ObjectNode stored = c.repository.replace(id, item, version);
-        changed(c, ChangeEvent.Type.MODIFIED, stored);
-        return stored;
+        item.remove("id");
+        item.remove("version");
+        return write(conn, c, CrudOperation.PUT, id, version(data), current -> item, stored -> {
+            changed(c, ChangeEvent.Type.MODIFIED, stored);
+            return stored;
+        });
     }
 
-    private ObjectNode patch(Collection c, String id, JsonNode data) {
+    private ObjectNode patch(Connection conn, Collection c, String id, JsonNode data) {
         JsonNode patch = data.get("patch");
         if (patch == null || !(patch.isArray() || patch.isObject())) {
             throw badRequest("patch must be an array (RFC 6902 JSON Patch) or an object (RFC 7396 merge patch)");
         }
-        Long expected = version(data);
+        return write(conn, c, CrudOperation.PATCH, id, version(data), current -> {
+            ObjectNode patched = patches.apply(current, patch, c.options.maxPatchOperations(),
+                    c.options.maxItemBytes() + 128);
+            patched.remove("id");
+            patched.remove("version");
+            return patched;
+        }, stored -> {
+            changed(c, ChangeEvent.Type.MODIFIED, stored);
+            return stored;
+        });
+    }
+
+    private ObjectNode delete(Connection conn, Collection c, String id, JsonNode data) {
+        return write(conn, c, CrudOperation.DELETE, id, version(data), current -> null, removed -> {
+            changed(c, ChangeEvent.Type.DELETED, removed);
+            ObjectNode out = mapper.createObjectNode();
+            out.put("id", id);
+            out.put("deleted", true);
+            return out;
+        });
+    }
+
+    /**
+     * Reads the current item, builds the proposed one, asks the authorizer, validates, and writes with a
+     * compare-and-set on the version that was read, so the decision holds for the item it was made on. A
+     * write in between is a {@code conflict} when the client named a version, and otherwise a retry.
+     */
+    private ObjectNode write(Connection conn, Collection c, CrudOperation op, String id, Long expected,
+                             java.util.function.UnaryOperator<ObjectNode> propose,
+                             java.util.function.UnaryOperator<ObjectNode> done) {
         for (int attempt = 1; ; attempt++) {
-            ObjectNode current = c.repository.get(id).orElseThrow(() -> notFound(c.name, id));
+            ObjectNode current = c.repository.get(id).orElse(null);
+            ObjectNode proposed = op == CrudOperation.DELETE || (current == null && op == CrudOperation.PATCH)
+                    ? null : propose.apply(current);
+            authorize(conn, c, op, id, current, proposed);
+            if (current == null) {
+                throw notFound(c.name, id);
+            }
             long currentVersion = current.path("version").asLong();
             if (expected != null && expected != currentVersion) {
                 throw new SwitchboardException(ErrorCode.CONFLICT,
                         id + " is at version " + currentVersion + ", not " + expected);
             }
-            ObjectNode patched = patches.apply(current, patch);
-            patched.put("id", id);
-            patched.put("version", currentVersion);
-            c.options.validator().validate(CrudOperation.PATCH, patched);
             try {
-                // Compare-and-set on the version read above: a concurrent write makes this a conflict.
-                ObjectNode stored = c.repository.replace(id, patched, currentVersion);
-                changed(c, ChangeEvent.Type.MODIFIED, stored);
-                return stored;
+                if (op == CrudOperation.DELETE) {
+                    ObjectNode removed = c.repository.delete(id, currentVersion).orElseThrow(() -> notFound(c.name, id));
+                    return done.apply(removed);
+                }
+                c.options.validator().validate(op, proposed);
+                checkSize(c, proposed);
+                return done.apply(c.repository.replace(id, proposed, currentVersion));
             } catch (SwitchboardException e) {
-                // Without a client version the client asked for "patch whatever is there": retry on races.
-                if (e.code() != ErrorCode.CONFLICT || expected != null || attempt >= PATCH_RETRIES) {
+                // Without a client version the client asked for "whatever is there": retry on races.
+                if (e.code() != ErrorCode.CONFLICT || expected != null || attempt >= WRITE_RETRIES) {
                     throw e;
                 }
             }
         }
-    }
-
-    private ObjectNode delete(Collection c, String id, JsonNode data) {
-        ObjectNode removed = c.repository.delete(id, version(data)).orElseThrow(() -> notFound(c.name, id));
-        changed(c, ChangeEvent.Type.DELETED, removed);
-        ObjectNode out = mapper.createObjectNode();
-        out.put("id", id);
-        out.put("deleted", true);
-        return out;
     }
 
     private void changed(Collection c, ChangeEvent.Type type, ObjectNode item) {
@@ -237,6 +299,9 @@ public final class CrudService {
         JsonNode id = data.get("id");
         if (id == null || id.isNull() || !(id.isTextual() || id.isIntegralNumber()) || id.asText().isEmpty()) {
             throw badRequest("\"id\" is required");
+        }
+        if (id.asText().length() > MAX_ID_CHARS) {
+            throw badRequest("\"id\" is longer than " + MAX_ID_CHARS + " characters");
         }
         return id.asText();
     }

@@ -1,12 +1,16 @@
 package dev.switchboard.examples.board;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.ConnectionLimits;
 import dev.switchboard.Switchboard;
 import dev.switchboard.crud.CollectionOptions;
+import dev.switchboard.crud.CrudAuthorizer;
 import dev.switchboard.crud.CrudOperation;
 import dev.switchboard.backplane.Backplanes;
 import dev.switchboard.crud.Repositories;
 import dev.switchboard.crud.Repository;
 import dev.switchboard.examples.Settings;
+import dev.switchboard.examples.auth.DemoLogin;
 import dev.switchboard.metrics.micrometer.PrometheusMetrics;
 import dev.switchboard.crud.ValidationException;
 import dev.switchboard.transport.jetty.JettyTransport;
@@ -15,11 +19,33 @@ import io.micrometer.core.instrument.Tags;
 import java.util.Set;
 
 /**
- * A live task board: collection {@code tasks} (title, status in todo/doing/done) over the socket,
- * with every change pushed to every open page through topic {@code collection:tasks}.
+ * A live task board: collection {@code tasks} (title, status in todo/doing/done, owner) over the
+ * socket, with every change pushed to every open page through topic {@code collection:tasks}. A page
+ * signs in as a demo user ({@link DemoLogin}); everyone sees every task, and only a task's owner may
+ * change or delete it ({@link #OWNERS}). Tasks without an owner (written straight into the database)
+ * are anyone's.
  */
 public final class BoardExample implements AutoCloseable {
     private static final Set<String> STATUSES = Set.of("todo", "doing", "done");
+
+    /**
+     * Per-owner rules: anyone signed in reads; a new task must name its creator as owner; only the owner
+     * changes or deletes a task, and cannot hand it to someone else.
+     */
+    public static final CrudAuthorizer OWNERS = (conn, req) -> {
+        String me = conn.identity().userId();
+        return switch (req.operation()) {
+            case GET, LIST -> true;
+            case POST -> me != null && me.equals(req.proposed().path("owner").asText(null));
+            case PUT, PATCH -> mayChange(me, req.current())
+                    && req.current().path("owner").equals(req.proposed().path("owner"));
+            case DELETE -> mayChange(me, req.current());
+        };
+    };
+
+    private static boolean mayChange(String me, ObjectNode task) {
+        return me != null && task != null && (!task.hasNonNull("owner") || me.equals(task.path("owner").asText()));
+    }
 
     private final Switchboard board;
     private final JettyTransport transport;
@@ -45,15 +71,23 @@ public final class BoardExample implements AutoCloseable {
      * @return the running example
      */
     public static BoardExample start(Settings settings) {
+        DemoLogin login = DemoLogin.create();
         PrometheusMetrics metrics = PrometheusMetrics.create(Tags.of("app", "board"));
-        Switchboard board = Switchboard.builder().backplane(Backplanes.fromUri(settings.backplane()))
-                .eventListener(metrics.listener()).build();
+        Switchboard board = Switchboard.builder()
+                .authenticator(login.authenticator())
+                .connectionLimits(ConnectionLimits.builder().maxPerUser(20).maxPerAddress(200)
+                        .handshakesPerSecondPerAddress(20).build())
+                .backplane(Backplanes.fromUri(settings.backplane()))
+                .eventListener(metrics.listener())
+                .build();
         metrics.monitor(board);
         Repository tasks = Repositories.fromUri(settings.repository(), "tasks");
         board.crud("tasks", tasks, CollectionOptions.builder()
                 .fields("title", "status")
                 .maxPageSize(100)
                 .validator(BoardExample::validate)
+                .authorizer(OWNERS)
+                .maxItemBytes(4096)
                 .changeFeed(Repositories.changeFeedFromUri(settings.repository(), "tasks"))
                 .build());
         JettyTransport transport = JettyTransport.start(board, JettyTransportOptions.builder()
@@ -61,11 +95,13 @@ public final class BoardExample implements AutoCloseable {
                 .path("/ws")
                 .staticClasspath("board")
                 .metrics(metrics)
+                .allowedOrigins(DemoLogin.allowedOrigins())
+                .servlet(DemoLogin.PATH, login.servlet())
                 .build());
         return new BoardExample(board, transport, metrics);
     }
 
-    private static void validate(CrudOperation op, com.fasterxml.jackson.databind.node.ObjectNode task) {
+    private static void validate(CrudOperation op, ObjectNode task) {
         String title = task.path("title").asText("");
         if (title.isBlank()) {
             throw new ValidationException("title", "must not be blank");
@@ -76,6 +112,9 @@ public final class BoardExample implements AutoCloseable {
         String status = task.path("status").asText("");
         if (!STATUSES.contains(status)) {
             throw new ValidationException("status", "must be one of todo, doing, done");
+        }
+        if (task.has("owner") && !task.get("owner").isTextual()) {
+            throw new ValidationException("owner", "must be a user id");
         }
     }
 

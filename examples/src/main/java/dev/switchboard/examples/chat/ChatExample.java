@@ -2,23 +2,25 @@ package dev.switchboard.examples.chat;
 
 import dev.switchboard.Audience;
 import dev.switchboard.Connection;
-import dev.switchboard.Identity;
+import dev.switchboard.ConnectionLimits;
 import dev.switchboard.Switchboard;
 import dev.switchboard.backplane.Backplanes;
 import dev.switchboard.examples.Settings;
+import dev.switchboard.examples.auth.DemoLogin;
 import dev.switchboard.metrics.micrometer.PrometheusMetrics;
-import dev.switchboard.spi.AuthenticationException;
-import dev.switchboard.spi.Handshake;
 import dev.switchboard.transport.jetty.JettyTransport;
 import dev.switchboard.transport.jetty.JettyTransportOptions;
 import io.micrometer.core.instrument.Tags;
 
 /**
- * The classic WebSocket chat. The Switchboard page connects at {@code /ws?name=NAME&age=NN}; the
- * newcomer is greeted, everyone hears who joined and left, and every text is broadcast as
- * {@code NAME: TEXT}. Every message travels as event {@code chat.message} with a string as data;
- * clients send {@code chat.send} with the text. Plain WebSocket clients join the same room at
- * {@code /chat/{name}?age=NN} ({@link SeedChat}).
+ * The classic WebSocket chat. The Switchboard page signs in at {@code POST /demo/login} with a name
+ * and an age and connects to {@code /ws} with the signed token it gets ({@link DemoLogin}); the newcomer
+ * is greeted, everyone hears who joined and left, and every text is broadcast as {@code NAME: TEXT}.
+ * Every message travels as event {@code chat.message} with a string as data; clients send
+ * {@code chat.send} with the text. Who is speaking comes from the verified token, never from the URL;
+ * only pages of this server (localhost, or {@code -DallowedOrigins}) may connect. Plain WebSocket
+ * clients join the same room at {@code /chat/{name}?age=NN} ({@link SeedChat}), where the name is only
+ * a display name.
  */
 public final class ChatExample implements AutoCloseable {
     /** The topic every chat member is in. */
@@ -51,10 +53,13 @@ public final class ChatExample implements AutoCloseable {
      * @return the running example
      */
     public static ChatExample start(Settings settings) {
+        DemoLogin login = DemoLogin.create();
         PrometheusMetrics metrics = PrometheusMetrics.create(Tags.of("app", "chat"));
         Switchboard board = Switchboard.builder()
                 .eventListener(metrics.listener())
-                .authenticator(ChatExample::identify)
+                .authenticator(login.authenticator())
+                .connectionLimits(ConnectionLimits.builder().maxPerUser(10).maxPerAddress(200)
+                        .handshakesPerSecondPerAddress(20).build())
                 .backplane(Backplanes.fromUri(settings.backplane()))
                 .build();
         metrics.monitor(board);
@@ -73,21 +78,10 @@ public final class ChatExample implements AutoCloseable {
                 .path(PATH)
                 .staticClasspath("chat")
                 .metrics(metrics)
+                .allowedOrigins(DemoLogin.allowedOrigins())
+                .servlet(DemoLogin.PATH, login.servlet())
                 .build());
         return new ChatExample(board, transport, metrics);
-    }
-
-    /** The chat's "authentication": the name and the age come from the query. */
-    private static Identity identify(Handshake handshake) {
-        String raw = handshake.queryParam("name");
-        String name = raw == null ? "" : raw.trim();
-        if (name.isEmpty() || name.length() > 40) {
-            throw AuthenticationException.unauthorized("connect at /ws?name=… with a name of 1 to 40 characters");
-        }
-        String age = handshake.queryParam("age");
-        return Identity.builder(name)
-                .claims(java.util.Map.of("age", age == null || age.isBlank() ? "unknown" : age.trim()))
-                .build();
     }
 
     private static String name(Connection conn) {
@@ -95,7 +89,7 @@ public final class ChatExample implements AutoCloseable {
     }
 
     private static Object age(Connection conn) {
-        return conn.identity().claims().get("age");
+        return conn.identity().claims().getOrDefault("age", "unknown");
     }
 
     /** @return the bound HTTP port */

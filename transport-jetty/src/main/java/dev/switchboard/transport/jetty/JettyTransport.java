@@ -17,10 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves Switchboard from an embedded Jetty 12.1 server: the WebSocket endpoint (Jakarta API, see
- * {@link SwitchboardEndpointConfig}), the node's plain WebSocket endpoints
- * ({@link dev.switchboard.Switchboard#plainEndpoint}, mounted at start), {@code GET /health}, static files
- * and the JS client at {@code /switchboard.js}.
+ * Serves Switchboard from an embedded Jetty 12.1 server: the WebSocket endpoint, the node's plain
+ * WebSocket endpoints ({@link dev.switchboard.Switchboard#plainEndpoint}, mounted at start),
+ * {@code GET /health}, static files and the JS client at {@code /switchboard.js}. The endpoints run on
+ * Jetty's WebSocket core API (one small frame handler per connection, frames as buffers); the handshake
+ * checks are the same as those of the Jakarta endpoint that {@link SwitchboardEndpointConfig} mounts in a
+ * host's own container.
  *
  * <pre>{@code
  * Switchboard board = Switchboard.builder().build();
@@ -87,7 +89,7 @@ public final class JettyTransport implements Transport {
             if (server != null || closed) {
                 throw new IllegalStateException(closed ? "transport is closed" : "transport already started");
             }
-            Server s = JettyServers.create(options, acceptor, mounts(acceptor));
+            Server s = JettyServers.create(options, acceptor, mounts(acceptor), openSessions);
             try {
                 s.start();
             } catch (Exception e) {
@@ -104,15 +106,13 @@ public final class JettyTransport implements Transport {
     /** The protocol endpoint at {@code options.path()}, then the acceptor's plain endpoints. */
     private List<JettyServers.Mount> mounts(SessionAcceptor acceptor) {
         List<JettyServers.Mount> mounts = new ArrayList<>();
-        mounts.add(new JettyServers.Mount(options.path(), acceptor, SwitchboardEndpointConfig.create(acceptor,
-                options.path(), options.compression(), openSessions)));
+        mounts.add(new JettyServers.Mount(options.path(), acceptor));
         acceptor.plainEndpoints().forEach((path, plain) -> {
             if (path.equals(options.path())) {
                 throw new IllegalArgumentException("plain endpoint " + path + " takes the protocol endpoint's path; "
                         + "give JettyTransportOptions.path another one");
             }
-            mounts.add(new JettyServers.Mount(path, plain, SwitchboardEndpointConfig.create(plain, path,
-                    options.compression(), openSessions)));
+            mounts.add(new JettyServers.Mount(path, plain));
         });
         return mounts;
     }

@@ -1,7 +1,12 @@
 package dev.switchboard.transport.jetty;
 
+import dev.switchboard.transport.jetty.internal.OriginCheck;
 import java.nio.file.Path;
 import java.time.Duration;
+import jakarta.servlet.Servlet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,7 +20,8 @@ import java.util.Objects;
  *     .build();
  * }</pre>
  *
- * @param host the interface to bind (default {@code 0.0.0.0}, every interface)
+ * @param host the address to bind (default {@code 0.0.0.0}, every IPv4 interface); {@code 127.0.0.1} serves
+ *     only this machine (behind a local proxy), {@code ::} every IPv6 and IPv4 interface
  * @param port the TCP port (default 8080); 0 binds a free port, see {@link JettyTransport#port()}
  * @param path the WebSocket endpoint path (default {@code /ws}); may be a Jakarta URI template such
  *     as {@code /chat/{room}}, in which case the core sees the concrete path in
@@ -40,14 +46,23 @@ import java.util.Objects;
  * @param acceptQueueSize the listen backlog: how many connections may wait to be accepted (default
  *     1,024; the kernel caps it at {@code net.core.somaxconn}). The JDK's default of 50 makes a burst of
  *     reconnecting clients lose SYNs and wait a second per retransmit.
+ * @param allowedOrigins the browser origins that may open the WebSocket: exact ones
+ *     ({@code https://app.example.com}) and patterns where {@code *} stands for host labels or a port
+ *     ({@code https://*.example.com}, {@code http://localhost:*}). Any other {@code Origin} gets 403
+ *     before the upgrade and before authentication; a request without {@code Origin} (not a browser) is
+ *     let through. Empty (the default) allows every origin: set it whenever browsers connect, and
+ *     always when your authenticator reads cookies (cross-site WebSocket hijacking)
+ * @param servlets the application's own HTTP endpoints served next to the WebSocket, by servlet path
+ *     spec (e.g. {@code /login}); default none. They see no Switchboard authentication or origin check:
+ *     protect them yourself
  * @param metrics what {@code GET /metrics} serves, e.g. {@code PrometheusMetrics} from
  *     {@code switchboard-metrics-micrometer}; {@code null} (the default) serves no {@code /metrics}
  */
 public record JettyTransportOptions(String host, int port, String path, Path staticRoot,
                                     String staticClasspathBase, Path keyStore, String keyStorePassword,
                                     Duration idleTimeout, int maxThreads, Duration stopTimeout,
-                                    boolean compression, int acceptQueueSize,
-                                    dev.switchboard.spi.MetricsScraper metrics) {
+                                    boolean compression, int acceptQueueSize, List<String> allowedOrigins,
+                                    Map<String, Servlet> servlets, dev.switchboard.spi.MetricsScraper metrics) {
 
     /** The smallest pool Jetty starts with: acceptor, selectors and a few workers need threads. */
     static final int MIN_THREADS = 8;
@@ -79,6 +94,14 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         if (maxThreads < MIN_THREADS) {
             throw new IllegalArgumentException("maxThreads must be at least " + MIN_THREADS + ": " + maxThreads);
         }
+        allowedOrigins = List.copyOf(allowedOrigins);
+        servlets = Map.copyOf(servlets);
+        for (String spec : servlets.keySet()) {
+            if (!spec.startsWith("/")) {
+                throw new IllegalArgumentException("servlet paths start with '/': " + spec);
+            }
+        }
+        OriginCheck.of(allowedOrigins); // validates each entry
     }
 
     /** @return the defaults: {@code 0.0.0.0:8080}, path {@code /ws}, no static files, no TLS */
@@ -106,6 +129,8 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         b.stopTimeout = stopTimeout;
         b.compression = compression;
         b.acceptQueueSize = acceptQueueSize;
+        b.allowedOrigins = allowedOrigins;
+        b.servlets.putAll(servlets);
         b.metrics = metrics;
         return b;
     }
@@ -122,7 +147,8 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
                 + ", staticRoot=" + staticRoot + ", staticClasspathBase=" + staticClasspathBase
                 + ", tls=" + tls() + ", idleTimeout=" + idleTimeout + ", maxThreads=" + maxThreads
                 + ", stopTimeout=" + stopTimeout + ", compression=" + compression
-                + ", acceptQueueSize=" + acceptQueueSize + ", metrics=" + (metrics != null) + "]";
+                + ", acceptQueueSize=" + acceptQueueSize + ", allowedOrigins=" + allowedOrigins + ", servlets="
+                + servlets.keySet() + ", metrics=" + (metrics != null) + "]";
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -146,9 +172,30 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         private Duration stopTimeout = Duration.ofSeconds(2);
         private boolean compression;
         private int acceptQueueSize = 1024;
+        private List<String> allowedOrigins = List.of();
+        private final Map<String, Servlet> servlets = new LinkedHashMap<>();
         private dev.switchboard.spi.MetricsScraper metrics;
 
         private Builder() {
+        }
+
+        /**
+         * @param pathSpec a servlet path spec, e.g. {@code /login} or {@code /api/*}
+         * @param servlet the application's endpoint there (default: none)
+         * @return this
+         */
+        public Builder servlet(String pathSpec, Servlet servlet) {
+            servlets.put(Objects.requireNonNull(pathSpec, "pathSpec"), Objects.requireNonNull(servlet, "servlet"));
+            return this;
+        }
+
+        /**
+         * @param origins browser origins that may connect, exact or with {@code *} patterns (default: any)
+         * @return this
+         */
+        public Builder allowedOrigins(String... origins) {
+            allowedOrigins = List.of(origins);
+            return this;
         }
 
         /**
@@ -238,7 +285,8 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         /** @return validated options */
         public JettyTransportOptions build() {
             return new JettyTransportOptions(host, port, path, staticRoot, staticClasspathBase, keyStore,
-                    keyStorePassword, idleTimeout, maxThreads, stopTimeout, compression, acceptQueueSize, metrics);
+                    keyStorePassword, idleTimeout, maxThreads, stopTimeout, compression, acceptQueueSize,
+                    allowedOrigins, servlets, metrics);
         }
     }
 }

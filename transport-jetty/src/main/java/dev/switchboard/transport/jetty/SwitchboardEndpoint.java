@@ -3,7 +3,6 @@ package dev.switchboard.transport.jetty;
 import dev.switchboard.CloseCodes;
 import dev.switchboard.spi.SessionAcceptor;
 import dev.switchboard.transport.jetty.internal.JakartaTransportSession;
-import dev.switchboard.transport.jetty.internal.OpenSessions;
 import dev.switchboard.transport.jetty.internal.PendingUpgrade;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
@@ -57,9 +56,7 @@ public final class SwitchboardEndpoint extends Endpoint {
         // Binary is refused by the core anyway; a small bound keeps a client from making us buffer it.
         session.setMaxBinaryMessageBufferSize(max);
 
-        Object open = config.getUserProperties().get(OpenSessions.USER_PROPERTY);
-        JakartaTransportSession ts = new JakartaTransportSession(session, upgrade.handshake(),
-                open instanceof OpenSessions o ? o : null);
+        JakartaTransportSession ts = new JakartaTransportSession(session, upgrade.handshake());
         transportSession = ts;
         session.addMessageHandler(String.class, (MessageHandler.Whole<String>) ts::text);
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) b -> ts.binary(b.remaining()));

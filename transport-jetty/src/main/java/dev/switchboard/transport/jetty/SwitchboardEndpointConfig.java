@@ -1,14 +1,14 @@
 package dev.switchboard.transport.jetty;
 
 import dev.switchboard.spi.SessionAcceptor;
-import dev.switchboard.transport.jetty.internal.OpenSessions;
 import dev.switchboard.transport.jetty.internal.SwitchboardConfigurator;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.Objects;
 
 /**
- * Creates the Jakarta {@link ServerEndpointConfig} that mounts Switchboard in a WebSocket container:
- * {@link JettyTransport}'s own, or a host application's.
+ * Creates the Jakarta {@link ServerEndpointConfig} that mounts Switchboard in a host application's own
+ * Jakarta WebSocket container. ({@link JettyTransport} does not use it: it serves the same protocol on
+ * Jetty's leaner WebSocket core API, with the same handshake checks.)
  *
  * <pre>{@code
  * ServerContainer container = ...; // the host's jakarta.websocket.server.ServerContainer
@@ -34,22 +34,11 @@ public final class SwitchboardEndpointConfig {
      * @return a configuration to pass to {@code ServerContainer.addEndpoint}
      */
     public static ServerEndpointConfig create(SessionAcceptor acceptor, String path) {
-        return create(acceptor, path, false, null);
-    }
-
-    /** The transport's variant: optional compression, and a registry of sessions to close on shutdown. */
-    static ServerEndpointConfig create(SessionAcceptor acceptor, String path, boolean compression,
-                                       OpenSessions openSessions) {
         Objects.requireNonNull(acceptor, "acceptor");
         Objects.requireNonNull(path, "path");
-        ServerEndpointConfig config = ServerEndpointConfig.Builder.create(SwitchboardEndpoint.class, path)
+        return ServerEndpointConfig.Builder.create(SwitchboardEndpoint.class, path)
                 .subprotocols(acceptor.subProtocols())
-                .configurator(new SwitchboardConfigurator(acceptor, compression))
+                .configurator(new SwitchboardConfigurator(acceptor, path))
                 .build();
-        if (openSessions != null) {
-            // Containers copy these per upgrade, so every endpoint instance finds the registry in onOpen.
-            config.getUserProperties().put(OpenSessions.USER_PROPERTY, openSessions);
-        }
-        return config;
     }
 }

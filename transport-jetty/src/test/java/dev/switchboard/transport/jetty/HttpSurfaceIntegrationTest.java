@@ -106,6 +106,50 @@ class HttpSurfaceIntegrationTest {
         assertThat(get(transport, "/../pom.xml").statusCode()).isIn(400, 404);
     }
 
+    /**
+     * A symlink inside the static root that points outside it (a file, a directory, a link chained
+     * through a link, {@code /etc/passwd}) is never followed: 404, while files inside the root are served.
+     */
+    @Test
+    void neverFollowsASymlinkOutOfTheStaticRoot(@TempDir Path dir) throws Exception {
+        Path web = Files.createDirectories(dir.resolve("web"));
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.writeString(outside.resolve("secret.txt"), "top secret\n");
+        Files.writeString(web.resolve("index.html"), "<h1>hello</h1>");
+        Files.createSymbolicLink(web.resolve("leak.txt"), outside.resolve("secret.txt"));
+        Files.createSymbolicLink(web.resolve("out"), outside);
+        Files.createSymbolicLink(web.resolve("chain.txt"), web.resolve("leak.txt"));
+        Files.createSymbolicLink(web.resolve("passwd"), Path.of("/etc/passwd"));
+        Files.createSymbolicLink(web.resolve("home.html"), web.resolve("index.html"));
+        JettyTransport transport = start(new EchoAcceptor(), JettyTransportOptions.builder().staticFiles(web));
+
+        assertThat(get(transport, "/index.html").statusCode()).isEqualTo(200);
+        // A link that stays inside the root is fine.
+        assertThat(get(transport, "/home.html").body()).isEqualTo("<h1>hello</h1>");
+        for (String path : List.of("/leak.txt", "/out/secret.txt", "/chain.txt", "/passwd", "/out/")) {
+            HttpResponse<String> response = get(transport, path);
+            assertThat(response.statusCode()).as(path).isEqualTo(404);
+            assertThat(response.body()).as(path).doesNotContain("top secret").doesNotContain("root:");
+        }
+    }
+
+    @Test
+    void servesTheApplicationsOwnServlets() throws Exception {
+        JettyTransport transport = start(new EchoAcceptor(), JettyTransportOptions.builder()
+                .servlet("/hello", new jakarta.servlet.http.HttpServlet() {
+                    @Override
+                    protected void doGet(jakarta.servlet.http.HttpServletRequest req,
+                                         jakarta.servlet.http.HttpServletResponse resp) throws java.io.IOException {
+                        resp.setContentType("text/plain");
+                        resp.getWriter().print("hi " + req.getParameter("who"));
+                    }
+                }));
+        HttpResponse<String> response = get(transport, "/hello?who=me");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("hi me");
+        assertThat(get(transport, "/health").statusCode()).isEqualTo(200);
+    }
+
     @Test
     void servesBundledClientWithoutAnyStaticRoot() throws Exception {
         JettyTransport transport = start(new EchoAcceptor());

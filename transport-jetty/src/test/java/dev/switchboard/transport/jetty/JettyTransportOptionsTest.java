@@ -49,7 +49,12 @@ class JettyTransportOptionsTest {
         assertThatThrownBy(() -> JettyTransportOptions.builder().stopTimeout(Duration.ofSeconds(-1)).build())
                 .hasMessageContaining("stopTimeout");
         assertThatThrownBy(() -> new JettyTransportOptions("0.0.0.0", 80, "/ws", null, null, Path.of("k"), null,
-                Duration.ofSeconds(1), 8, Duration.ofSeconds(1), false, 1024, null)).hasMessageContaining("keyStore");
+                Duration.ofSeconds(1), 8, Duration.ofSeconds(1), false, 1024, java.util.List.of(), java.util.Map.of(), null))
+                .hasMessageContaining("keyStore");
+        assertThatThrownBy(() -> JettyTransportOptions.builder().allowedOrigins("https://ok.example", "example.com").build())
+                .hasMessageContaining("scheme://host");
+        assertThatThrownBy(() -> JettyTransportOptions.builder().allowedOrigins("https://example.com/path").build())
+                .hasMessageContaining("example.com/path");
         assertThatThrownBy(() -> JettyTransportOptions.builder().acceptQueueSize(0).build())
                 .hasMessageContaining("acceptQueueSize");
     }

@@ -82,6 +82,15 @@ final class RecordingClient implements AutoCloseable {
         }
     }
 
+    /** @param text a text frame @return it parsed as JSON */
+    JsonNode parse(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (Exception x) {
+            throw new AssertionError("not JSON: " + text, x);
+        }
+    }
+
     /** @return the next event, which must be a text frame, as it is (plain endpoints send bare text) */
     String nextText() {
         Event e = next();
@@ -136,6 +145,11 @@ final class RecordingClient implements AutoCloseable {
 
     void send(String text) {
         join(listener.send(() -> socket.sendText(text, true)));
+    }
+
+    /** Sends one fragment of a text message; {@code last} ends the message. */
+    void sendPart(String text, boolean last) {
+        join(listener.send(() -> socket.sendText(text, last)));
     }
 
     void sendBinary(byte[] bytes) {

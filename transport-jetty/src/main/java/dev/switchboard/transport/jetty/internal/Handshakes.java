@@ -16,7 +16,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Builds the core's {@link Handshake} from what a servlet filter or a Jakarta configurator sees. Both
+ * Builds the core's {@link Handshake} from what a servlet filter, a Jakarta configurator or Jetty's
+ * WebSocket core sees. All
  * produce the same shape: the decoded path including the context path, decoded query parameters, every
  * header, the offered sub-protocols in the client's order, and the peer's address where known.
  */
@@ -41,6 +42,25 @@ public final class Handshakes {
         request.getParameterMap().forEach((k, v) -> query.put(k, Arrays.asList(v)));
         return new Handshake(decodePath(request.getRequestURI()), query, headers, subProtocols(headers),
                 remoteAddress(request.getRemoteAddr(), request.getRemotePort()));
+    }
+
+    /**
+     * @param request an upgrade request seen by Jetty's WebSocket core ({@link CoreEndpoint})
+     * @return its handshake, in the same shape as {@link #fromServlet}
+     */
+    static Handshake fromCore(org.eclipse.jetty.server.Request request) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (org.eclipse.jetty.http.HttpField f : request.getHeaders()) {
+            headers.computeIfAbsent(f.getName(), k -> new ArrayList<>()).add(f.getValue());
+        }
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        for (org.eclipse.jetty.util.Fields.Field f : org.eclipse.jetty.server.Request.extractQueryParameters(request)) {
+            query.put(f.getName(), f.getValues());
+        }
+        String path = request.getHttpURI().getDecodedPath();
+        return new Handshake(path == null || path.isEmpty() ? "/" : path, query, headers, subProtocols(headers),
+                remoteAddress(org.eclipse.jetty.server.Request.getRemoteAddr(request),
+                        org.eclipse.jetty.server.Request.getRemotePort(request)));
     }
 
     /**

@@ -44,7 +44,6 @@ public final class JakartaTransportSession implements TransportSession {
     private final Session session;
     private final CoreSession core;
     private final Handshake handshake;
-    private final OpenSessions openSessions;
     private final SerialInvoker invoker = new SerialInvoker();
     private final AtomicBoolean closing = new AtomicBoolean();
     // Only touched by tasks of the invoker, which never run concurrently.
@@ -54,13 +53,11 @@ public final class JakartaTransportSession implements TransportSession {
     /**
      * @param session the container's session
      * @param handshake the upgrade request
-     * @param openSessions the transport's registry, or {@code null} when mounted in a host container
      */
-    public JakartaTransportSession(Session session, Handshake handshake, OpenSessions openSessions) {
+    public JakartaTransportSession(Session session, Handshake handshake) {
         this.session = Objects.requireNonNull(session, "session");
         this.core = session instanceof JakartaWebSocketSession jetty ? jetty.getCoreSession() : null;
         this.handshake = Objects.requireNonNull(handshake, "handshake");
-        this.openSessions = openSessions;
     }
 
     /**
@@ -71,10 +68,6 @@ public final class JakartaTransportSession implements TransportSession {
      */
     public void open(SessionAcceptor acceptor, Identity identity) {
         invoker.execute(() -> {
-            if (openSessions != null && !openSessions.add(this)) {
-                close(CloseCodes.GOING_AWAY, "server shutting down");
-                return;
-            }
             try {
                 handler = acceptor.open(this, identity);
             } catch (RuntimeException e) {
@@ -131,9 +124,6 @@ public final class JakartaTransportSession implements TransportSession {
                 return;
             }
             closed = true;
-            if (openSessions != null) {
-                openSessions.remove(this);
-            }
             if (handler != null) {
                 handler.onClosed(code, reason == null ? "" : reason);
             }

@@ -24,11 +24,20 @@ public final class JsonResponses {
      */
     public static void error(HttpServletResponse response, int status, ErrorCode code, String message)
             throws IOException {
+        write(response, status, errorBody(code, message));
+    }
+
+    /**
+     * @param code the wire error code
+     * @param message a message safe to show the client, possibly {@code null}
+     * @return {@code {"error":{"code":..,"message":..}}}
+     */
+    static ObjectNode errorBody(ErrorCode code, String message) {
         ObjectNode body = MAPPER.createObjectNode();
         ObjectNode error = body.putObject("error");
         error.put("code", code.wire());
         error.put("message", message == null ? "" : message);
-        write(response, status, body);
+        return body;
     }
 
     /**

@@ -15,14 +15,14 @@ public final class OpenSessions {
     /** The user-property key under which the endpoint finds this registry. */
     public static final String USER_PROPERTY = "dev.switchboard.transport.jetty.openSessions";
 
-    private final Set<JakartaTransportSession> sessions = ConcurrentHashMap.newKeySet();
+    private final Set<CoreTransportSession> sessions = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
 
     /**
      * @param session a session that just opened
      * @return false when the transport is closing; the caller then closes the session with 1001
      */
-    boolean add(JakartaTransportSession session) {
+    boolean add(CoreTransportSession session) {
         sessions.add(session);
         // Re-check after adding: closeAll either saw this session or we see its flag.
         if (closing) {
@@ -33,7 +33,7 @@ public final class OpenSessions {
     }
 
     /** @param session a session that closed */
-    void remove(JakartaTransportSession session) {
+    void remove(CoreTransportSession session) {
         if (sessions.remove(session) && closing) {
             synchronized (this) {
                 notifyAll();
@@ -56,7 +56,7 @@ public final class OpenSessions {
      */
     public int closeAll(String reason, Duration timeout) {
         closing = true;
-        for (JakartaTransportSession s : List.copyOf(sessions)) {
+        for (CoreTransportSession s : List.copyOf(sessions)) {
             s.close(CloseCodes.GOING_AWAY, reason);
         }
         long deadline = System.nanoTime() + timeout.toNanos();

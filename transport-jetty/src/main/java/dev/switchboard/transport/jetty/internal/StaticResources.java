@@ -1,9 +1,12 @@
 package dev.switchboard.transport.jetty.internal;
 
+import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.jetty.util.resource.CombinedResource;
 import org.eclipse.jetty.util.resource.Resource;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 
@@ -32,7 +35,7 @@ final class StaticResources {
             if (!Files.isDirectory(root)) {
                 throw new IllegalArgumentException("staticRoot is not a directory: " + root.toAbsolutePath());
             }
-            roots.add(factory.newResource(root));
+            roots.add(factory.newResource(realPath(root)));
         }
         if (classpathBase != null) {
             Resource r = classpath(factory, classpathBase);
@@ -48,9 +51,39 @@ final class StaticResources {
         return roots.isEmpty() ? null : ResourceFactory.combine(roots);
     }
 
+    /**
+     * @param roots the resolved roots
+     * @return the alias check that serves only what lies inside them (symlinks never lead out)
+     */
+    static StaticRootAliasCheck aliasCheck(Resource roots) {
+        List<Path> dirs = new ArrayList<>();
+        List<Resource> each = roots instanceof CombinedResource combined ? combined.getResources() : List.of(roots);
+        for (Resource r : each) {
+            Path p = r.getPath();
+            if (p != null && p.getFileSystem() == FileSystems.getDefault() && r.isDirectory()) {
+                dirs.add(realPath(p));
+            }
+        }
+        return new StaticRootAliasCheck(dirs);
+    }
+
+    /** A root named through a symlink is served from where it really is, so its files are not aliases. */
+    private static Path realPath(Path dir) {
+        try {
+            return dir.toRealPath();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot resolve static root " + dir.toAbsolutePath() + ": " + e, e);
+        }
+    }
+
     private static Resource classpath(ResourceFactory factory, String base) {
         String name = base.startsWith("/") ? base.substring(1) : base;
         Resource r = factory.newClassLoaderResource(name);
-        return r != null && r.exists() && r.isDirectory() ? r : null;
+        if (r == null || !r.exists() || !r.isDirectory()) {
+            return null;
+        }
+        Path p = r.getPath();
+        // An exploded classpath folder reached through a symlink: use its real path (see realPath).
+        return p != null && p.getFileSystem() == FileSystems.getDefault() ? factory.newResource(realPath(p)) : r;
     }
 }

@@ -1,8 +1,6 @@
 package dev.switchboard.transport.jetty.internal;
 
-import dev.switchboard.Identity;
-import dev.switchboard.spi.AuthenticationException;
-import dev.switchboard.spi.Handshake;
+import dev.switchboard.spi.HandshakeRefusedException;
 import dev.switchboard.spi.SessionAcceptor;
 import dev.switchboard.transport.jetty.SwitchboardEndpoint;
 import jakarta.websocket.Extension;
@@ -19,16 +17,14 @@ import org.eclipse.jetty.http.HttpException;
  * its upgrade thread; thread-safe (it keeps no per-upgrade state of its own).
  */
 public final class SwitchboardConfigurator extends ServerEndpointConfig.Configurator {
-    private final SessionAcceptor acceptor;
-    private final boolean compression;
+    private final UpgradeGate gate;
 
     /**
      * @param acceptor the core
-     * @param compression whether to negotiate the extensions the container offers (permessage-deflate)
+     * @param path the endpoint path or URI template
      */
-    public SwitchboardConfigurator(SessionAcceptor acceptor, boolean compression) {
-        this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
-        this.compression = compression;
+    public SwitchboardConfigurator(SessionAcceptor acceptor, String path) {
+        this.gate = new UpgradeGate(Objects.requireNonNull(acceptor, "acceptor"), path);
     }
 
     /**
@@ -38,17 +34,13 @@ public final class SwitchboardConfigurator extends ServerEndpointConfig.Configur
      */
     @Override
     public String getNegotiatedSubprotocol(List<String> supported, List<String> requested) {
-        for (String offered : requested) {
-            if (supported.contains(offered)) {
-                return offered;
-            }
-        }
-        return "";
+        return gate.subProtocol(requested);
     }
 
+    /** No {@code permessage-deflate}: every recipient gets the same pre-encoded bytes. */
     @Override
     public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
-        return compression ? super.getNegotiatedExtensions(installed, requested) : List.of();
+        return List.of();
     }
 
     /**
@@ -61,20 +53,17 @@ public final class SwitchboardConfigurator extends ServerEndpointConfig.Configur
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
         PendingUpgrade upgrade = PendingUpgrade.take(Handshakes.pathOf(request));
         if (upgrade == null) {
-            Handshake handshake = Handshakes.fromJakarta(request, config.getUserProperties());
-            Identity identity;
             try {
-                identity = acceptor.authenticate(handshake);
-            } catch (AuthenticationException e) {
+                upgrade = gate.admit(Handshakes.fromJakarta(request, config.getUserProperties()));
+            } catch (HandshakeRefusedException e) {
                 throw new HttpException.RuntimeException(e.httpStatus(), e.getMessage());
             }
-            upgrade = new PendingUpgrade(handshake, identity);
         }
         config.getUserProperties().put(PendingUpgrade.USER_PROPERTY, upgrade);
     }
 
     @Override
     public <T> T getEndpointInstance(Class<T> endpointClass) {
-        return endpointClass.cast(new SwitchboardEndpoint(acceptor));
+        return endpointClass.cast(new SwitchboardEndpoint(gate.acceptor()));
     }
 }

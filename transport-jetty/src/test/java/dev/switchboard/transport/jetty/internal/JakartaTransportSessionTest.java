@@ -55,7 +55,7 @@ class JakartaTransportSessionTest {
 
     @Test
     void foreignContainerSendsThroughAsyncRemote() throws Exception {
-        JakartaTransportSession session = new JakartaTransportSession(foreignSession(), Handshake.of("/ws"), null);
+        JakartaTransportSession session = new JakartaTransportSession(foreignSession(), Handshake.of("/ws"));
         CompletableFuture<Throwable> done = new CompletableFuture<>();
 
         session.send(EncodedFrame.ofBytes("{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8)), done::complete);
@@ -68,7 +68,7 @@ class JakartaTransportSessionTest {
     @Test
     void foreignSendFailureReachesCallbackOnce() throws Exception {
         sendFailure = new IOException("broken pipe");
-        JakartaTransportSession session = new JakartaTransportSession(foreignSession(), Handshake.of("/ws"), null);
+        JakartaTransportSession session = new JakartaTransportSession(foreignSession(), Handshake.of("/ws"));
         List<Throwable> results = new CopyOnWriteArrayList<>();
 
         session.send(EncodedFrame.ofText("{}"), results::add);
@@ -78,7 +78,7 @@ class JakartaTransportSessionTest {
 
     @Test
     void foreignCloseIsAsyncAndIdempotent() throws Exception {
-        JakartaTransportSession session = new JakartaTransportSession(foreignSession(), Handshake.of("/ws"), null);
+        JakartaTransportSession session = new JakartaTransportSession(foreignSession(), Handshake.of("/ws"));
 
         session.close(1013, "slow consumer");
         session.close(1000, "second close is ignored");

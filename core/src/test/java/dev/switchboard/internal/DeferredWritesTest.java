@@ -1,0 +1,106 @@
+package dev.switchboard.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.Audience;
+import dev.switchboard.Execution;
+import dev.switchboard.Identity;
+import dev.switchboard.Switchboard;
+import dev.switchboard.SwitchboardOptions;
+import dev.switchboard.spi.EncodedFrame;
+import dev.switchboard.spi.Handshake;
+import dev.switchboard.spi.SessionHandler;
+import dev.switchboard.spi.TransportSession;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * While a connection's frame is handled, the writes it starts wait for the end of the frame and the
+ * sender's own connection goes first: a publisher's reply is written before the fan-out's writes.
+ */
+class DeferredWritesTest {
+    /** Every write of every session, in the order the transport was asked for them. */
+    private final List<String> writes = Collections.synchronizedList(new ArrayList<>());
+    private final Switchboard board = Switchboard.builder()
+            .options(SwitchboardOptions.builder().heartbeat(Duration.ofHours(1)).rateLimit(0).build())
+            .build();
+
+    @AfterEach
+    void close() {
+        board.close();
+    }
+
+    /** A session that completes each write at once and records it under its name. */
+    private final class Recorded implements TransportSession {
+        private final String name;
+
+        Recorded(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public Handshake handshake() {
+            return Handshake.of("/ws");
+        }
+
+        @Override
+        public String subProtocol() {
+            return null;
+        }
+
+        @Override
+        public void send(EncodedFrame frame, Consumer<Throwable> done) {
+            String text = frame.text();
+            writes.add(name + ":" + text.substring(text.indexOf("\"type\":\"") + 8, text.indexOf('"', text.indexOf("\"type\":\"") + 8)));
+            done.accept(null);
+        }
+
+        @Override
+        public void close(int code, String reason) {
+        }
+
+        @Override
+        public void abort() {
+        }
+    }
+
+    private SessionHandler open(String name) {
+        return board.open(new Recorded(name), Identity.user(name));
+    }
+
+    @Test
+    void aPublishersReplyIsWrittenBeforeTheFanOut() {
+        board.onRequest("publish", JsonNode.class, (conn, data) -> {
+            board.to(Audience.topic("room")).emit("msg", data);
+            return true;
+        }, Execution.INLINE);
+        SessionHandler publisher = open("pub");
+        for (int i = 0; i < 3; i++) {
+            open("r" + i);
+        }
+        board.connections().stream().filter(c -> !c.identity().userId().equals("pub")).forEach(c -> c.join("room"));
+        writes.clear();
+
+        publisher.onText("{\"type\":\"request\",\"id\":1,\"event\":\"publish\",\"data\":{\"x\":1}}");
+
+        assertThat(writes).hasSize(4).first().isEqualTo("pub:reply");
+        assertThat(writes.subList(1, 4)).containsExactlyInAnyOrder("r0:event", "r1:event", "r2:event");
+    }
+
+    @Test
+    void withoutAnInboundFrameWritesStartAtOnce() {
+        open("a");
+        board.connections().forEach(c -> c.join("room"));
+        writes.clear();
+
+        board.to(Audience.topic("room")).emit("msg", 1);
+
+        assertThat(writes).containsExactly("a:event"); // already written when emit returned
+    }
+}

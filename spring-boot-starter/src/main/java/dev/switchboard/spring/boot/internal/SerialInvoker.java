@@ -1,0 +1,37 @@
+package dev.switchboard.spring.boot.internal;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs tasks one at a time, in submission order, without ever blocking a submitter: the core requires
+ * that calls into one {@link dev.switchboard.spi.SessionHandler} never overlap, but a container may
+ * report a close on another thread while a message is being handled. Uncontended, a task runs inline on
+ * the submitting thread; otherwise the thread already running tasks runs it next.
+ */
+final class SerialInvoker {
+    private static final Logger log = LoggerFactory.getLogger(SerialInvoker.class);
+
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pending = new AtomicInteger();
+
+    /** @param task runs on this thread now, or on the thread currently draining, after earlier tasks */
+    void execute(Runnable task) {
+        tasks.add(task);
+        if (pending.getAndIncrement() != 0) {
+            return;
+        }
+        do {
+            Runnable next = tasks.poll();
+            try {
+                next.run();
+            } catch (RuntimeException | Error e) {
+                // A failing handler must not stall the tasks queued behind it (e.g. onClosed).
+                log.warn("Session task failed", e);
+            }
+        } while (pending.decrementAndGet() != 0);
+    }
+}
