@@ -821,6 +821,7 @@ class Subscription {
     this.epoch = null;
     this.offset = null;
     this.floor = null;
+    this.durable = false; // a reply with an epoch was seen: the server keeps this topic's history
     this.explicitSince = options.since;
     if (options.since && typeof options.since.epoch === "string") {
       this.epoch = options.since.epoch;
@@ -857,9 +858,13 @@ class Subscription {
   onReply(since, reply) {
     const epoch = typeof reply.epoch === "string" ? reply.epoch : null;
     if (epoch === null) {
-      this.epoch = this.offset = this.floor = null; // not durable
+      // A durable topic whose history the server could not read this time keeps its position, so the
+      // next resume can still be recovered (this one was not); a topic that is not durable has none.
+      if (since && this.durable && this.epoch !== null) return false;
+      this.epoch = this.offset = this.floor = null;
       return false;
     }
+    this.durable = true;
     if (epoch !== this.epoch) this.floor = null; // offsets of another epoch compare with nothing
     this.epoch = epoch;
     if (since && reply.recovered === true && since.epoch === epoch) {

@@ -120,6 +120,23 @@ test("an unrecovered re-subscribe is reported and continues from the server's la
   await client.close();
 });
 
+test("a resume answered without history keeps the position for the next resume", async () => {
+  // Found by the chaos soak: a resume that met the history store down forgot the position, so the
+  // next resume had no since and was never recovered, although the history was back.
+  const { client, socket, subscribed, reconnect } = await logged();
+  await subscribed("items", { epoch: "e1", offset: 3, recovered: false });
+  event(socket, "items", 4);
+  const first = await reconnect();
+  assert.deepEqual(first.frames[0].since, { offset: 4, epoch: "e1" });
+  reply(first.socket, first.frames[0], { topic: "items", epoch: null, offset: null, recovered: false });
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(client.position("items"), { epoch: "e1", offset: 4 });
+  event(first.socket, "items", 7); // live again; 5 and 6 were not replayed (and reported so)
+  const second = await reconnect();
+  assert.deepEqual(second.frames[0].since, { offset: 7, epoch: "e1" });
+  await client.close();
+});
+
 test("an epoch change restarts the offsets and is reported as not recovered", async () => {
   const { client, socket, log, subscribed, reconnect } = await logged();
   await subscribed("items", { epoch: "e1", offset: 5, recovered: false });

@@ -22,6 +22,45 @@ final class TestBackplanes {
 
     /**
      * @param inner the real backplane
+     * @param history the history this node uses instead of the backplane's own (a wrapper around it)
+     * @return the backplane with that history
+     */
+    static Backplane withHistory(Backplane inner, History history) {
+        return new Backplane() {
+            @Override
+            public void start(String nodeId, Consumer<byte[]> listener) {
+                inner.start(nodeId, listener);
+            }
+
+            @Override
+            public void publish(byte[] message) {
+                inner.publish(message);
+            }
+
+            @Override
+            public void publish(String nodeId, byte[] message) {
+                inner.publish(nodeId, message);
+            }
+
+            @Override
+            public BackplaneHealth health() {
+                return inner.health();
+            }
+
+            @Override
+            public Optional<History> history() {
+                return Optional.of(history);
+            }
+
+            @Override
+            public void close() {
+                inner.close();
+            }
+        };
+    }
+
+    /**
+     * @param inner the real backplane
      * @param lose which published messages (as text) never reach the other nodes
      * @return a backplane that drops those messages on the way out, as a lossy network would
      */

@@ -1,5 +1,8 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.bench.chaos.ChaosOptions;
+import dev.switchboard.bench.chaos.ChaosReport;
+import dev.switchboard.bench.chaos.ChaosRun;
 import dev.switchboard.bench.generator.BenchOptions;
 import dev.switchboard.bench.generator.ConnectionsScenario;
 import dev.switchboard.bench.generator.FanoutScenario;
@@ -21,7 +24,8 @@ import java.util.Arrays;
  * {@code baseline} (fanout against {@link BaselineServer}), {@code rpc}, {@code connections} — see
  * {@link BenchOptions} for the options; {@code server} ({@link BenchServer}), {@code baseline-server}
  * ({@link BaselineServer}); {@code suite} (the scenarios against several servers, side by side: {@link Suite});
- * {@code jmh} (the JMH suite, {@code org.openjdk.jmh.Main}'s options).
+ * {@code jmh} (the JMH suite, {@code org.openjdk.jmh.Main}'s options); {@code chaos} (the fault-injection
+ * soak, {@link ChaosRun}; options in {@link ChaosOptions}; exits 1 when its checker finds a violation).
  */
 public final class Bench {
 
@@ -61,10 +65,13 @@ public final class Bench {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
+        // The chaos soak kills PostgreSQL under zonky's feet; zonky's complaint that it cannot stop it is noise.
+        System.setProperty("org.slf4j.simpleLogger.log.io.zonky.test.db.postgres.embedded.EmbeddedPostgres", "off");
         if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("help")) {
             System.out.println("usage: Bench fanout|crossnode|baseline|rpc|connections [--option value]...\n"
                     + "       Bench suite --switchboard URL --socketio URL --baseline URL [--runs 3 ...]\n"
                     + "       Bench server|baseline-server|jmh [options]\n"
+                    + "       Bench chaos --backplane redis|postgres|mongo [--duration 30m] [--seed N] ...\n"
                     + "see docs/benchmarks.md");
             return;
         }
@@ -73,6 +80,19 @@ public final class Bench {
             case "server" -> BenchServer.main(rest);
             case "baseline-server" -> BaselineServer.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
+            case "chaos" -> {
+                ChaosOptions options;
+                try {
+                    options = ChaosOptions.parse(new Args(rest));
+                } catch (IllegalArgumentException e) {
+                    System.err.println("bench: " + e.getMessage());
+                    System.exit(2);
+                    return;
+                }
+                ChaosReport report = ChaosRun.run(options, System.out);
+                System.out.print(report.text());
+                System.exit(report.passed() ? 0 : 1);
+            }
             case "suite" -> {
                 try {
                     Suite.run(rest, System.out);

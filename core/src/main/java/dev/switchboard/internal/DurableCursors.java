@@ -61,6 +61,9 @@ final class DurableCursors {
         c.buffer = null;
         buffered.sort(Comparator.comparingLong(Buffered::offset));
         for (Buffered b : buffered) {
+            if (epoch != null && !epoch.equals(b.epoch())) {
+                continue; // of the epoch the history no longer has: the subscriber was told the current one
+            }
             offerUnlocked(c, b.epoch(), b.offset(), b.frame());
         }
     }

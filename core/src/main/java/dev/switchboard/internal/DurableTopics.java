@@ -225,7 +225,8 @@ final class DurableTopics {
 
         /**
          * Sets where the stream starts when it has no position yet (from any read of the history made
-         * after the stream was created): later offsets are new, earlier ones are history.
+         * after the stream was created): later offsets are new, earlier ones are history. A read that
+         * finds a new epoch moves the stream to it.
          */
         synchronized void startAt(StreamPosition latest) {
             if (epoch == null) {
@@ -235,6 +236,15 @@ final class DurableTopics {
                     pending.clear();
                 }
                 drain();
+            } else if (!epoch.equals(latest.epoch()) && !retiredEpochs.contains(latest.epoch())) {
+                // The history moved to a new epoch before any of its messages reached this node: follow it
+                // now, so that no message of the lost epoch goes out after a subscriber was told the new one.
+                log.info("Durable topic \"{}\" moved from epoch {} to {}: its history was lost", topic, epoch,
+                        latest.epoch());
+                retiredEpochs.add(epoch);
+                epoch = latest.epoch();
+                delivered = 0;
+                pending.clear();
             }
         }
 
@@ -253,7 +263,9 @@ final class DurableTopics {
                         messageEpoch);
                 retiredEpochs.add(epoch);
                 epoch = messageEpoch;
-                delivered = offset - 1;
+                // A new epoch's offsets start at 1: the messages before this one are new too and may
+                // still arrive (or be read from the history), so they must not count as delivered.
+                delivered = 0;
                 pending.clear();
             }
             if (offset <= delivered) {
@@ -296,6 +308,7 @@ final class DurableTopics {
         private void fillGap() {
             long from;
             int missing;
+            String readEpoch;
             synchronized (this) {
                 gapScheduled = false;
                 if (cancelled || pending.isEmpty() || pending.firstKey() == delivered + 1) {
@@ -304,13 +317,16 @@ final class DurableTopics {
                 }
                 from = delivered;
                 missing = (int) Math.min(Integer.MAX_VALUE, pending.firstKey() - delivered - 1);
+                readEpoch = epoch;
             }
+            long readUpTo = from + missing;
             history.read(topic, from, missing).whenComplete((read, failure) -> {
                 synchronized (this) {
                     if (cancelled) {
                         return;
                     }
-                    if (failure == null && read.latest().epoch().equals(epoch)) {
+                    boolean current = failure == null && readEpoch.equals(epoch);
+                    if (current && read.latest().epoch().equals(epoch)) {
                         for (HistoryEntry e : read.entries()) {
                             if (e.offset() == delivered + 1) {
                                 EncodedFrame arrived = pending.remove(e.offset());
@@ -319,11 +335,17 @@ final class DurableTopics {
                             }
                         }
                     }
-                    if (!pending.isEmpty() && pending.firstKey() > delivered + 1) {
-                        log.warn("Durable topic \"{}\": offsets {}..{} are neither delivered nor in the history{}; "
-                                + "skipping them", topic, delivered + 1, pending.firstKey() - 1,
-                                failure == null ? "" : " (" + failure + ")");
-                        delivered = pending.firstKey() - 1;
+                    // Only what this read looked for may be given up, and only when the store answered: a
+                    // gap that opened after the read was issued (another read may have filled the first)
+                    // is read again, and so is one the store could not be asked about (it is down).
+                    if (current && !pending.isEmpty() && pending.firstKey() > delivered + 1 && delivered < readUpTo) {
+                        long skipTo = Math.min(pending.firstKey() - 1, readUpTo);
+                        log.warn("Durable topic \"{}\": offsets {}..{} are neither delivered nor in the history; "
+                                + "skipping them", topic, delivered + 1, skipTo);
+                        delivered = skipTo;
+                    } else if (failure != null) {
+                        log.debug("Durable topic \"{}\": cannot read the gap after {} ({}); trying again", topic,
+                                from, failure.toString());
                     }
                     drain();
                 }

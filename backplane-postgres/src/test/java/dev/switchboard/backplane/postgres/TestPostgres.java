@@ -135,6 +135,29 @@ public final class TestPostgres {
         }
     }
 
+    /**
+     * Crashes the embedded server: {@code kill -9} of the postmaster and its backends, so nothing is
+     * flushed on the way out; {@link #start()} then recovers from the WAL, keeping what was durable.
+     */
+    public synchronized void crash() throws IOException {
+        requireEmbedded();
+        if (server == null) {
+            return;
+        }
+        long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+        java.util.List<ProcessHandle> backends = postmaster.descendants().toList();
+        postmaster.destroyForcibly();
+        backends.forEach(ProcessHandle::destroyForcibly);
+        postmaster.onExit().join();
+        try {
+            server.close(); // its pg_ctl stop finds nothing to stop; this releases the data directory's lock
+        } catch (IOException | RuntimeException e) {
+            // expected: the server is gone
+        }
+        server = null;
+    }
+
     /** Starts the embedded server on the same port with the same data directory. */
     public synchronized void start() throws IOException {
         requireEmbedded();

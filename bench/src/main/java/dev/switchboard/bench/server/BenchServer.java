@@ -9,18 +9,25 @@ import dev.switchboard.SwitchboardException;
 import dev.switchboard.SwitchboardOptions;
 import dev.switchboard.bench.Args;
 import dev.switchboard.spi.Backplane;
+import dev.switchboard.spi.SubscriptionPolicy;
 import dev.switchboard.transport.jetty.JettyTransport;
 import dev.switchboard.transport.jetty.JettyTransportOptions;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * The bench server described in docs/benchmarks.md: one or more Switchboard nodes on {@link JettyTransport} answering
  * request {@code echo} (its data), {@code join} {@code {"topic"}} (joins, replies {@code true}),
  * {@code publish} {@code {"topic","payload"}} (routes event {@code msg} with the payload to the topic on
- * every node, replies {@code true}) and {@code stats} (see {@link ServerStats}).
+ * every node, replies {@code true}) and {@code stats} (see {@link ServerStats}). For the chaos soak a
+ * {@code publish} may carry a sequence number instead of a payload, {@code {"topic","publisher","seq"}}:
+ * the event's data is then {@code {"p":publisher,"s":seq,"n":<this node's id>}} and the reply names the
+ * node, {@code {"node":…}}; a durable emit the history store refused is answered {@code unavailable}.
+ * {@link NodeSettings} adds the node id, durable topics, client subscriptions, queue bound and heartbeat.
  *
  * <pre>
  * java -cp switchboard-bench.jar dev.switchboard.bench.server.BenchServer --port 8080 --backplane none
@@ -33,7 +40,9 @@ import java.util.function.Supplier;
  * core's default), {@code --rate-limit} (0: the core's default of 100 frames/s would throttle the
  * publisher and the rpc clients, which is not what is being measured), {@code --execution} ({@code inline}:
  * the handlers never block, so they run on the Jetty thread that read the request
- * ({@link Execution#INLINE}); {@code pooled} measures the core's default hand-off to its handler pool).
+ * ({@link Execution#INLINE}); {@code pooled} measures the core's default hand-off to its handler pool), and
+ * those of {@link NodeSettings}. Prints {@code bench-server ready …} once every port is bound; on SIGTERM it
+ * closes its transports (clients see 1001) and nodes.
  */
 public final class BenchServer implements AutoCloseable {
     private final List<Switchboard> boards = new ArrayList<>();
@@ -70,17 +79,43 @@ public final class BenchServer implements AutoCloseable {
      */
     public static BenchServer start(String host, int port, int nodes, String backplane, int jettyThreads,
                                     int handlerThreads, int rateLimit, Execution execution) {
+        return start(host, port, nodes, backplane, jettyThreads, handlerThreads, rateLimit, execution,
+                NodeSettings.defaults());
+    }
+
+    /**
+     * Starts the nodes with the soak's settings; otherwise as
+     * {@link #start(String, int, int, String, int, int, int, Execution)}.
+     *
+     * @param settings node id, durable topics, subscriptions, queue bound, heartbeat
+     * @return the running server
+     */
+    public static BenchServer start(String host, int port, int nodes, String backplane, int jettyThreads,
+                                    int handlerThreads, int rateLimit, Execution execution, NodeSettings settings) {
         Supplier<Backplane> backplanes = Backplanes.resolve(backplane, nodes);
         BenchServer server = new BenchServer(execution);
         try {
             for (int i = 0; i < nodes; i++) {
+                String id = settings.nodeId() == null ? "bench-" + (i + 1)
+                        : nodes == 1 ? settings.nodeId() : settings.nodeId() + "-" + (i + 1);
                 SwitchboardOptions.Builder options = SwitchboardOptions.builder()
-                        .nodeId("bench-" + (i + 1))
+                        .nodeId(id)
                         .rateLimit(rateLimit);
                 if (handlerThreads > 0) {
                     options.handlerThreads(handlerThreads);
                 }
-                Switchboard board = Switchboard.builder().options(options.build()).backplane(backplanes.get()).build();
+                if (settings.maxQueuedBytes() > 0) {
+                    options.maxQueuedBytes(settings.maxQueuedBytes());
+                }
+                if (settings.heartbeat() != null) {
+                    options.heartbeat(settings.heartbeat());
+                }
+                Switchboard.Builder builder = Switchboard.builder().options(options.build()).backplane(backplanes.get());
+                if (settings.subscribePrefix() != null) {
+                    builder.subscriptionPolicy(SubscriptionPolicy.allowPrefixes(settings.subscribePrefix()));
+                }
+                Switchboard board = builder.build();
+                settings.durable().forEach(board::durableTopic);
                 server.boards.add(board);
                 server.install(board);
                 JettyTransportOptions.Builder transport = JettyTransportOptions.builder()
@@ -105,11 +140,24 @@ public final class BenchServer implements AutoCloseable {
             return true;
         }, execution);
         board.onRequest("publish", JsonNode.class, (conn, data) -> {
+            if (data.has("seq")) {
+                return publishSequenced(board, data);
+            }
             board.to(Audience.topic(topic(data))).emit("msg", data.get("payload"));
             return true;
         }, execution);
         board.onRequest("stats", (conn, data) -> ServerStats.collect(connectionCount(),
                 data != null && data.path("gc").asBoolean(false)));
+    }
+
+    /** The soak's publish: the data names the publisher, its sequence number and this node. */
+    private static Map<String, Object> publishSequenced(Switchboard board, JsonNode data) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("p", data.path("publisher").asText(""));
+        payload.put("s", data.path("seq").asLong());
+        payload.put("n", board.nodeId());
+        board.to(Audience.topic(topic(data))).emit("msg", payload);
+        return Map.of("node", board.nodeId());
     }
 
     private static String topic(JsonNode data) {
@@ -164,8 +212,10 @@ public final class BenchServer implements AutoCloseable {
         int handlerThreads = args.integer("handler-threads", 0);
         int rateLimit = args.integer("rate-limit", 0);
         Execution execution = Execution.valueOf(args.string("execution", "inline").toUpperCase(java.util.Locale.ROOT));
+        NodeSettings settings = NodeSettings.parse(args);
         args.requireAllUsed();
-        BenchServer server = start(host, port, nodes, backplane, jettyThreads, handlerThreads, rateLimit, execution);
+        BenchServer server = start(host, port, nodes, backplane, jettyThreads, handlerThreads, rateLimit, execution,
+                settings);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "bench-server-shutdown"));
         System.out.println("bench-server ready backplane=" + backplane + " execution=" + execution + " " + server.uris()
                 + " cpus=" + Runtime.getRuntime().availableProcessors()

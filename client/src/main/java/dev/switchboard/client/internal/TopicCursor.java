@@ -19,6 +19,7 @@ final class TopicCursor {
     private String epoch;
     private long offset = NONE;
     private long floor = NONE;
+    private boolean durable; // a reply with an epoch was seen: the server keeps this topic's history
 
     /**
      * Starts at a position the application gave; before the reply this is the subscription's position.
@@ -40,7 +41,8 @@ final class TopicCursor {
      * Takes in a subscribe reply.
      *
      * @param since the {@code since} the subscribe carried, or null
-     * @param replyEpoch the reply's epoch, null for a topic that is not durable
+     * @param replyEpoch the reply's epoch, null for a topic that is not durable or, answering a {@code since},
+     *     when the server could not read the history (the position is then kept)
      * @param latest the reply's offset, or null
      * @param recoveredFlag the reply's {@code recovered}
      * @return true when the missed events were recovered: {@code since} was sent, the server says so and
@@ -48,11 +50,17 @@ final class TopicCursor {
      */
     synchronized boolean onReply(StreamPosition since, String replyEpoch, Long latest, boolean recoveredFlag) {
         if (replyEpoch == null) {
+            if (since != null && epoch != null && durable) {
+                // A durable topic whose history the server could not read this time: keep the position,
+                // so that the next resume can still be recovered (this one was not).
+                return false;
+            }
             epoch = null;
             offset = NONE;
             floor = NONE;
             return false;
         }
+        durable = true;
         if (!replyEpoch.equals(epoch)) {
             floor = NONE; // offsets of another epoch compare with nothing
         }

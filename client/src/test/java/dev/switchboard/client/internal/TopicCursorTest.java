@@ -81,6 +81,19 @@ class TopicCursorTest {
     }
 
     @Test
+    void aResumeAnsweredWithoutHistoryKeepsThePositionForTheNextResume() {
+        // Found by the chaos soak: a resume that met the history store down forgot the position, so the
+        // next resume had no `since` and was never recovered, although the history was back.
+        cursor.onReply(null, "e1", 5L, false);
+        cursor.admit(6L);
+        assertThat(cursor.onReply(new StreamPosition("e1", 6), null, null, false)).isFalse();
+        assertThat(cursor.position()).isEqualTo(new StreamPosition("e1", 6));
+        assertThat(cursor.admit(9L)).as("live events continue, the missed ones were not replayed").isTrue();
+        assertThat(cursor.position()).isEqualTo(new StreamPosition("e1", 9));
+        assertThat(cursor.onReply(new StreamPosition("e1", 9), "e1", 12L, true)).isTrue();
+    }
+
+    @Test
     void aTopicThatIsNotDurableHasNoPositionAndNoFilter() {
         cursor.startAt(new StreamPosition("e1", 5));
         cursor.onReply(new StreamPosition("e1", 5), null, null, false);

@@ -79,6 +79,12 @@ public final class PostgresHistory implements History {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try {
+                    // The append hands out the offset: it must be on disk before anyone hears of it, even on
+                    // a server that commits asynchronously, or a crash hands the offset out again in the
+                    // same epoch, to another message.
+                    try (java.sql.Statement st = c.createStatement()) {
+                        st.execute("SET LOCAL synchronous_commit = on");
+                    }
                     StreamPosition p = appendIn(c, topic, message, retention);
                     c.commit();
                     return p;
