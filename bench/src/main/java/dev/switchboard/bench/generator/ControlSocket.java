@@ -31,6 +31,8 @@ class ControlSocket extends BenchSocket {
     final AtomicLong firedReplies = new AtomicLong();
     /** Time from a stamped {@link #fire} to its reply, in ns; null: not recorded. */
     volatile Recorder ackLatencies;
+    /** Only replies to requests with a greater id are recorded in {@link #ackLatencies} (not warm-up's). */
+    volatile long recordAcksAfterId;
 
     ControlSocket(AtomicLong errors) {
         super(errors);
@@ -85,6 +87,11 @@ class ControlSocket extends BenchSocket {
         request(id, event, json);
     }
 
+    /** @return the id of the last request sent ({@link #call} or {@link #fire}) */
+    final long lastRequestId() {
+        return ids.get();
+    }
+
     @Override
     void onReply(ByteBuffer frame) {
         long now = System.nanoTime();
@@ -97,7 +104,7 @@ class ControlSocket extends BenchSocket {
             }
             long stamp = id == Long.MIN_VALUE ? 0 : firedAt[(int) (id & (STAMPS - 1))];
             Recorder acks = ackLatencies;
-            if (stamp != 0 && acks != null) {
+            if (stamp != 0 && acks != null && id > recordAcksAfterId) {
                 acks.recordValue(Math.max(0, now - stamp));
             }
             return;

@@ -79,6 +79,8 @@ public final class FanoutScenario {
             }
             latencies.reset();
             acks.reset();
+            // Late replies to warm-up messages must not count as acknowledgements of measured ones.
+            publisher.recordAcksAfterId = publisher.lastRequestId();
             publisher.ackLatencies = acks;
             long firstSeq = seq;
             measureFromSeq = firstSeq;
