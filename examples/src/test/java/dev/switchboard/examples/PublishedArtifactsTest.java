@@ -83,4 +83,19 @@ class PublishedArtifactsTest {
         assertThat(ROOT.resolve("LICENSE")).exists();
         assertThat(ROOT.resolve("CHANGELOG.md")).exists();
     }
+
+    @Test
+    void theJavaClientDependsOnTheProtocolNotOnTheServer() throws Exception {
+        Document client = pom(ROOT.resolve("client/pom.xml"));
+        NodeList deps = client.getElementsByTagName("dependency");
+        List<String> compile = new ArrayList<>();
+        for (int i = 0; i < deps.getLength(); i++) {
+            Element dep = (Element) deps.item(i);
+            String scope = child(dep, "scope");
+            if (scope == null || scope.equals("compile") || scope.equals("runtime")) {
+                compile.add(child(dep, "artifactId"));
+            }
+        }
+        assertThat(compile).contains("switchboard-protocol").doesNotContain("switchboard-core");
+    }
 }

@@ -10,7 +10,7 @@ import java.util.Objects;
  * in the {@code event} frame ({@code "id"}, {@code "source"}, {@code "time"}) to every node and every
  * client, and become the CloudEvents attributes of the event on {@code cloudevents.json} connections.
  * Events routed with the emit API or handed on from a CloudEvent carry them; a plain
- * {@link Emitter#emit(String, Object)} carries none. Immutable.
+ * {@code Emitter.emit(event, data)} carries none. Immutable.
  *
  * <pre>{@code
  * board.to(Audience.user("alice")).emit("order.status", status,
