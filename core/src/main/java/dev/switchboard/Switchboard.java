@@ -73,6 +73,7 @@ public interface Switchboard extends SessionAcceptor, AutoCloseable {
      * @param event the event name
      * @param handler returns the reply data
      * @return this
+     * @throws IllegalArgumentException for an event reserved for CRUD ({@code GET LIST POST PUT PATCH DELETE})
      */
     Switchboard onRequest(String event, RequestHandler<JsonNode> handler);
 
@@ -84,6 +85,7 @@ public interface Switchboard extends SessionAcceptor, AutoCloseable {
      * @param handler returns the reply data
      * @param <T> the data type
      * @return this
+     * @throws IllegalArgumentException for an event reserved for CRUD ({@code GET LIST POST PUT PATCH DELETE})
      */
     <T> Switchboard onRequest(String event, Class<T> type, RequestHandler<T> handler);
 
@@ -97,6 +99,7 @@ public interface Switchboard extends SessionAcceptor, AutoCloseable {
      * @param execution where the handler runs
      * @param <T> the data type
      * @return this
+     * @throws IllegalArgumentException for an event reserved for CRUD ({@code GET LIST POST PUT PATCH DELETE})
      */
     <T> Switchboard onRequest(String event, Class<T> type, RequestHandler<T> handler, Execution execution);
 

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A connection on this node: its state machine, outbound queue and pending requests. Inbound frames
- * are passed to {@link InboundDispatcher}.
+ * are passed to the reader its {@link ConnectionHost} gives it (an {@link InboundDispatcher} or a plain
+ * endpoint's); it sees the node only through that host.
  */
 final class DefaultConnection implements Connection, SessionHandler {
     private static final Logger log = LoggerFactory.getLogger(DefaultConnection.class);
@@ -35,7 +36,7 @@ final class DefaultConnection implements Connection, SessionHandler {
     private volatile Identity identity;
     private volatile java.util.concurrent.ScheduledFuture<?> expiry;
     private final TransportSession session;
-    private final DefaultSwitchboard node;
+    private final ConnectionHost node;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private final Set<String> topics = ConcurrentHashMap.newKeySet();
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
@@ -55,12 +56,12 @@ final class DefaultConnection implements Connection, SessionHandler {
     private volatile long lastSeenMillis;
     private volatile DurableCursors cursors;
 
-    DefaultConnection(String id, Identity identity, TransportSession session, DefaultSwitchboard node) {
+    DefaultConnection(String id, Identity identity, TransportSession session, ConnectionHost node) {
         this(id, identity, session, node, null);
     }
 
     /** @param plain the plain endpoint of this connection, or {@code null} for the protocol endpoint */
-    DefaultConnection(String id, Identity identity, TransportSession session, DefaultSwitchboard node,
+    DefaultConnection(String id, Identity identity, TransportSession session, ConnectionHost node,
                       PlainEndpointAcceptor plain) {
         this.id = id;
         this.plain = plain;
@@ -93,8 +94,7 @@ final class DefaultConnection implements Connection, SessionHandler {
                 session.close(c.code, c.reason);
             }
         });
-        this.dispatcher = plain == null ? new InboundDispatcher(this, node)
-                : new PlainInbound(this, node, plain.endpoint());
+        this.dispatcher = node.inbound(this);
     }
 
     private record CloseRequest(int code, String reason) { }
@@ -269,25 +269,16 @@ final class DefaultConnection implements Connection, SessionHandler {
 
     @Override
     public void join(String topic) {
-        Objects.requireNonNull(topic, "topic");
-        // A durable topic's stream exists before the connection is indexed, so no durable message
-        // can reach it except through the stream (in order, past its cursor).
-        node.durable().joining(topic);
-        try {
-            node.registry().join(this, topic);
-        } finally {
-            node.durable().joinDone(topic);
-        }
+        node.join(this, Objects.requireNonNull(topic, "topic"));
     }
 
     @Override
     public void leave(String topic) {
-        node.registry().leave(this, Objects.requireNonNull(topic, "topic"));
+        node.leave(this, Objects.requireNonNull(topic, "topic"));
         DurableCursors c = cursors;
         if (c != null) {
             c.remove(topic);
         }
-        node.durable().left(topic);
     }
 
     @Override
@@ -323,7 +314,7 @@ final class DefaultConnection implements Connection, SessionHandler {
         }
         synchronized (this) {
             identity = fresh;
-            node.registry().reidentify(this, before, fresh);
+            node.reidentify(this, before, fresh);
         }
         watchExpiry();
     }
@@ -436,7 +427,7 @@ final class DefaultConnection implements Connection, SessionHandler {
         }
         pending.failAll(new ConnectionClosedException("connection " + id + " closed (" + code + ")"));
         dispatcher.cancelInFlight();
-        node.connectionClosed(this, code, reason == null ? "" : reason);
+        node.closed(this, code, reason == null ? "" : reason);
         closed.complete(null);
     }
 

@@ -6,6 +6,7 @@ import dev.switchboard.Audience;
 import dev.switchboard.Cluster;
 import dev.switchboard.ConnectionInfo;
 import dev.switchboard.Retention;
+import dev.switchboard.StreamPosition;
 import dev.switchboard.backplane.InMemoryHistory;
 import dev.switchboard.spi.History;
 import dev.switchboard.CloseCodes;
@@ -24,6 +25,8 @@ import dev.switchboard.RequestHandler;
 import dev.switchboard.Switchboard;
 import dev.switchboard.SwitchboardOptions;
 import dev.switchboard.cloudevents.CloudEventHandler;
+import dev.switchboard.crud.CrudOperation;
+import dev.switchboard.crud.internal.CrudService;
 import dev.switchboard.emit.EmitOptions;
 import dev.switchboard.emit.EmitService;
 import java.net.URI;
@@ -59,7 +62,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The node: handlers, registry, router, heartbeat and backplane wiring. */
+/**
+ * The node: handlers, registry, router, heartbeat and backplane wiring. Connections see it only through
+ * {@link ConnectionHost}, their dispatchers through {@link InboundRoutes}; CRUD requests go to the
+ * {@link CrudService} in a namespace of their own, never through the application's handlers.
+ */
 public final class DefaultSwitchboard implements Switchboard {
     private static final Logger log = LoggerFactory.getLogger(DefaultSwitchboard.class);
     /** The default sub-protocol: wire protocol v1. */
@@ -89,7 +96,11 @@ public final class DefaultSwitchboard implements Switchboard {
     private final Map<String, PlainEndpointAcceptor> plainEndpoints = new LinkedHashMap<>(); // guarded by itself
     private boolean plainEndpointsRead; // guarded by plainEndpoints
     private final EncodedFrame ping;
-    private volatile dev.switchboard.crud.internal.CrudService crud;
+    private volatile CrudService crud;
+    /** The CRUD operations' handlers, by reserved event; filled before {@link #crud} is set. */
+    private final Map<String, Handler<?>> crudHandlers = new ConcurrentHashMap<>();
+    private final Host host = new Host();
+    private final Routes routes = new Routes();
     private final DurableTopics durable;
     private final Router router;
     private final ClusterView cluster;
@@ -179,7 +190,7 @@ public final class DefaultSwitchboard implements Switchboard {
     public SessionHandler open(TransportSession session, Identity identity) {
         Objects.requireNonNull(session, "session");
         DefaultConnection conn = new DefaultConnection(nextConnectionId(),
-                identity == null ? Identity.anonymous() : identity, session, this);
+                identity == null ? Identity.anonymous() : identity, session, host);
         if (closed.get()) {
             session.close(CloseCodes.GOING_AWAY, "server shutting down");
             return conn;
@@ -219,7 +230,7 @@ public final class DefaultSwitchboard implements Switchboard {
     SessionHandler openPlain(TransportSession session, Identity identity, PlainEndpointAcceptor endpoint) {
         Objects.requireNonNull(session, "session");
         DefaultConnection conn = new DefaultConnection(nextConnectionId(),
-                identity == null ? Identity.anonymous() : identity, session, this, endpoint);
+                identity == null ? Identity.anonymous() : identity, session, host, endpoint);
         if (closed.get()) {
             session.close(CloseCodes.GOING_AWAY, "server shutting down");
             return conn;
@@ -310,7 +321,13 @@ public final class DefaultSwitchboard implements Switchboard {
     public <T> Switchboard onRequest(String event, Class<T> type, RequestHandler<T> handler, Execution execution) {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(execution, "execution");
-        requestHandlers.put(Objects.requireNonNull(event, "event"),
+        if (CrudService.operationOf(Objects.requireNonNull(event, "event")) != null) {
+            // Silently replacing the CRUD service (or being replaced by it) is never what the app meant.
+            throw new IllegalArgumentException("request event " + event + " is reserved for CRUD (GET, LIST, POST, "
+                    + "PUT, PATCH, DELETE; docs/protocol.md): name the request otherwise, e.g. \"orders." + event
+                    .toLowerCase(java.util.Locale.ROOT) + "\"");
+        }
+        requestHandlers.put(event,
                 new Handler<>(event, type, null, handler, execution == Execution.INLINE, mapper));
         return this;
     }
@@ -360,9 +377,18 @@ public final class DefaultSwitchboard implements Switchboard {
         return this;
     }
 
-    private synchronized dev.switchboard.crud.internal.CrudService crudService() {
+    private synchronized CrudService crudService() {
         if (crud == null) {
-            crud = new dev.switchboard.crud.internal.CrudService(this);
+            CrudService service = new CrudService(mapper, (topic, event, data, thisNodeOnly) -> {
+                Emitter to = router.to(Audience.topic(topic));
+                (thisNodeOnly ? to.local() : to).emit(event, data);
+            });
+            for (CrudOperation op : CrudOperation.values()) {
+                // Pooled: repositories block.
+                crudHandlers.put(op.name(), new Handler<>(op.name(), JsonNode.class, null,
+                        (conn, data) -> service.handle(conn, op, data), false, mapper));
+            }
+            crud = service;
         }
         return crud;
     }
@@ -479,7 +505,7 @@ public final class DefaultSwitchboard implements Switchboard {
         }
     }
 
-    void connectionClosed(DefaultConnection conn, int code, String reason) {
+    private void connectionClosed(DefaultConnection conn, int code, String reason) {
         registry.remove(conn);
         admission.closed(conn.handshake());
         for (String topic : conn.topicSet()) {
@@ -553,10 +579,10 @@ public final class DefaultSwitchboard implements Switchboard {
         log.info("Switchboard node {} closed", options.nodeId());
     }
 
-    // ---- internals for connections ----
+    // ---- the ports of connections and their dispatchers ----
 
     /** Checks a client's fresh token (an {@code auth} frame) and moves the connection to its identity. */
-    Long refresh(DefaultConnection conn, String token) {
+    private Long refresh(DefaultConnection conn, String token) {
         Identity fresh = authenticator.refresh(conn.identity(), token);
         if (fresh == null) {
             throw dev.switchboard.spi.AuthenticationException.unauthorized("token refused");
@@ -565,56 +591,130 @@ public final class DefaultSwitchboard implements Switchboard {
         return fresh.expiresAt() == null ? null : Math.max(0, fresh.expiresAt().toEpochMilli() - clock.millis());
     }
 
-    Clock clock() {
-        return clock;
-    }
-
-    ScheduledExecutorService timer() {
-        return timer;
-    }
-
-    ExecutorService handlerExecutor() {
-        return handlers;
-    }
-
-    EventListener listener() {
-        return listener;
-    }
-
-    FrameCodec codec() {
-        return codec;
-    }
-
-    DefaultRegistry registry() {
-        return registry;
-    }
-
-    DurableTopics durable() {
-        return durable;
-    }
-
-    CloudEventsWire cloudEventsWire() {
-        return cloudEventsWire;
-    }
-
-    /** The app's policy, widened by the collections' change topics their authorizers open. */
-    SubscriptionPolicy subscriptionPolicy() {
-        dev.switchboard.crud.internal.CrudService c = crud;
-        if (c == null) {
-            return subscriptionPolicy;
+    /** The settings and tools every per-connection object reads. */
+    private abstract class Context implements NodeContext {
+        @Override
+        public String nodeId() {
+            return options.nodeId();
         }
-        return (conn, topic) -> c.canSubscribe(conn, topic) || subscriptionPolicy.canSubscribe(conn, topic);
+
+        @Override
+        public SwitchboardOptions options() {
+            return options;
+        }
+
+        @Override
+        public Clock clock() {
+            return clock;
+        }
+
+        @Override
+        public ScheduledExecutorService timer() {
+            return timer;
+        }
+
+        @Override
+        public EventListener listener() {
+            return listener;
+        }
+
+        @Override
+        public FrameCodec codec() {
+            return codec;
+        }
+
+        @Override
+        public ObjectMapper mapper() {
+            return mapper;
+        }
     }
 
-    List<Interceptor> interceptors() {
-        return interceptors;
+    private final class Host extends Context implements ConnectionHost {
+        @Override
+        public ExecutorService handlerExecutor() {
+            return handlers;
+        }
+
+        @Override
+        public CloudEventsWire cloudEventsWire() {
+            return cloudEventsWire;
+        }
+
+        @Override
+        public Inbound inbound(DefaultConnection conn) {
+            PlainEndpointAcceptor plain = conn.plain();
+            return plain == null ? new InboundDispatcher(conn, routes) : new PlainInbound(conn, routes, plain.endpoint());
+        }
+
+        @Override
+        public void join(DefaultConnection conn, String topic) {
+            // A durable topic's stream exists before the connection is indexed, so no durable message
+            // can reach it except through the stream (in order, past its cursor).
+            durable.joining(topic);
+            try {
+                registry.join(conn, topic);
+            } finally {
+                durable.joinDone(topic);
+            }
+        }
+
+        @Override
+        public void leave(DefaultConnection conn, String topic) {
+            registry.leave(conn, topic);
+            durable.left(topic);
+        }
+
+        @Override
+        public void reidentify(DefaultConnection conn, Identity before, Identity after) {
+            registry.reidentify(conn, before, after);
+        }
+
+        @Override
+        public void closed(DefaultConnection conn, int code, String reason) {
+            connectionClosed(conn, code, reason);
+        }
     }
 
-    Handler<?> eventHandler(String event) {
-        return eventHandlers.get(event);
-    }
+    private final class Routes extends Context implements InboundRoutes {
+        @Override
+        public Handler<?> eventHandler(String event) {
+            return eventHandlers.get(event);
+        }
 
-    Handler<?> requestHandler(String event) {
-        return requestHandlers.get(event);
+        @Override
+        public Handler<?> requestHandler(String event) {
+            // The reserved events never reach the application's map (onRequest refuses them), so this
+            // order only matters for speed: an app's request is one failed lookup away.
+            Handler<?> crudHandler = crud == null ? null : crudHandlers.get(event);
+            return crudHandler != null ? crudHandler : requestHandlers.get(event);
+        }
+
+        @Override
+        public List<Interceptor> interceptors() {
+            return interceptors;
+        }
+
+        @Override
+        public boolean canSubscribe(Connection conn, String topic) {
+            CrudService c = crud;
+            // The app's policy, widened by the collections' change topics their authorizers open.
+            return (c != null && c.canSubscribe(conn, topic)) || subscriptionPolicy.canSubscribe(conn, topic);
+        }
+
+        @Override
+        public Retention retention(String topic) {
+            return durable.retention(topic);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<DurableTopics.Recovery> recover(String topic, Retention retention,
+                                                                                      StreamPosition since) {
+            return durable.recover(topic, retention, since);
+        }
+
+        @Override
+        public Long refresh(DefaultConnection conn, String token) {
+            return DefaultSwitchboard.this.refresh(conn, token);
+        }
     }
 }

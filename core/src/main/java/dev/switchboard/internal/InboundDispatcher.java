@@ -44,7 +44,7 @@ final class InboundDispatcher implements Inbound {
     private static final Logger log = LoggerFactory.getLogger(InboundDispatcher.class);
 
     private final DefaultConnection conn;
-    private final DefaultSwitchboard node;
+    private final InboundRoutes node;
     private final RateLimiter rateLimiter;
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     /** Frames accepted but not yet handled (requests until their reply is queued). */
@@ -52,7 +52,7 @@ final class InboundDispatcher implements Inbound {
     private final AtomicBoolean refused = new AtomicBoolean();
     private volatile boolean rateLimited;
 
-    InboundDispatcher(DefaultConnection conn, DefaultSwitchboard node) {
+    InboundDispatcher(DefaultConnection conn, InboundRoutes node) {
         this.conn = conn;
         this.node = node;
         int limit = node.options().rateLimit();
@@ -311,11 +311,11 @@ final class InboundDispatcher implements Inbound {
     private void handleSubscribe(Frame.Subscribe s) {
         try {
             intercept("subscribe", s.topic(), s.since());
-            if (!node.subscriptionPolicy().canSubscribe(conn, s.topic())) {
+            if (!node.canSubscribe(conn, s.topic())) {
                 reply(s.id(), null, WireError.of(ErrorCode.FORBIDDEN, "not allowed to subscribe to " + WireError.quote(s.topic())));
                 return;
             }
-            Retention retention = node.durable().retention(s.topic());
+            Retention retention = node.retention(s.topic());
             if (retention != null) {
                 subscribeDurable(s, retention, since(s.since()));
                 return;
@@ -338,7 +338,7 @@ final class InboundDispatcher implements Inbound {
         cursors.beginRecovery(topic);
         conn.join(topic);
         outstanding.incrementAndGet(); // the reply follows the recovery, after this serial task ends
-        node.durable().recover(topic, retention, since).whenComplete((recovery, failure) -> {
+        node.recover(topic, retention, since).whenComplete((recovery, failure) -> {
             try {
                 finishSubscribe(s, cursors, recovery, failure);
             } finally {

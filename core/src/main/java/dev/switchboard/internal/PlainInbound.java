@@ -18,12 +18,12 @@ final class PlainInbound implements Inbound {
     private static final Logger log = LoggerFactory.getLogger(PlainInbound.class);
 
     private final DefaultConnection conn;
-    private final DefaultSwitchboard node;
+    private final NodeContext node;
     private final PlainEndpoint endpoint;
     private final RateLimiter rateLimiter;
     private boolean refused;
 
-    PlainInbound(DefaultConnection conn, DefaultSwitchboard node, PlainEndpoint endpoint) {
+    PlainInbound(DefaultConnection conn, NodeContext node, PlainEndpoint endpoint) {
         this.conn = conn;
         this.node = node;
         this.endpoint = endpoint;

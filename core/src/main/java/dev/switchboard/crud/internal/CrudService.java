@@ -3,11 +3,8 @@ package dev.switchboard.crud.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.Audience;
-import dev.switchboard.Emitter;
 import dev.switchboard.Connection;
 import dev.switchboard.ErrorCode;
-import dev.switchboard.Switchboard;
 import dev.switchboard.SwitchboardException;
 import dev.switchboard.crud.ChangeEvent;
 import dev.switchboard.crud.CollectionOptions;
@@ -31,7 +28,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Serves the protocol's CRUD requests ({@code GET LIST POST PUT PATCH DELETE}) for every collection
  * registered on a node, and publishes {@code ADDED / MODIFIED / DELETED} to {@code collection:<name>}
- * through the router, so changes reach subscribers on every node.
+ * through a {@link ChangePublisher}, so changes reach subscribers on every node.
+ *
+ * <p>It registers nothing on the node: the node routes the reserved request events to {@link #handle}
+ * itself, in a namespace of their own, and refuses an application handler for one of them.
  */
 public final class CrudService {
     private static final int WRITE_RETRIES = 5;
@@ -39,19 +39,46 @@ public final class CrudService {
 
     private record Collection(String name, Repository repository, CollectionOptions options) { }
 
-    private final Switchboard board;
+    /** Where the service sends the changes it makes; the node's router. */
+    @FunctionalInterface
+    public interface ChangePublisher {
+        /**
+         * Routes an event to a topic's subscribers.
+         *
+         * @param topic the collection's topic
+         * @param event {@code ADDED}, {@code MODIFIED} or {@code DELETED}
+         * @param data the item, or {@code {"id"}} for a deletion
+         * @param thisNodeOnly true to deliver to this node's subscribers only
+         */
+        void publish(String topic, String event, JsonNode data, boolean thisNodeOnly);
+    }
+
     private final ObjectMapper mapper;
+    private final ChangePublisher publisher;
     private final JsonPatches patches;
     private final Map<String, Collection> collections = new ConcurrentHashMap<>();
 
-    /** @param board the node whose request handlers this service registers */
-    public CrudService(Switchboard board) {
-        this.board = board;
-        this.mapper = board.mapper();
+    /**
+     * @param mapper the node's mapper, for the replies it builds
+     * @param publisher where changes go
+     */
+    public CrudService(ObjectMapper mapper, ChangePublisher publisher) {
+        this.mapper = Objects.requireNonNull(mapper, "mapper");
+        this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.patches = new JsonPatches(mapper);
+    }
+
+    /**
+     * @param event a request's event
+     * @return the CRUD operation whose reserved event it is, or null for any other event
+     */
+    public static CrudOperation operationOf(String event) {
         for (CrudOperation op : CrudOperation.values()) {
-            board.onRequest(op.name(), (conn, data) -> handle(conn, op, data));
+            if (op.name().equals(event)) {
+                return op;
+            }
         }
+        return null;
     }
 
     /**
@@ -102,11 +129,19 @@ public final class CrudService {
     private void publish(ChangeEvent change, boolean localOnly) {
         JsonNode data = change.type() == ChangeEvent.Type.DELETED
                 ? mapper.createObjectNode().put("id", change.id()) : change.item();
-        Emitter to = board.to(Audience.topic(ChangeEvent.topicOf(change.collection())));
-        (localOnly ? to.local() : to).emit(change.type().name(), data);
+        publisher.publish(ChangeEvent.topicOf(change.collection()), change.type().name(), data, localOnly);
     }
 
-    private Object handle(Connection conn, CrudOperation op, JsonNode data) {
+    /**
+     * Serves one CRUD request; blocks on the repository, so it runs on a handler thread.
+     *
+     * @param conn the connection that asked
+     * @param op the operation its event names
+     * @param data the request's data
+     * @return the reply's data
+     * @throws SwitchboardException with the wire error to answer
+     */
+    public Object handle(Connection conn, CrudOperation op, JsonNode data) {
         if (data == null || !data.isObject()) {
             throw badRequest(op + " needs an object with \"collection\"");
         }
