@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.bson.BsonType;
 import org.bson.conversions.Bson;
 
 /**
@@ -44,7 +45,10 @@ public final class Queries {
             if (field.equals("_id")) {
                 parts.add(Filters.in("_id", Ids.candidates(v.asText())));
             } else if (v.isTextual()) {
-                parts.add(Filters.in(field, textMatches(v.textValue())));
+                parts.add(textMatch(field, v.textValue()));
+            } else if (v.isNull()) {
+                // Only a stored null: MongoDB's {field: null} would also match items without the field.
+                parts.add(Filters.type(field, BsonType.NULL));
             } else {
                 parts.add(Filters.eq(field, Items.toBson(v)));
             }
@@ -86,19 +90,29 @@ public final class Queries {
         return name;
     }
 
-    /** A text filter matches that string, and a number or boolean whose text it is. */
-    private static List<Object> textMatches(String s) {
-        List<Object> out = new ArrayList<>(4);
-        out.add(s);
+    /**
+     * A text filter matches that string, and a number or boolean whose text it is, exactly as the in-memory
+     * repository compares: {@code "2"} is the text of the integer 2, not of the double 2.0 (whose text is
+     * {@code "2.0"}), so each number matches only in the BSON types whose text it can be.
+     */
+    private static Bson textMatch(String field, String s) {
+        List<Bson> any = new ArrayList<>(3);
+        any.add(Filters.eq(field, s));
+        if (s.equals("null")) {
+            any.add(Filters.type(field, BsonType.NULL));
+        }
         if (s.equals("true") || s.equals("false")) {
-            out.add(Boolean.valueOf(s));
+            any.add(Filters.eq(field, Boolean.valueOf(s)));
         }
-        if (s.matches("-?[0-9]{1,18}")) {
-            long n = Long.parseLong(s);
-            out.add(n);
+        if (s.matches("-?(0|[1-9][0-9]{0,17})")) {
+            any.add(Filters.and(Filters.eq(field, Long.parseLong(s)),
+                    Filters.or(Filters.type(field, BsonType.INT32), Filters.type(field, BsonType.INT64))));
         } else if (s.matches("-?[0-9]+\\.[0-9]+([eE][-+]?[0-9]+)?")) {
-            out.add(new BigDecimal(s).doubleValue());
+            double d = new BigDecimal(s).doubleValue();
+            if (Double.toString(d).equals(s)) {
+                any.add(Filters.and(Filters.eq(field, d), Filters.type(field, BsonType.DOUBLE)));
+            }
         }
-        return out;
+        return any.size() == 1 ? any.get(0) : Filters.or(any);
     }
 }
