@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.Audience;
 import dev.switchboard.ClusterAnswer;
 import dev.switchboard.ConnectionInfo;
-import dev.switchboard.transport.InMemoryClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

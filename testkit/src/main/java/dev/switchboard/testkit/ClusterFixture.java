@@ -9,8 +9,6 @@ import dev.switchboard.Switchboard;
 import dev.switchboard.SwitchboardOptions;
 import dev.switchboard.spi.Backplane;
 import dev.switchboard.spi.Handshake;
-import dev.switchboard.transport.InMemoryClient;
-import dev.switchboard.transport.InMemoryTransport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.Audience;
 import dev.switchboard.Switchboard;
-import dev.switchboard.transport.InMemoryClient;
-import dev.switchboard.transport.InMemoryTransport;
+import dev.switchboard.testkit.InMemoryClient;
+import dev.switchboard.testkit.InMemoryTransport;
 import io.micrometer.core.instrument.Tags;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.Switchboard;
-import dev.switchboard.transport.InMemoryClient;
-import dev.switchboard.transport.InMemoryTransport;
+import dev.switchboard.testkit.InMemoryClient;
+import dev.switchboard.testkit.InMemoryTransport;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;

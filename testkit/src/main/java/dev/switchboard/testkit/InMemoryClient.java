@@ -1,4 +1,4 @@
-package dev.switchboard.transport;
+package dev.switchboard.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.switchboard.transport;
+package dev.switchboard.testkit;
 
 import dev.switchboard.CloseCodes;
 import dev.switchboard.Identity;

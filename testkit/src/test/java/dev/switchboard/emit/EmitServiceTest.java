@@ -16,8 +16,8 @@ import dev.switchboard.backplane.LocalBackplane;
 import dev.switchboard.spi.Handshake;
 import dev.switchboard.spi.History;
 import dev.switchboard.spi.HistoryRead;
-import dev.switchboard.transport.InMemoryClient;
-import dev.switchboard.transport.InMemoryTransport;
+import dev.switchboard.testkit.InMemoryClient;
+import dev.switchboard.testkit.InMemoryTransport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +28,11 @@ import org.junit.jupiter.api.Test;
 
 /** The node's emit service: seed 002's audiences on real connections, de-duplication by id. */
 class EmitServiceTest {
+    /** The seed's broadcast body (as in core's EmitMessageTest). */
+    private static final String SEED_BODY = """
+            {"id":"message-id","type":"notifications.drawer","broadcast":true,"users":[],"roles":[],\
+            "organizations":[],"payload":{"title":"New notification","description":"Some longer body"}}""";
+
     private static final Duration WAIT = Duration.ofSeconds(2);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Map<String, Identity> USERS = Map.of(
@@ -71,7 +76,7 @@ class EmitServiceTest {
         InMemoryClient alice = connect("alice");
         InMemoryClient dave = connect("dave");
 
-        EmitResult r = board.emitService().accept(message(EmitMessageTest.SEED_BODY));
+        EmitResult r = board.emitService().accept(message(SEED_BODY));
 
         assertThat(r).isEqualTo(new EmitResult("message-id", false, 2));
         for (InMemoryClient c : List.of(alice, dave)) {

@@ -3,8 +3,8 @@ package dev.switchboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.transport.InMemoryClient;
-import dev.switchboard.transport.InMemoryTransport;
+import dev.switchboard.testkit.InMemoryClient;
+import dev.switchboard.testkit.InMemoryTransport;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.spi.SubscriptionPolicy;
-import dev.switchboard.transport.InMemoryClient;
-import dev.switchboard.transport.InMemoryTransport;
+import dev.switchboard.testkit.InMemoryClient;
+import dev.switchboard.testkit.InMemoryTransport;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
