@@ -1,13 +1,15 @@
 package dev.switchboard.internal;
 
+import dev.switchboard.Audience;
+import dev.switchboard.Emitter;
 import dev.switchboard.EventMetadata;
-import dev.switchboard.Switchboard;
 import dev.switchboard.emit.EmitMessage;
 import dev.switchboard.emit.EmitOptions;
 import dev.switchboard.emit.EmitResult;
 import dev.switchboard.emit.EmitService;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,13 +21,14 @@ import org.slf4j.LoggerFactory;
 final class DefaultEmitService implements EmitService {
     private static final Logger log = LoggerFactory.getLogger(DefaultEmitService.class);
 
-    private final Switchboard node;
+    private final Function<Audience, Emitter> route;
     private final EmitOptions options;
     private final RecentIds recent;
     private final Clock clock;
 
-    DefaultEmitService(Switchboard node, EmitOptions options, Clock clock) {
-        this.node = node;
+    /** @param route the node's router: where an audience's events go (not the public facade) */
+    DefaultEmitService(Function<Audience, Emitter> route, EmitOptions options, Clock clock) {
+        this.route = route;
         this.options = options;
         this.clock = clock;
         this.recent = new RecentIds(options.dedupWindow(), options.dedupCapacity(), clock);
@@ -40,7 +43,7 @@ final class DefaultEmitService implements EmitService {
             return new EmitResult(message.id(), true, 0);
         }
         try {
-            int local = node.to(message.audience()).emit(message.type(), message.payload(),
+            int local = route.apply(message.audience()).emit(message.type(), message.payload(),
                     new EventMetadata(message.id(), null, clock.instant()));
             return new EmitResult(message.id(), false, local);
         } catch (RuntimeException e) {

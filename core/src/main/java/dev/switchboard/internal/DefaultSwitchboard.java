@@ -127,7 +127,7 @@ public final class DefaultSwitchboard implements Switchboard {
         this.timer = HandlerExecutors.timer(options.nodeId());
         this.ping = EncodedFrame.ofBytes(codec.encode(new Frame.Ping()));
         this.cloudEventsWire = new CloudEventsWire(mapper, cloudEventSource, clock);
-        this.emitService = new DefaultEmitService(this, emitOptions, clock);
+        this.emitService = new DefaultEmitService(this::route, emitOptions, clock);
         this.admission = new Admission(limits, clock, registry::size, registry::userCount);
         History history = backplane.history().orElse(null);
         if (history == null) {
@@ -415,6 +415,11 @@ public final class DefaultSwitchboard implements Switchboard {
 
     @Override
     public Emitter to(Audience audience) {
+        return router.to(audience);
+    }
+
+    /** The router's emitter for an audience; a method, so services made before the router can hold it. */
+    private Emitter route(Audience audience) {
         return router.to(audience);
     }
 
