@@ -133,6 +133,19 @@ for (const { obj, where } of byKind("Deployment")) {
       const port = c[probe]?.httpGet?.port ?? c[probe]?.tcpSocket?.port;
       if (port !== undefined && !ports.has(port)) problem(where, `${c.name}.${probe} uses port ${port}, not declared`);
     }
+    // The drain budget: preStop sleep + the node's drain deadline + close handshakes (2 s) and leaving must end
+    // before the kubelet's SIGKILL, or clients lose their requests in flight.
+    const drain = (c.env ?? []).find((e) => e.name === "DRAIN_TIMEOUT_SECONDS");
+    if (drain) {
+      const cmd = c.lifecycle?.preStop?.exec?.command ?? [];
+      const preStop = cmd[0] === "sleep" ? Number(cmd[1]) : 0;
+      const grace = obj.spec.template.spec.terminationGracePeriodSeconds ?? 30;
+      const need = preStop + Number(drain.value) + 5;
+      if (!(Number(drain.value) >= 0)) problem(where, `${c.name}: DRAIN_TIMEOUT_SECONDS is not a number`);
+      else if (grace < need) {
+        problem(where, `terminationGracePeriodSeconds ${grace} < preStop ${preStop} s + drain ${drain.value} s + 5 s`);
+      }
+    }
   }
 }
 const podsOf = (selector) =>
