@@ -4,7 +4,8 @@
 //  2. no field the API does not know (a typo such as "imagePullPolcy" is silently ignored by kubectl), read off
 //     the same package's type declarations;
 //  3. the references between them: selectors and pod labels, Service and Ingress ports, the HPA's and PDB's
-//     targets, named probe ports, the kustomization's resource list;
+//     targets, named probe ports, the kustomization's resource list, and the drain budget (a grace period that
+//     covers preStop + DRAIN_TIMEOUT_SECONDS + 5 s);
 //  4. the Dockerfile: dockerfile-utils' validator (the VS Code Docker extension's) plus what this image
 //     promises: several stages, a non-root USER, an exec-form ENTRYPOINT, the port it EXPOSEs.
 // Usage: node deploy/check/check.mjs [manifest-dir] [Dockerfile]   (npm ci in deploy/check first; .ci/run does).
