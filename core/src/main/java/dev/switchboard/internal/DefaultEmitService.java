@@ -1,5 +1,6 @@
 package dev.switchboard.internal;
 
+import dev.switchboard.Emitter;
 import dev.switchboard.EventMetadata;
 import dev.switchboard.Switchboard;
 import dev.switchboard.emit.EmitMessage;
@@ -33,6 +34,15 @@ final class DefaultEmitService implements EmitService {
 
     @Override
     public EmitResult accept(EmitMessage message) {
+        return route(message, false);
+    }
+
+    @Override
+    public EmitResult acceptLocally(EmitMessage message) {
+        return route(message, true);
+    }
+
+    private EmitResult route(EmitMessage message, boolean localOnly) {
         Objects.requireNonNull(message, "message");
         if (!recent.add(message.id())) {
             log.debug("Emit {} ({}) is a duplicate within {}; not delivered again", message.id(), message.type(),
@@ -40,7 +50,8 @@ final class DefaultEmitService implements EmitService {
             return new EmitResult(message.id(), true, 0);
         }
         try {
-            int local = node.to(message.audience()).emit(message.type(), message.payload(),
+            Emitter emitter = localOnly ? node.to(message.audience()).local() : node.to(message.audience());
+            int local = emitter.emit(message.type(), message.payload(),
                     new EventMetadata(message.id(), null, clock.instant()));
             return new EmitResult(message.id(), false, local);
         } catch (RuntimeException e) {
