@@ -53,6 +53,7 @@ public final class KafkaBackplane implements Backplane, KafkaBus.Events {
     /** When this node's last probe came back, and when something last failed (System.nanoTime()). */
     private volatile long lastProbeBack;
     private volatile long lastFailure = System.nanoTime();
+    private volatile long connectedAt;
 
     private KafkaBackplane(KafkaBackplaneOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -111,13 +112,23 @@ public final class KafkaBackplane implements Backplane, KafkaBus.Events {
         bus.publish(nodeId, p);
     }
 
+    private long window() {
+        return 3 * options.healthCheckInterval().toNanos() + options.publishTimeout().toNanos();
+    }
+
     private boolean up() {
-        if (!subscribed) {
-            return false;
-        }
         long back = lastProbeBack;
-        long window = 3 * options.healthCheckInterval().toNanos() + options.publishTimeout().toNanos();
-        return back - lastFailure > 0 && System.nanoTime() - back < window;
+        return subscribed && back - lastFailure > 0 && System.nanoTime() - back < window();
+    }
+
+    /**
+     * Up, or just connected with no failure since and the first probe still on its way: what is published
+     * then gets through, so the node's first heartbeats are not dropped.
+     */
+    private boolean accepting() {
+        long since = connectedAt;
+        return up() || subscribed && since - lastFailure > 0 && lastProbeBack - since < 0
+                && System.nanoTime() - since < window();
     }
 
     @Override
@@ -132,7 +143,7 @@ public final class KafkaBackplane implements Backplane, KafkaBus.Events {
 
     private void send(String target, byte[] message) {
         KafkaBus b = bus;
-        if (b == null || closed || !up()) {
+        if (b == null || closed || !accepting()) {
             // Fail fast: a message published while Kafka is unreachable is dropped, not kept for later.
             dropped.incrementAndGet();
             return;
@@ -181,6 +192,7 @@ public final class KafkaBackplane implements Backplane, KafkaBus.Events {
     @Override
     public void connected(String d) {
         detail = d;
+        connectedAt = System.nanoTime();
         subscribed = true;
         log.info("Kafka backplane {} reading {}", nodeId, d);
         timer.execute(this::probe);

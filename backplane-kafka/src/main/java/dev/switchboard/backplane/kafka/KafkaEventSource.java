@@ -161,13 +161,23 @@ public final class KafkaEventSource implements AutoCloseable {
                 log.error("Kafka event source {} stopped: {}", groupId, e.toString(), e);
             }
         } finally {
-            commit(true);
             try {
-                consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+                finalCommit();
+                consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(3)));
             } catch (RuntimeException e) {
                 log.debug("Kafka event source {}: closing the consumer failed", groupId, e);
+            } finally {
+                stopped.countDown();
             }
-            stopped.countDown();
+        }
+    }
+
+    private void finalCommit() {
+        try {
+            commit(true);
+        } catch (WakeupException e) {
+            // close()'s wakeup landed here rather than in poll; it is spent now, so the commit can go through.
+            commit(true);
         }
     }
 
@@ -178,9 +188,8 @@ public final class KafkaEventSource implements AutoCloseable {
         Map<TopicPartition, OffsetAndMetadata> offsets = Map.copyOf(handled);
         try {
             if (sync) {
-                // Cleared whatever the outcome: after a revoke these partitions may belong to another node.
-                handled.clear();
                 consumer.commitSync(offsets, Duration.ofSeconds(5));
+                handled.clear();
             } else {
                 consumer.commitAsync(offsets, (o, e) -> {
                     if (e != null) {
@@ -190,8 +199,12 @@ public final class KafkaEventSource implements AutoCloseable {
                 });
             }
         } catch (WakeupException e) {
-            throw e;
+            throw e;   // kept in `handled` for the commit after it
         } catch (KafkaException e) {
+            if (sync) {
+                // Dropped: after a revoke these partitions may belong to another node now.
+                handled.clear();
+            }
             log.warn("Kafka event source {}: committing offsets failed ({}); records after the last commit "
                     + "will be read again after a restart", groupId, e.toString());
         }

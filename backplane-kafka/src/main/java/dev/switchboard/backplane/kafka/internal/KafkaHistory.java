@@ -137,6 +137,8 @@ public final class KafkaHistory implements History, AutoCloseable {
         try {
             producer.send(new ProducerRecord<>(name, 0, null, null, message), (md, e) -> {
                 if (e != null) {
+                    // The topic may be gone (deleted by hand): the next append looks it up, or creates it, again.
+                    known.remove(name);
                     f.completeExceptionally(failure("appending to " + name, e));
                 } else {
                     f.complete(md.offset() + 1);
