@@ -28,6 +28,19 @@ public interface EmitService {
      */
     EmitResult accept(EmitMessage message);
 
+    /**
+     * Like {@link #accept}, but delivers to the audience's connections <em>on this node only</em>, for
+     * sources that every node reads for itself (e.g. a Kafka event source where each node has its own
+     * consumer group): the message is not published to other nodes, and it is not appended to a durable
+     * topic's history (node-local emits are not durable). Shares the de-duplication window with
+     * {@link #accept}.
+     *
+     * @param message the message
+     * @return what was done
+     * @throws IllegalArgumentException when the payload cannot be serialised
+     */
+    EmitResult acceptLocally(EmitMessage message);
+
     /** @return the settings */
     EmitOptions options();
 }

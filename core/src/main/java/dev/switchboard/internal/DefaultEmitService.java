@@ -36,6 +36,15 @@ final class DefaultEmitService implements EmitService {
 
     @Override
     public EmitResult accept(EmitMessage message) {
+        return route(message, false);
+    }
+
+    @Override
+    public EmitResult acceptLocally(EmitMessage message) {
+        return route(message, true);
+    }
+
+    private EmitResult route(EmitMessage message, boolean localOnly) {
         Objects.requireNonNull(message, "message");
         if (!recent.add(message.id())) {
             log.debug("Emit {} ({}) is a duplicate within {}; not delivered again", message.id(), message.type(),
@@ -43,7 +52,8 @@ final class DefaultEmitService implements EmitService {
             return new EmitResult(message.id(), true, 0);
         }
         try {
-            int local = route.apply(message.audience()).emit(message.type(), message.payload(),
+            Emitter emitter = localOnly ? route.apply(message.audience()).local() : route.apply(message.audience());
+            int local = emitter.emit(message.type(), message.payload(),
                     new EventMetadata(message.id(), null, clock.instant()));
             return new EmitResult(message.id(), false, local);
         } catch (RuntimeException e) {

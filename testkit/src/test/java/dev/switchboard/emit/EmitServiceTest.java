@@ -12,6 +12,7 @@ import dev.switchboard.Retention;
 import dev.switchboard.StreamPosition;
 import dev.switchboard.Switchboard;
 import dev.switchboard.SwitchboardOptions;
+import dev.switchboard.backplane.InMemoryBackplane;
 import dev.switchboard.backplane.LocalBackplane;
 import dev.switchboard.spi.Handshake;
 import dev.switchboard.spi.History;
@@ -148,5 +149,34 @@ class EmitServiceTest {
         assertThatThrownBy(() -> board.emitService().accept(m)).isInstanceOf(BackplaneException.class);
         assertThatThrownBy(() -> board.emitService().accept(m)).as("not a duplicate: the first never got through")
                 .isInstanceOf(BackplaneException.class);
+    }
+    @Test
+    void acceptLocallyReachesOnlyThisNodesConnectionsAndSharesTheWindow() {
+        InMemoryBackplane.Bus bus = InMemoryBackplane.bus();
+        start(Switchboard.builder().backplane(bus.backplane()));
+        Switchboard other = Switchboard.builder().backplane(bus.backplane())
+                .authenticator(h -> USERS.getOrDefault(h.bearerToken(), Identity.anonymous())).build();
+        try {
+            InMemoryClient here = connect("alice");
+            InMemoryClient there = InMemoryTransport.attach(other).connect(new Handshake("/ws",
+                    Map.of("access_token", List.of("alice")), Map.of(), List.of(), null));
+            assertThat(there.nextFrame(WAIT).path("type").asText()).isEqualTo("welcome");
+
+            EmitResult local = board.emitService().acceptLocally(message("{\"id\":\"l1\",\"type\":\"n\",\"users\":[\"alice\"]}"));
+            assertThat(local).isEqualTo(new EmitResult("l1", false, 1));
+            assertThat(board.emitService().acceptLocally(message("{\"id\":\"l1\",\"type\":\"n\",\"users\":[\"alice\"]}"))
+                    .duplicate()).isTrue();
+            assertThat(board.emitService().accept(message("{\"id\":\"l1\",\"type\":\"n\",\"users\":[\"alice\"]}"))
+                    .duplicate()).as("one window for both").isTrue();
+            board.emitService().accept(message("{\"id\":\"g2\",\"type\":\"n\",\"users\":[\"alice\"]}"));
+
+            assertThat(here.nextFrame(WAIT).path("id").asText()).isEqualTo("l1");
+            assertThat(here.nextFrame(WAIT).path("id").asText()).isEqualTo("g2");
+            // The backplane keeps one node's order: had l1 been published, it would arrive before g2.
+            assertThat(there.nextFrame(WAIT).path("id").asText()).isEqualTo("g2");
+            assertThat(there.pollFrame()).isNull();
+        } finally {
+            other.close();
+        }
     }
 }

@@ -1,0 +1,70 @@
+package dev.switchboard.backplane.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.Retention;
+import dev.switchboard.StreamPosition;
+import dev.switchboard.backplane.kafka.internal.TopicNames;
+import dev.switchboard.spi.History;
+import dev.switchboard.testkit.Await;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the Kafka history adds to the kit: a durable topic's Kafka topic has the settings the backplane gives it,
+ * and a log that is deleted and created again is a new epoch from offset 1, on the node that appends and on a
+ * node that only reads.
+ */
+class KafkaHistoryEpochTest {
+
+    @Test
+    void aRecreatedLogIsANewEpochFromOffsetOne() throws Exception {
+        String namespace = "epoch-" + UUID.randomUUID().toString().substring(0, 8);
+        String uri = "kafka://" + KafkaBroker.bootstrap() + "/?namespace=" + namespace;
+        try (KafkaBackplane a = KafkaBackplane.create(uri); KafkaBackplane b = KafkaBackplane.create(uri);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrap()))) {
+            a.start("epoch-a", m -> { });
+            b.start("epoch-b", m -> { });
+            History ha = a.history().orElseThrow();
+            History hb = b.history().orElseThrow();
+            String topic = "orders:42";
+            StreamPosition first = null;
+            for (int i = 1; i <= 3; i++) {
+                first = ha.append(topic, ("m" + i).getBytes(StandardCharsets.UTF_8), Retention.lastMessages(10))
+                        .get(30, TimeUnit.SECONDS);
+            }
+            assertThat(first.offset()).isEqualTo(3);
+            assertThat(hb.latest(topic).get(30, TimeUnit.SECONDS)).isEqualTo(first);
+
+            String kafkaTopic = TopicNames.history(namespace, topic);
+            Config config = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, kafkaTopic)))
+                    .all().get(30, TimeUnit.SECONDS).values().iterator().next();
+            assertThat(config.get("message.timestamp.type").value()).isEqualTo("LogAppendTime");
+            assertThat(config.get("retention.ms").value()).isEqualTo("-1");
+
+            admin.deleteTopics(List.of(kafkaTopic)).all().get(30, TimeUnit.SECONDS);
+            Await.until(KafkaBroker.timeout(), () -> {
+                try {
+                    return !admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(kafkaTopic);
+                } catch (Exception e) {
+                    return false;
+                }
+            }, "the history topic deleted");
+
+            StreamPosition afterRead = hb.latest(topic).get(30, TimeUnit.SECONDS);
+            assertThat(afterRead.epoch()).as("a reader sees the new log").isNotEqualTo(first.epoch());
+            assertThat(afterRead.offset()).isZero();
+            StreamPosition next = ha.append(topic, "again".getBytes(StandardCharsets.UTF_8), Retention.lastMessages(10))
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(next).isEqualTo(new StreamPosition(afterRead.epoch(), 1));
+        }
+    }
+}
