@@ -1,28 +1,32 @@
-package dev.switchboard.transport.jetty.internal;
+package dev.switchboard.transport.internal;
 
 import dev.switchboard.CloseCodes;
+import dev.switchboard.spi.TransportSession;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The sessions a {@link dev.switchboard.transport.jetty.JettyTransport} has open, so that closing the
- * transport can close them with 1001 and wait for their close handshakes. Thread-safe. Passed to the
- * endpoint through the endpoint configuration's user properties under {@link #USER_PROPERTY}.
+ * The sessions a transport has open, so that shutting it down can close them with 1001 and wait for
+ * their close handshakes, and refuse sessions that open meanwhile. Thread-safe. Used by every transport;
+ * not an API.
+ *
+ * @param <S> the transport's session type
  */
-public final class OpenSessions {
-    /** The user-property key under which the endpoint finds this registry. */
-    public static final String USER_PROPERTY = "dev.switchboard.transport.jetty.openSessions";
-
-    private final Set<CoreTransportSession> sessions = ConcurrentHashMap.newKeySet();
+public final class OpenSessions<S extends TransportSession> {
+    private final Set<S> sessions = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
+
+    /** Creates an empty registry. */
+    public OpenSessions() {
+    }
 
     /**
      * @param session a session that just opened
-     * @return false when the transport is closing; the caller then closes the session with 1001
+     * @return false when shutting down; the caller then closes the session with 1001
      */
-    boolean add(CoreTransportSession session) {
+    public boolean add(S session) {
         sessions.add(session);
         // Re-check after adding: closeAll either saw this session or we see its flag.
         if (closing) {
@@ -33,7 +37,7 @@ public final class OpenSessions {
     }
 
     /** @param session a session that closed */
-    void remove(CoreTransportSession session) {
+    public void remove(S session) {
         if (sessions.remove(session) && closing) {
             synchronized (this) {
                 notifyAll();
@@ -46,6 +50,16 @@ public final class OpenSessions {
         return sessions.size();
     }
 
+    /** @return the open sessions, a snapshot */
+    public List<S> snapshot() {
+        return List.copyOf(sessions);
+    }
+
+    /** @return whether {@link #closeAll} was called */
+    public boolean closing() {
+        return closing;
+    }
+
     /**
      * Refuses new sessions, starts a 1001 close handshake on every open one and waits until they have
      * closed or the timeout passed. Blocks the caller for at most {@code timeout}.
@@ -56,7 +70,7 @@ public final class OpenSessions {
      */
     public int closeAll(String reason, Duration timeout) {
         closing = true;
-        for (CoreTransportSession s : List.copyOf(sessions)) {
+        for (S s : List.copyOf(sessions)) {
             s.close(CloseCodes.GOING_AWAY, reason);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
