@@ -1,5 +1,6 @@
 package dev.switchboard.spring.boot.internal;
 
+import dev.switchboard.transport.internal.OpenSessions;
 import java.time.Duration;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -17,7 +18,7 @@ public final class SwitchboardShutdown implements SmartLifecycle {
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
     private static final Logger log = LoggerFactory.getLogger(SwitchboardShutdown.class);
 
-    private final OpenSessions sessions;
+    private final OpenSessions<SpringTransportSession> sessions;
     private final Duration timeout;
     private volatile boolean running;
 
@@ -25,7 +26,7 @@ public final class SwitchboardShutdown implements SmartLifecycle {
      * @param sessions the endpoint's sessions
      * @param timeout the longest wait for close handshakes
      */
-    public SwitchboardShutdown(OpenSessions sessions, Duration timeout) {
+    public SwitchboardShutdown(OpenSessions<SpringTransportSession> sessions, Duration timeout) {
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
     }
