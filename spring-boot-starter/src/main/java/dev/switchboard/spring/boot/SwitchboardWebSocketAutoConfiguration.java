@@ -62,7 +62,7 @@ public class SwitchboardWebSocketAutoConfiguration {
      *
      * @param board the node
      * @param sessions the registry of open WebSockets
-     * @param blocking the pool for what may block
+     * @param switchboardBlockingExecutor the pool for what may block
      * @param properties path and allowed origins
      * @return the registration of the endpoints
      * @throws IllegalArgumentException when an allowed origin is malformed, or a plain endpoint takes the

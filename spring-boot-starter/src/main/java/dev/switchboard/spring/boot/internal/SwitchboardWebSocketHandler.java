@@ -58,7 +58,7 @@ public final class SwitchboardWebSocketHandler implements WebSocketHandler, SubP
     public static ExecutorService blockingPool() {
         AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "switchboard-ws-close-" + n.incrementAndGet());
+            Thread t = new Thread(r, "switchboard-ws-blocking-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
