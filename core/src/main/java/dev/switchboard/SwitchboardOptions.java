@@ -29,10 +29,14 @@ import java.util.UUID;
  *     answers with what it has, naming the missing nodes (default 3 s)
  * @param historyTimeout how long an emit to a durable topic waits for the history store to append
  *     it before it fails with {@link BackplaneException} (default 5 s)
+ * @param drainTimeout how long {@link Switchboard#close()} lets requests in flight finish before it closes
+ *     the clients with 1012 (see {@link Switchboard#drain}); a shutdown waits at most this plus about 2 s
+ *     for the close handshakes (default 10 s)
  */
 public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrameBytes, long maxQueuedBytes,
                                  Duration requestTimeout, int handlerThreads, int handlerQueue, int rateLimit,
-                                 Duration clusterHeartbeat, Duration clusterQueryTimeout, Duration historyTimeout) {
+                                 Duration clusterHeartbeat, Duration clusterQueryTimeout, Duration historyTimeout,
+                                 Duration drainTimeout) {
 
     /** Validates every field. */
     public SwitchboardOptions {
@@ -45,6 +49,10 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
         requirePositive(clusterHeartbeat, "clusterHeartbeat");
         requirePositive(clusterQueryTimeout, "clusterQueryTimeout");
         requirePositive(historyTimeout, "historyTimeout");
+        Objects.requireNonNull(drainTimeout, "drainTimeout");
+        if (drainTimeout.isNegative()) {
+            throw new IllegalArgumentException("drainTimeout must be >= 0: " + drainTimeout);
+        }
         if (maxFrameBytes < 256) {
             throw new IllegalArgumentException("maxFrameBytes must be at least 256: " + maxFrameBytes);
         }
@@ -83,6 +91,7 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
         b.clusterHeartbeat = clusterHeartbeat;
         b.clusterQueryTimeout = clusterQueryTimeout;
         b.historyTimeout = historyTimeout;
+        b.drainTimeout = drainTimeout;
         return b;
     }
 
@@ -106,6 +115,7 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
         private Duration clusterHeartbeat = Duration.ofSeconds(5);
         private Duration clusterQueryTimeout = Duration.ofSeconds(3);
         private Duration historyTimeout = Duration.ofSeconds(5);
+        private Duration drainTimeout = Duration.ofSeconds(10);
 
         private Builder() {
         }
@@ -143,10 +153,14 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
         /** @param v how long a durable emit waits for the history store @return this */
         public Builder historyTimeout(Duration v) { historyTimeout = v; return this; }
 
+        /** @param v how long a shutdown lets requests in flight finish, 0 for not at all @return this */
+        public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
+
         /** @return validated options */
         public SwitchboardOptions build() {
             return new SwitchboardOptions(nodeId, heartbeat, maxFrameBytes, maxQueuedBytes, requestTimeout,
-                    handlerThreads, handlerQueue, rateLimit, clusterHeartbeat, clusterQueryTimeout, historyTimeout);
+                    handlerThreads, handlerQueue, rateLimit, clusterHeartbeat, clusterQueryTimeout, historyTimeout,
+                    drainTimeout);
         }
     }
 }

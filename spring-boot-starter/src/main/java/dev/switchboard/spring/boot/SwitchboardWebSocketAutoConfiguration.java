@@ -27,7 +27,7 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
  * endpoints ({@link Switchboard#plainEndpoint}) at its path template, in the servlet container Boot runs
  * (Tomcat, Jetty or Undertow), through Spring's own WebSocket support. The core's upgrade checks decide every
  * upgrade before it happens (allowed origins, connection limits, the authenticator: 401/403/429/503), and
- * every connection is closed with 1001 when the context closes, before the web server stops.
+ * every connection is closed with 1012 when the context closes (the node drains), before the web server stops.
  */
 @AutoConfiguration(after = SwitchboardAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -92,13 +92,14 @@ public class SwitchboardWebSocketAutoConfiguration {
     }
 
     /**
+     * @param board the node
      * @param sessions the registry of open WebSockets
      * @param properties the shutdown timeout
-     * @return the lifecycle that closes every WebSocket with 1001 on shutdown
+     * @return the lifecycle that drains the node (clients closed with 1012) on shutdown
      */
     @Bean
-    public SwitchboardShutdown switchboardShutdown(OpenSessions<SpringTransportSession> sessions,
+    public SwitchboardShutdown switchboardShutdown(Switchboard board, OpenSessions<SpringTransportSession> sessions,
                                                    SwitchboardProperties properties) {
-        return new SwitchboardShutdown(sessions, properties.getShutdownTimeout());
+        return new SwitchboardShutdown(board, sessions, properties.getShutdownTimeout());
     }
 }
