@@ -36,7 +36,10 @@ class AutoConfigurationTest {
     void everyPropertyDefaultIsTheCoresDefault() {
         SwitchboardOptions fromDefaults = new SwitchboardProperties().toOptions();
         SwitchboardOptions core = SwitchboardOptions.defaults();
-        assertThat(fromDefaults).usingRecursiveComparison().ignoringFields("nodeId").isEqualTo(core);
+        // The drain deadline is switchboard.shutdown-timeout (5 s, shorter than the core's 10 s: Boot's own
+        // shutdown phase waits at most 30 s, and the drain's close handshakes come on top of it).
+        assertThat(fromDefaults).usingRecursiveComparison().ignoringFields("nodeId", "drainTimeout").isEqualTo(core);
+        assertThat(fromDefaults.drainTimeout()).isEqualTo(new SwitchboardProperties().getShutdownTimeout());
     }
 
     @Test
