@@ -5,6 +5,7 @@ import dev.switchboard.EventListener;
 import dev.switchboard.Switchboard;
 import dev.switchboard.backplane.Backplanes;
 import dev.switchboard.crud.Repository;
+import dev.switchboard.emit.EmitOptions;
 import dev.switchboard.spi.Authenticator;
 import dev.switchboard.spi.Backplane;
 import dev.switchboard.spi.SubscriptionPolicy;
@@ -84,7 +85,11 @@ public class SwitchboardAutoConfiguration {
                 .backplane(backplane)
                 .authenticator(authenticators.getIfAvailable(Authenticator::anonymous))
                 .subscriptionPolicy(policies.getIfAvailable(SubscriptionPolicy::denyAll))
-                .eventListener(CompositeEventListener.of(listeners.orderedStream().toList()));
+                .eventListener(CompositeEventListener.of(listeners.orderedStream().toList()))
+                .cloudEventSource(properties.getCloudEventSource())
+                .emitOptions(EmitOptions.defaults()
+                        .withDedupWindow(properties.getHttp().getEmit().getDedupWindow())
+                        .withDedupCapacity(properties.getHttp().getEmit().getDedupCapacity()));
         ObjectMapper mapper = mappers.getIfUnique();
         if (mapper != null) {
             builder.mapper(mapper);

@@ -4,8 +4,11 @@ import dev.switchboard.Retention;
 import dev.switchboard.SwitchboardOptions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The {@code switchboard.*} properties of a Boot application. Every default equals the core's default
@@ -86,6 +89,15 @@ public class SwitchboardProperties {
     private List<DurableTopic> durableTopics = new ArrayList<>();
 
     /**
+     * The CloudEvents "source" of events routed without one, as cloudevents.json clients see them; give every
+     * node of a cluster the same.
+     */
+    private String cloudEventSource = "/switchboard";
+
+    /** The HTTP endpoints: the emit API (POST /api/emit) and CloudEvents (POST /events), both off by default. */
+    private final Http http = new Http();
+
+    /**
      * @return the core options these properties describe
      * @throws IllegalArgumentException when a value is out of range (the message names it)
      */
@@ -107,6 +119,157 @@ public class SwitchboardProperties {
             b.handlerThreads(handlerThreads);
         }
         return b.build();
+    }
+
+    /** The node's HTTP endpoints, mounted in the application's servlet container. */
+    public static class Http {
+        /** The largest request body either endpoint accepts; larger ones get 413. */
+        private DataSize maxBodySize = DataSize.ofKilobytes(256);
+
+        /** The emit API: other services route events to users, roles, organisations, topics or connections. */
+        private final Emit emit = new Emit();
+
+        /** CloudEvents in: brokers and triggers hand events to the application's onCloudEvent handlers. */
+        private final Events events = new Events();
+
+        /** @return the body limit */
+        public DataSize getMaxBodySize() {
+            return maxBodySize;
+        }
+
+        /** @param maxBodySize the body limit */
+        public void setMaxBodySize(DataSize maxBodySize) {
+            this.maxBodySize = maxBodySize;
+        }
+
+        /** @return the emit API's settings */
+        public Emit getEmit() {
+            return emit;
+        }
+
+        /** @return the CloudEvents endpoint's settings */
+        public Events getEvents() {
+            return events;
+        }
+    }
+
+    /** The emit API ({@code POST /api/emit}). */
+    public static class Emit {
+        /**
+         * Whether to serve the emit API. It needs callers' credentials: api-keys, or an HttpAuthorizer bean
+         * named switchboardEmitAuthorizer (either is enough when both are given).
+         */
+        private boolean enabled;
+
+        /** The emit API's path within the servlet context. */
+        private String path = "/api/emit";
+
+        /**
+         * API keys by caller name (at least 16 characters each), sent as "Authorization: Bearer KEY" or "X-API-Key:
+         * KEY". Several may be valid at once, which is how a key is rotated.
+         */
+        private Map<String, String> apiKeys = new LinkedHashMap<>();
+
+        /** How long a message id is remembered: a message sent again with the same id within it is not delivered again. 0 turns it off. */
+        private Duration dedupWindow = Duration.ofMinutes(10);
+
+        /** How many message ids the de-duplication remembers at most. */
+        private int dedupCapacity = 100_000;
+
+        /** @return whether the emit API is served */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether the emit API is served */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** @return the path */
+        public String getPath() {
+            return path;
+        }
+
+        /** @param path the path */
+        public void setPath(String path) {
+            this.path = path;
+        }
+
+        /** @return the API keys by caller name */
+        public Map<String, String> getApiKeys() {
+            return apiKeys;
+        }
+
+        /** @param apiKeys the API keys by caller name */
+        public void setApiKeys(Map<String, String> apiKeys) {
+            this.apiKeys = apiKeys;
+        }
+
+        /** @return the de-duplication window */
+        public Duration getDedupWindow() {
+            return dedupWindow;
+        }
+
+        /** @param dedupWindow the de-duplication window */
+        public void setDedupWindow(Duration dedupWindow) {
+            this.dedupWindow = dedupWindow;
+        }
+
+        /** @return how many ids are remembered */
+        public int getDedupCapacity() {
+            return dedupCapacity;
+        }
+
+        /** @param dedupCapacity how many ids are remembered */
+        public void setDedupCapacity(int dedupCapacity) {
+            this.dedupCapacity = dedupCapacity;
+        }
+    }
+
+    /** The CloudEvents endpoint ({@code POST /events}). */
+    public static class Events {
+        /** Whether to serve the CloudEvents endpoint (binary, structured and batch mode). */
+        private boolean enabled;
+
+        /** The CloudEvents endpoint's path within the servlet context. */
+        private String path = "/events";
+
+        /**
+         * API keys by caller name that may post events; empty: anyone may (events only reach the handlers the
+         * application registered). An HttpAuthorizer bean named switchboardEventsAuthorizer applies too.
+         */
+        private Map<String, String> apiKeys = new LinkedHashMap<>();
+
+        /** @return whether the endpoint is served */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether the endpoint is served */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** @return the path */
+        public String getPath() {
+            return path;
+        }
+
+        /** @param path the path */
+        public void setPath(String path) {
+            this.path = path;
+        }
+
+        /** @return the API keys by caller name */
+        public Map<String, String> getApiKeys() {
+            return apiKeys;
+        }
+
+        /** @param apiKeys the API keys by caller name */
+        public void setApiKeys(Map<String, String> apiKeys) {
+            this.apiKeys = apiKeys;
+        }
     }
 
     /** One durable topic or topic pattern and its retention. */
@@ -321,6 +484,21 @@ public class SwitchboardProperties {
     /** @param shutdownTimeout the close-handshake wait on shutdown */
     public void setShutdownTimeout(Duration shutdownTimeout) {
         this.shutdownTimeout = shutdownTimeout;
+    }
+
+    /** @return the default CloudEvents source */
+    public String getCloudEventSource() {
+        return cloudEventSource;
+    }
+
+    /** @param cloudEventSource the default CloudEvents source */
+    public void setCloudEventSource(String cloudEventSource) {
+        this.cloudEventSource = cloudEventSource;
+    }
+
+    /** @return the HTTP endpoints' settings */
+    public Http getHttp() {
+        return http;
     }
 
     /** @return the durable topics */

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.Switchboard;
 import dev.switchboard.SwitchboardOptions;
 import dev.switchboard.backplane.InMemoryBackplane;
+import dev.switchboard.http.HttpApiOptions;
+import dev.switchboard.http.HttpAuthorizer;
 import dev.switchboard.spi.Backplane;
 import dev.switchboard.spi.BackplaneHealth;
 import dev.switchboard.spring.boot.actuate.SwitchboardHealthIndicator;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
@@ -115,7 +118,9 @@ class AutoConfigurationTest {
         for (String name : List.of("enabled", "path", "node-id", "backplane", "allowed-origins", "heartbeat",
                 "max-frame-bytes", "max-queued-bytes", "request-timeout", "rate-limit", "handler-threads",
                 "handler-queue", "cluster-heartbeat", "cluster-query-timeout", "history-timeout", "shutdown-timeout",
-                "durable-topics")) {
+                "durable-topics", "cloud-event-source", "http.max-body-size", "http.emit.enabled", "http.emit.path",
+                "http.emit.api-keys", "http.emit.dedup-window", "http.emit.dedup-capacity", "http.events.enabled",
+                "http.events.path", "http.events.api-keys")) {
             JsonNode p = byName.get("switchboard." + name);
             assertThat(p).as("metadata of switchboard.%s", name).isNotNull();
             assertThat(p.path("description").asText()).as("description of switchboard.%s", name).isNotBlank();
@@ -124,6 +129,68 @@ class AutoConfigurationTest {
         assertThat(byName.get("switchboard.heartbeat").path("defaultValue").asText()).isEqualTo("25s");
         assertThat(byName.get("switchboard.max-queued-bytes").path("defaultValue").asLong()).isEqualTo(1_048_576L);
         assertThat(byName.get("switchboard.backplane").path("defaultValue").asText()).isEqualTo("none");
+        assertThat(byName.get("switchboard.http.emit.enabled").path("defaultValue").asBoolean(true)).isFalse();
+        assertThat(byName.get("switchboard.http.emit.path").path("defaultValue").asText()).isEqualTo("/api/emit");
+        assertThat(byName.get("switchboard.http.events.enabled").path("defaultValue").asBoolean(true)).isFalse();
+        assertThat(byName.get("switchboard.http.events.path").path("defaultValue").asText()).isEqualTo("/events");
+    }
+
+    private final WebApplicationContextRunner web = new WebApplicationContextRunner().withConfiguration(
+            AutoConfigurations.of(SwitchboardAutoConfiguration.class, SwitchboardHttpAutoConfiguration.class));
+
+    @Test
+    void aMalformedAllowedOriginFailsTheStartNamingIt() {
+        web.withConfiguration(AutoConfigurations.of(SwitchboardWebSocketAutoConfiguration.class))
+                .withPropertyValues("switchboard.allowed-origins=app.example.com").run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("app.example.com");
+                });
+    }
+
+    @Test
+    void theHttpEndpointsAreOffByDefault() {
+        web.run(context -> {
+            HttpApiOptions api = context.getBean(HttpApiOptions.class);
+            assertThat(api.emitEnabled()).isFalse();
+            assertThat(api.cloudEvents()).isFalse();
+            assertThat(api.services(context.getBean(Switchboard.class))).isEmpty();
+        });
+    }
+
+    @Test
+    void httpPropertiesBecomeTheApiOptionsAndTheNodesEmitOptions() {
+        web.withPropertyValues("switchboard.http.emit.enabled=true", "switchboard.http.emit.path=/internal/push",
+                        "switchboard.http.emit.api-keys.orders=orders-key-0123456789",
+                        "switchboard.http.emit.dedup-window=1m", "switchboard.http.emit.dedup-capacity=10",
+                        "switchboard.http.events.enabled=true", "switchboard.http.events.path=/ce",
+                        "switchboard.http.max-body-size=1MB", "switchboard.cloud-event-source=/shop")
+                .run(context -> {
+                    HttpApiOptions api = context.getBean(HttpApiOptions.class);
+                    assertThat(api.emitEnabled()).isTrue();
+                    assertThat(api.emitPath()).isEqualTo("/internal/push");
+                    assertThat(api.cloudEvents()).isTrue();
+                    assertThat(api.cloudEventsPath()).isEqualTo("/ce");
+                    assertThat(api.maxBodyBytes()).isEqualTo(1024 * 1024);
+                    assertThat(api.services(context.getBean(Switchboard.class))).containsOnlyKeys("/internal/push", "/ce");
+                    dev.switchboard.emit.EmitOptions emit = context.getBean(Switchboard.class).emitService().options();
+                    assertThat(emit.dedupWindow()).isEqualTo(Duration.ofMinutes(1));
+                    assertThat(emit.dedupCapacity()).isEqualTo(10);
+                });
+    }
+
+    @Test
+    void theEmitApiWithoutCredentialsOrWithAShortKeyFailsTheStart() {
+        web.withPropertyValues("switchboard.http.emit.enabled=true").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("switchboard.http.emit.api-keys")
+                    .hasMessageContaining(SwitchboardHttpAutoConfiguration.EMIT_AUTHORIZER);
+        });
+        web.withPropertyValues("switchboard.http.emit.enabled=true", "switchboard.http.emit.api-keys.orders=short")
+                .run(context -> assertThat(context).hasFailed());
+        web.withPropertyValues("switchboard.http.emit.enabled=true")
+                .withBean(SwitchboardHttpAutoConfiguration.EMIT_AUTHORIZER, HttpAuthorizer.class,
+                        () -> request -> dev.switchboard.Identity.user("caller"))
+                .run(context -> assertThat(context.getBean(HttpApiOptions.class).emitEnabled()).isTrue());
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.Switchboard;
 import dev.switchboard.client.RemoteCollection;
 import dev.switchboard.spring.boot.app.TestApp;
-import dev.switchboard.spring.boot.internal.OpenSessions;
+import dev.switchboard.spring.boot.internal.SpringTransportSession;
+import dev.switchboard.transport.internal.OpenSessions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,7 +45,7 @@ class EndpointIntegrationTest {
     @Autowired
     Switchboard board;
     @Autowired
-    OpenSessions sessions;
+    OpenSessions<SpringTransportSession> sessions;
 
     @Test
     void runsInTheContainerThisRunIsFor() {
@@ -72,7 +73,7 @@ class EndpointIntegrationTest {
     void writesFramesTheFastestWayTheContainerAllows() {
         try (Recorder alice = Recorder.connect(Recorder.options(port, "alice").build())) {
             // Jetty: the shared pre-encoded bytes through Jetty's core session; elsewhere the async Jakarta API.
-            assertThat(sessions.writerKinds()).containsExactly(CONTAINER.equals("jetty") ? "jetty-core" : "jakarta-async");
+            assertThat(sessions.snapshot().stream().map(SpringTransportSession::writerKind)).containsExactly(CONTAINER.equals("jetty") ? "jetty-core" : "jakarta-async");
         }
     }
 
@@ -108,6 +109,16 @@ class EndpointIntegrationTest {
         RawHttp r = RawHttp.upgrade(port, "/ws", "Origin: http://evil.example\r\n");
         assertThat(r.status()).isEqualTo(403);
         assertThat(r.body()).contains("origin not allowed");
+    }
+
+    @Test
+    void withoutAllowedOriginsOnlyTheSameOriginMayUpgrade() throws Exception {
+        for (String other : List.of("http://localhost:" + port, "http://127.0.0.1:" + (port == 1 ? 2 : port - 1),
+                "https://127.0.0.1", "null")) {
+            assertThat(RawHttp.upgrade(port, "/ws?access_token=alice", "Origin: " + other + "\r\n").status()).as(other)
+                    .isEqualTo(403);
+        }
+        assertThat(RawHttp.upgrade(port, "/ws?access_token=alice", "").status()).as("not a browser").isEqualTo(101);
     }
 
     @Test

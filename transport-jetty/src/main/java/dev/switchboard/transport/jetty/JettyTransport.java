@@ -4,8 +4,9 @@ import dev.switchboard.ErrorCode;
 import dev.switchboard.SwitchboardException;
 import dev.switchboard.spi.SessionAcceptor;
 import dev.switchboard.spi.Transport;
+import dev.switchboard.transport.internal.OpenSessions;
+import dev.switchboard.transport.jetty.internal.CoreTransportSession;
 import dev.switchboard.transport.jetty.internal.JettyServers;
-import dev.switchboard.transport.jetty.internal.OpenSessions;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ public final class JettyTransport implements Transport {
     private static final Logger log = LoggerFactory.getLogger(JettyTransport.class);
 
     private final JettyTransportOptions options;
-    private final OpenSessions openSessions = new OpenSessions();
+    private final OpenSessions<CoreTransportSession> openSessions = new OpenSessions<>();
     private final Object lock = new Object();
     private Server server; // guarded by lock
     private boolean closed; // guarded by lock

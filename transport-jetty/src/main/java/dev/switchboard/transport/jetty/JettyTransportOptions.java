@@ -2,7 +2,7 @@ package dev.switchboard.transport.jetty;
 
 import dev.switchboard.http.HttpApiOptions;
 import dev.switchboard.http.HttpService;
-import dev.switchboard.transport.jetty.internal.OriginCheck;
+import dev.switchboard.transport.internal.OriginCheck;
 import jakarta.servlet.Servlet;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,8 +53,9 @@ import java.util.Objects;
  *     ({@code https://app.example.com}) and patterns where {@code *} stands for host labels or a port
  *     ({@code https://*.example.com}, {@code http://localhost:*}). Any other {@code Origin} gets 403
  *     before the upgrade and before authentication; a request without {@code Origin} (not a browser) is
- *     let through. Empty (the default) allows every origin: set it whenever browsers connect, and
- *     always when your authenticator reads cookies (cross-site WebSocket hijacking)
+ *     let through. {@code *} allows every origin. Empty (the default) allows the same origin only: pages
+ *     whose origin's host and port are the request's {@code Host}, i.e. pages this server serves (the
+ *     rule of every Switchboard transport, see docs/security.md)
  * @param servlets the application's own HTTP endpoints served next to the WebSocket, by servlet path
  *     spec (e.g. {@code /login}); default none. They see no Switchboard authentication or origin check:
  *     protect them yourself
@@ -222,7 +223,8 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         }
 
         /**
-         * @param origins browser origins that may connect, exact or with {@code *} patterns (default: any)
+         * @param origins browser origins that may connect, exact or with {@code *} patterns, or {@code *}
+         *     for any (default: none, the same origin only)
          * @return this
          */
         public Builder allowedOrigins(String... origins) {

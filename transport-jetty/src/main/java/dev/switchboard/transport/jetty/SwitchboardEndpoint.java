@@ -2,8 +2,8 @@ package dev.switchboard.transport.jetty;
 
 import dev.switchboard.CloseCodes;
 import dev.switchboard.spi.SessionAcceptor;
+import dev.switchboard.transport.internal.PendingUpgrade;
 import dev.switchboard.transport.jetty.internal.JakartaTransportSession;
-import dev.switchboard.transport.jetty.internal.PendingUpgrade;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;

@@ -3,6 +3,7 @@ package dev.switchboard.transport.jetty;
 import dev.switchboard.spi.SessionAcceptor;
 import dev.switchboard.transport.jetty.internal.SwitchboardConfigurator;
 import jakarta.websocket.server.ServerEndpointConfig;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -34,11 +35,23 @@ public final class SwitchboardEndpointConfig {
      * @return a configuration to pass to {@code ServerContainer.addEndpoint}
      */
     public static ServerEndpointConfig create(SessionAcceptor acceptor, String path) {
+        return create(acceptor, path, List.of());
+    }
+
+    /**
+     * @param acceptor the core, usually the {@link dev.switchboard.Switchboard} node
+     * @param path the endpoint path within the servlet context
+     * @param allowedOrigins the browser origins that may connect, checked here when no
+     *     {@link SwitchboardUpgradeFilter} did (give both the same list): exact, {@code *} patterns, or
+     *     {@code *} for any; empty for the same origin only (see docs/security.md)
+     * @return a configuration to pass to {@code ServerContainer.addEndpoint}
+     */
+    public static ServerEndpointConfig create(SessionAcceptor acceptor, String path, List<String> allowedOrigins) {
         Objects.requireNonNull(acceptor, "acceptor");
         Objects.requireNonNull(path, "path");
         return ServerEndpointConfig.Builder.create(SwitchboardEndpoint.class, path)
                 .subprotocols(acceptor.subProtocols())
-                .configurator(new SwitchboardConfigurator(acceptor, path))
+                .configurator(new SwitchboardConfigurator(acceptor, path, List.copyOf(allowedOrigins)))
                 .build();
     }
 }

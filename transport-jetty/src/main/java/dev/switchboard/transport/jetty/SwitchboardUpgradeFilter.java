@@ -3,10 +3,11 @@ package dev.switchboard.transport.jetty;
 import dev.switchboard.spi.HandshakeRefusedException;
 import dev.switchboard.spi.Handshake;
 import dev.switchboard.spi.SessionAcceptor;
-import dev.switchboard.transport.jetty.internal.Handshakes;
-import dev.switchboard.transport.jetty.internal.JsonResponses;
-import dev.switchboard.transport.jetty.internal.PendingUpgrade;
-import dev.switchboard.transport.jetty.internal.UpgradeGate;
+import dev.switchboard.transport.internal.Handshakes;
+import dev.switchboard.transport.internal.PendingUpgrade;
+import dev.switchboard.transport.internal.Refusal;
+import dev.switchboard.transport.internal.ServletHandshakes;
+import dev.switchboard.transport.internal.UpgradeGate;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -43,6 +44,7 @@ public final class SwitchboardUpgradeFilter implements Filter {
     /**
      * @param acceptor the core, the same one given to {@link SwitchboardEndpointConfig#create}
      * @param path the endpoint path within the servlet context, the same one as the endpoint's
+     *     (browsers may connect from the same origin only)
      */
     public SwitchboardUpgradeFilter(SessionAcceptor acceptor, String path) {
         this(acceptor, path, List.of());
@@ -52,8 +54,8 @@ public final class SwitchboardUpgradeFilter implements Filter {
      * @param acceptor the core, the same one given to {@link SwitchboardEndpointConfig#create}
      * @param path the endpoint path within the servlet context, the same one as the endpoint's
      * @param allowedOrigins browser origins that may connect, exact or with {@code *} patterns (see
-     *     {@link JettyTransportOptions#allowedOrigins()}); others get 403 before the upgrade; empty
-     *     allows any origin
+     *     {@link JettyTransportOptions#allowedOrigins()}), or {@code *} for any; others get 403 before
+     *     the upgrade; empty allows the same origin only
      */
     public SwitchboardUpgradeFilter(SessionAcceptor acceptor, String path, List<String> allowedOrigins) {
         this.gate = new UpgradeGate(Objects.requireNonNull(acceptor, "acceptor"), path, allowedOrigins);
@@ -67,7 +69,7 @@ public final class SwitchboardUpgradeFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        Handshake handshake = Handshakes.fromServlet(request);
+        Handshake handshake = ServletHandshakes.from(request);
         PendingUpgrade upgrade;
         try {
             upgrade = gate.admit(handshake);
@@ -95,14 +97,11 @@ public final class SwitchboardUpgradeFilter implements Filter {
     }
 
     private static void refuse(HttpServletResponse response, HandshakeRefusedException e) throws IOException {
-        int status = e.httpStatus();
-        log.debug("Refused WebSocket upgrade: {} {}", status, e.getMessage());
-        if (status == HttpServletResponse.SC_UNAUTHORIZED) {
-            response.setHeader("WWW-Authenticate", "Bearer");
-        }
-        if (e.retryAfter() != null) {
-            response.setHeader("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
-        }
-        JsonResponses.error(response, status, e.code(), e.getMessage());
+        log.debug("Refused WebSocket upgrade: {} {}", e.httpStatus(), e.getMessage());
+        Refusal refusal = Refusal.of(e);
+        response.setStatus(refusal.status());
+        refusal.headers().forEach(response::setHeader);
+        response.setContentLength(refusal.body().length);
+        response.getOutputStream().write(refusal.body());
     }
 }

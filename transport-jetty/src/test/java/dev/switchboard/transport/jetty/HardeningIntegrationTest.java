@@ -172,6 +172,40 @@ class HardeningIntegrationTest {
     }
 
     @Test
+    void withoutAllowedOriginsOnlyTheSameOriginMayUpgrade() {
+        Switchboard board = Switchboard.builder().build();
+        resources.add(board);
+        JettyTransport transport = JettyTransport.start(board, JettyTransportOptions.builder().host("127.0.0.1").port(0)
+                .build());
+        resources.add(transport);
+        String own = "http://127.0.0.1:" + transport.port();
+
+        RecordingClient same = RecordingClient.to(transport.uri()).header("Origin", own).connect();
+        resources.add(same);
+        same.assertFrame("welcome");
+        RecordingClient noOrigin = RecordingClient.connect(transport.uri()); // not a browser
+        resources.add(noOrigin);
+        noOrigin.assertFrame("welcome");
+        for (String refused : List.of("http://evil.example", "http://localhost:" + transport.port(),
+                "http://127.0.0.1:" + (transport.port() == 1 ? 2 : transport.port() - 1), "https://127.0.0.1", "null")) {
+            assertThat(RecordingClient.to(transport.uri()).header("Origin", refused).refusedStatus()).as(refused)
+                    .isEqualTo(403);
+        }
+    }
+
+    @Test
+    void aStarAllowsEveryOrigin() {
+        Switchboard board = Switchboard.builder().build();
+        resources.add(board);
+        JettyTransport transport = JettyTransport.start(board, JettyTransportOptions.builder().host("127.0.0.1").port(0)
+                .allowedOrigins("*").build());
+        resources.add(transport);
+        RecordingClient c = RecordingClient.to(transport.uri()).header("Origin", "https://elsewhere.example").connect();
+        resources.add(c);
+        c.assertFrame("welcome");
+    }
+
+    @Test
     void connectionLimitsRefuseWith429And503BeforeTheUpgrade() throws Exception {
         Switchboard board = Switchboard.builder()
                 .authenticator(h -> dev.switchboard.Identity.user(h.bearerToken()))

@@ -6,6 +6,7 @@ import dev.switchboard.Identity;
 import dev.switchboard.Switchboard;
 import dev.switchboard.http.ApiKeys;
 import dev.switchboard.http.HttpApiOptions;
+import dev.switchboard.http.servlet.HttpServiceServlet;
 import dev.switchboard.spi.AuthenticationException;
 import dev.switchboard.spi.Authenticator;
 import jakarta.servlet.DispatcherType;

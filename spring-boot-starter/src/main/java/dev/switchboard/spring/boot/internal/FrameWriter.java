@@ -34,6 +34,13 @@ interface FrameWriter {
      */
     void close(int code, String reason);
 
+    /**
+     * Sends a WebSocket ping without blocking; the client's pong arrives as a {@code PongMessage}.
+     *
+     * @return false when the ping could not be handed over
+     */
+    boolean ping();
+
     /** Drops the connection, or closes it at once where the container has no abort. */
     void abort();
 

@@ -4,8 +4,10 @@ import dev.switchboard.spi.EncodedFrame;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -61,6 +63,23 @@ final class JakartaFrameWriter implements FrameWriter {
     @Override
     public void close(int code, String reason) {
         closer.execute(() -> closeNow(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason)));
+    }
+
+    /** {@code sendPing} may block on these containers, so it runs on the executor. */
+    @Override
+    public boolean ping() {
+        try {
+            closer.execute(() -> {
+                try {
+                    session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
+                } catch (IOException | RuntimeException e) {
+                    log.debug("Ping failed for session {}", session.getId(), e);
+                }
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
     }
 
     @Override

@@ -61,6 +61,17 @@ final class JettyFrameWriter implements FrameWriter {
         core.close(code, reason, Callback.NOOP);
     }
 
+    /** Jetty's flusher queues the ping next to a frame in flight. */
+    @Override
+    public boolean ping() {
+        try {
+            core.sendFrame(new Frame(OpCode.PING), Callback.NOOP, false);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     @Override
     public void abort() {
         core.abort();

@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PingMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 
@@ -52,6 +53,22 @@ final class SpringFrameWriter implements FrameWriter {
     @Override
     public void close(int code, String reason) {
         run(() -> session.close(new CloseStatus(code, reason)));
+    }
+
+    @Override
+    public boolean ping() {
+        try {
+            executor.execute(() -> {
+                try {
+                    session.sendMessage(new PingMessage());
+                } catch (IOException | RuntimeException e) {
+                    log.debug("Ping failed for session {}", session.getId(), e);
+                }
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
     }
 
     @Override

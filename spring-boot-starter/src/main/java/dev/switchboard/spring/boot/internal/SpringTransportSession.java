@@ -7,6 +7,8 @@ import dev.switchboard.spi.Handshake;
 import dev.switchboard.spi.SessionAcceptor;
 import dev.switchboard.spi.SessionHandler;
 import dev.switchboard.spi.TransportSession;
+import dev.switchboard.transport.internal.OpenSessions;
+import dev.switchboard.transport.internal.SerialInvoker;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * core's {@link SessionHandler}.
  *
  * <p>Outbound goes through the session's {@link FrameWriter}, which never blocks. Inbound events
- * ({@link #text}, {@link #binary}, {@link #error}, {@link #closed}) go through a {@link SerialInvoker}, so
+ * ({@link #text}, {@link #binary}, {@link #pong}, {@link #error}, {@link #closed}) go through a {@link SerialInvoker}, so
  * the core sees them one at a time, after {@code open} returned, and {@code onClosed} exactly once, last.
  */
 public final class SpringTransportSession implements TransportSession {
@@ -29,7 +31,7 @@ public final class SpringTransportSession implements TransportSession {
     private final Handshake handshake;
     private final String subProtocol;
     private final FrameWriter writer;
-    private final OpenSessions openSessions;
+    private final OpenSessions<SpringTransportSession> openSessions;
     private final SerialInvoker invoker = new SerialInvoker();
     private final AtomicBoolean closing = new AtomicBoolean();
     // Only touched by tasks of the invoker, which never run concurrently.
@@ -37,7 +39,7 @@ public final class SpringTransportSession implements TransportSession {
     private boolean closed;
 
     SpringTransportSession(String id, Handshake handshake, String subProtocol, FrameWriter writer,
-                           OpenSessions openSessions) {
+                           OpenSessions<SpringTransportSession> openSessions) {
         this.id = id;
         this.handshake = Objects.requireNonNull(handshake, "handshake");
         this.subProtocol = subProtocol == null || subProtocol.isEmpty() ? null : subProtocol;
@@ -78,6 +80,14 @@ public final class SpringTransportSession implements TransportSession {
         invoker.execute(() -> {
             if (handler != null && !closed) {
                 handler.onBinary(size);
+            }
+        });
+    }
+
+    void pong() {
+        invoker.execute(() -> {
+            if (handler != null && !closed) {
+                handler.onPong();
             }
         });
     }
@@ -129,6 +139,12 @@ public final class SpringTransportSession implements TransportSession {
         if (frames.size() == 1 || !writer.sendBatch(frames, done)) {
             TransportSession.super.sendBatch(frames, done);
         }
+    }
+
+    /** A WebSocket ping through the container's API; never blocks (on Jakarta containers it runs off-thread). */
+    @Override
+    public boolean ping() {
+        return !closing.get() && writer.ping();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.switchboard.spring.boot.internal;
 
 import dev.switchboard.Switchboard;
+import dev.switchboard.transport.internal.OpenSessions;
 import java.time.Duration;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -20,7 +21,7 @@ public final class SwitchboardShutdown implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardShutdown.class);
 
     private final Switchboard board;
-    private final OpenSessions sessions;
+    private final OpenSessions<SpringTransportSession> sessions;
     private final Duration timeout;
     private volatile boolean running;
 
@@ -29,7 +30,7 @@ public final class SwitchboardShutdown implements SmartLifecycle {
      * @param sessions the endpoint's sessions
      * @param timeout the drain deadline, and the longest wait for the close handshakes of what is left
      */
-    public SwitchboardShutdown(Switchboard board, OpenSessions sessions, Duration timeout) {
+    public SwitchboardShutdown(Switchboard board, OpenSessions<SpringTransportSession> sessions, Duration timeout) {
         this.board = Objects.requireNonNull(board, "board");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.timeout = Objects.requireNonNull(timeout, "timeout");

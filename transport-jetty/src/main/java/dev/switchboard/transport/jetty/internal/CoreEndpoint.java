@@ -2,6 +2,10 @@ package dev.switchboard.transport.jetty.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.switchboard.spi.HandshakeRefusedException;
+import dev.switchboard.transport.internal.OpenSessions;
+import dev.switchboard.transport.internal.PendingUpgrade;
+import dev.switchboard.transport.internal.Refusal;
+import dev.switchboard.transport.internal.UpgradeGate;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
@@ -26,7 +30,7 @@ public final class CoreEndpoint implements WebSocketNegotiator {
     private static final Logger log = LoggerFactory.getLogger(CoreEndpoint.class);
 
     private final UpgradeGate gate;
-    private final OpenSessions openSessions;
+    private final OpenSessions<CoreTransportSession> openSessions;
     private final boolean compression;
 
     /**
@@ -34,7 +38,7 @@ public final class CoreEndpoint implements WebSocketNegotiator {
      * @param openSessions the transport's registry of open sessions
      * @param compression whether to keep {@code permessage-deflate} when a client offers it
      */
-    public CoreEndpoint(UpgradeGate gate, OpenSessions openSessions, boolean compression) {
+    public CoreEndpoint(UpgradeGate gate, OpenSessions<CoreTransportSession> openSessions, boolean compression) {
         this.gate = gate;
         this.openSessions = openSessions;
         this.compression = compression;
@@ -55,7 +59,7 @@ public final class CoreEndpoint implements WebSocketNegotiator {
     public FrameHandler negotiate(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
         PendingUpgrade upgrade;
         try {
-            upgrade = gate.admit(Handshakes.fromCore(request));
+            upgrade = gate.admit(JettyHandshakes.fromCore(request));
         } catch (HandshakeRefusedException e) {
             refuse(response, callback, e);
             return null; // refused: the response is written, nothing is upgraded
@@ -73,22 +77,10 @@ public final class CoreEndpoint implements WebSocketNegotiator {
 
     private static void refuse(ServerUpgradeResponse response, Callback callback, HandshakeRefusedException e) {
         log.debug("Refused WebSocket upgrade: {} {}", e.httpStatus(), e.getMessage());
-        byte[] body;
-        try {
-            body = JsonResponses.MAPPER.writeValueAsBytes(JsonResponses.errorBody(e.code(), e.getMessage()));
-        } catch (JsonProcessingException impossible) {
-            body = new byte[0];
-        }
-        response.setStatus(e.httpStatus());
-        if (e.httpStatus() == HttpStatus.UNAUTHORIZED_401) {
-            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
-        }
-        if (e.retryAfter() != null) {
-            response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(Math.max(1, e.retryAfter().toSeconds())));
-        }
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Integer.toString(body.length));
-        response.write(true, ByteBuffer.wrap(body), callback);
+        Refusal refusal = Refusal.of(e);
+        response.setStatus(refusal.status());
+        refusal.headers().forEach(response.getHeaders()::put);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Integer.toString(refusal.body().length));
+        response.write(true, ByteBuffer.wrap(refusal.body()), callback);
     }
 }

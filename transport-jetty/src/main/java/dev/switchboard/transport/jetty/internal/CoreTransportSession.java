@@ -7,6 +7,9 @@ import dev.switchboard.spi.Handshake;
 import dev.switchboard.spi.SessionAcceptor;
 import dev.switchboard.spi.SessionHandler;
 import dev.switchboard.spi.TransportSession;
+import dev.switchboard.transport.internal.OpenSessions;
+import dev.switchboard.transport.internal.PendingUpgrade;
+import dev.switchboard.transport.internal.SerialInvoker;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.function.Consumer;
@@ -45,7 +48,7 @@ public final class CoreTransportSession implements FrameHandler, TransportSessio
     private final SessionAcceptor acceptor;
     private final PendingUpgrade upgrade;
     private final String subProtocol;
-    private final OpenSessions openSessions;
+    private final OpenSessions<CoreTransportSession> openSessions;
     private final int maxMessageBytes;
     private final SerialInvoker invoker = new SerialInvoker();
     private volatile CoreSession core;
@@ -65,7 +68,7 @@ public final class CoreTransportSession implements FrameHandler, TransportSessio
      * @param openSessions the transport's registry of open sessions
      */
     public CoreTransportSession(SessionAcceptor acceptor, PendingUpgrade upgrade, String subProtocol,
-                                OpenSessions openSessions) {
+                                OpenSessions<CoreTransportSession> openSessions) {
         this.acceptor = acceptor;
         this.upgrade = upgrade;
         this.subProtocol = subProtocol;

@@ -7,6 +7,7 @@ import dev.switchboard.spi.Handshake;
 import dev.switchboard.spi.SessionAcceptor;
 import dev.switchboard.spi.SessionHandler;
 import dev.switchboard.spi.TransportSession;
+import dev.switchboard.transport.internal.SerialInvoker;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;

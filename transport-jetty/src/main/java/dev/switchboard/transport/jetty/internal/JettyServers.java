@@ -2,9 +2,11 @@ package dev.switchboard.transport.jetty.internal;
 
 import dev.switchboard.Switchboard;
 import dev.switchboard.http.HttpService;
+import dev.switchboard.http.servlet.HttpServiceServlet;
 import dev.switchboard.spi.PathTemplate;
 import dev.switchboard.spi.SessionAcceptor;
-import dev.switchboard.transport.jetty.HttpServiceServlet;
+import dev.switchboard.transport.internal.OpenSessions;
+import dev.switchboard.transport.internal.UpgradeGate;
 import dev.switchboard.transport.jetty.JettyTransportOptions;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +57,7 @@ public final class JettyServers {
      * @return a server, not started
      */
     public static Server create(JettyTransportOptions options, SessionAcceptor acceptor, List<Mount> endpoints,
-                                OpenSessions openSessions) {
+                                OpenSessions<CoreTransportSession> openSessions) {
         QueuedThreadPool pool = new QueuedThreadPool(options.maxThreads(), Math.min(8, options.maxThreads()));
         pool.setName("switchboard-jetty");
         Server server = new Server(pool);

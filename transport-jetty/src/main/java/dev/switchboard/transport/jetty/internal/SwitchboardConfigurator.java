@@ -2,6 +2,8 @@ package dev.switchboard.transport.jetty.internal;
 
 import dev.switchboard.spi.HandshakeRefusedException;
 import dev.switchboard.spi.SessionAcceptor;
+import dev.switchboard.transport.internal.PendingUpgrade;
+import dev.switchboard.transport.internal.UpgradeGate;
 import dev.switchboard.transport.jetty.SwitchboardEndpoint;
 import jakarta.websocket.Extension;
 import jakarta.websocket.HandshakeResponse;
@@ -22,9 +24,11 @@ public final class SwitchboardConfigurator extends ServerEndpointConfig.Configur
     /**
      * @param acceptor the core
      * @param path the endpoint path or URI template
+     * @param allowedOrigins the browser origins that may connect when no filter checked them (see
+     *     {@code OriginCheck}: empty for the same origin only)
      */
-    public SwitchboardConfigurator(SessionAcceptor acceptor, String path) {
-        this.gate = new UpgradeGate(Objects.requireNonNull(acceptor, "acceptor"), path);
+    public SwitchboardConfigurator(SessionAcceptor acceptor, String path, List<String> allowedOrigins) {
+        this.gate = new UpgradeGate(Objects.requireNonNull(acceptor, "acceptor"), path, allowedOrigins);
     }
 
     /**
@@ -51,10 +55,10 @@ public final class SwitchboardConfigurator extends ServerEndpointConfig.Configur
      */
     @Override
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
-        PendingUpgrade upgrade = PendingUpgrade.take(Handshakes.pathOf(request));
+        PendingUpgrade upgrade = PendingUpgrade.take(JettyHandshakes.pathOf(request));
         if (upgrade == null) {
             try {
-                upgrade = gate.admit(Handshakes.fromJakarta(request, config.getUserProperties()));
+                upgrade = gate.admit(JettyHandshakes.fromJakarta(request, config.getUserProperties()));
             } catch (HandshakeRefusedException e) {
                 throw new HttpException.RuntimeException(e.httpStatus(), e.getMessage());
             }

@@ -1,24 +1,32 @@
-package dev.switchboard.spring.boot.internal;
+package dev.switchboard.transport.internal;
 
 import dev.switchboard.CloseCodes;
+import dev.switchboard.spi.TransportSession;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The sessions the endpoint has open, so that shutdown can close them with 1001 and wait for their close
- * handshakes, and refuse sessions that open meanwhile. Thread-safe.
+ * The sessions a transport has open, so that shutting it down can close them with 1001 and wait for
+ * their close handshakes, and refuse sessions that open meanwhile. Thread-safe. Used by every transport;
+ * not an API.
+ *
+ * @param <S> the transport's session type
  */
-public final class OpenSessions {
-    private final Set<SpringTransportSession> sessions = ConcurrentHashMap.newKeySet();
+public final class OpenSessions<S extends TransportSession> {
+    private final Set<S> sessions = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
+
+    /** Creates an empty registry. */
+    public OpenSessions() {
+    }
 
     /**
      * @param session a session that just opened
      * @return false when shutting down; the caller then closes the session with 1001
      */
-    boolean add(SpringTransportSession session) {
+    public boolean add(S session) {
         sessions.add(session);
         // Re-check after adding: closeAll either saw this session or we see its flag.
         if (closing) {
@@ -29,7 +37,7 @@ public final class OpenSessions {
     }
 
     /** @param session a session that closed */
-    void remove(SpringTransportSession session) {
+    public void remove(S session) {
         if (sessions.remove(session) && closing) {
             synchronized (this) {
                 notifyAll();
@@ -42,12 +50,9 @@ public final class OpenSessions {
         return sessions.size();
     }
 
-    /**
-     * @return how each open session writes frames ({@code jetty-core}, {@code jakarta-async} or
-     *     {@code spring}), for diagnostics
-     */
-    public List<String> writerKinds() {
-        return sessions.stream().map(SpringTransportSession::writerKind).toList();
+    /** @return the open sessions, a snapshot */
+    public List<S> snapshot() {
+        return List.copyOf(sessions);
     }
 
     /** @return whether {@link #closeAll} was called */
@@ -65,7 +70,7 @@ public final class OpenSessions {
      */
     public int closeAll(String reason, Duration timeout) {
         closing = true;
-        for (SpringTransportSession s : List.copyOf(sessions)) {
+        for (S s : List.copyOf(sessions)) {
             s.close(CloseCodes.GOING_AWAY, reason);
         }
         long deadline = System.nanoTime() + timeout.toNanos();

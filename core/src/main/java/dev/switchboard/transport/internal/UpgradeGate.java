@@ -1,4 +1,4 @@
-package dev.switchboard.transport.jetty.internal;
+package dev.switchboard.transport.internal;
 
 import dev.switchboard.Identity;
 import dev.switchboard.protocol.WireError;
@@ -12,12 +12,12 @@ import java.util.Objects;
 
 /**
  * Every check a WebSocket upgrade passes before it is accepted, in ONE place that each way in calls:
- * {@link CoreEndpoint} (the embedded {@link dev.switchboard.transport.jetty.JettyTransport}, on Jetty's
- * WebSocket core API), {@link dev.switchboard.transport.jetty.SwitchboardUpgradeFilter} and
- * {@link SwitchboardConfigurator} (the Jakarta endpoint mounted in a host container). A check added
- * here — the allowed browser origins, then the core's own checks (its connection limits and the
+ * the Jetty transport's {@code CoreEndpoint} (the embedded {@code JettyTransport}, on Jetty's WebSocket
+ * core API), its {@code SwitchboardUpgradeFilter} and {@code SwitchboardConfigurator} (the Jakarta
+ * endpoint mounted in a host container), and the Spring Boot starter's handshake interceptor. A check
+ * added here — the allowed browser origins, then the core's own checks (its connection limits and the
  * authenticator, both behind {@link SessionAcceptor#authenticate}), the endpoint's path template and the
- * sub-protocol choice — therefore holds for both transports. Thread-safe; called on the
+ * sub-protocol choice — therefore holds for every transport. Thread-safe; called on the
  * container's upgrade thread, which the authenticator may briefly block.
  */
 public final class UpgradeGate {
@@ -30,16 +30,8 @@ public final class UpgradeGate {
     /**
      * @param acceptor the core
      * @param path the endpoint path or URI template, e.g. {@code /ws} or {@code /chat/{room}}
-     */
-    public UpgradeGate(SessionAcceptor acceptor, String path) {
-        this(acceptor, path, List.of());
-    }
-
-    /**
-     * @param acceptor the core
-     * @param path the endpoint path or URI template, e.g. {@code /ws} or {@code /chat/{room}}
-     * @param allowedOrigins browser origins that may connect, exact or with {@code *} patterns; empty
-     *     allows any (see {@link OriginCheck})
+     * @param allowedOrigins browser origins that may connect, exact or with {@code *} patterns, or
+     *     {@code *} for any; empty allows the same origin only (see {@link OriginCheck})
      */
     public UpgradeGate(SessionAcceptor acceptor, String path, List<String> allowedOrigins) {
         this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
@@ -50,6 +42,11 @@ public final class UpgradeGate {
     /** @return the endpoint's path template */
     public PathTemplate path() {
         return path;
+    }
+
+    /** @return the origin rule this gate applies */
+    public OriginCheck origins() {
+        return origins;
     }
 
     /** @return the core this gate admits connections to */
@@ -76,7 +73,7 @@ public final class UpgradeGate {
      */
     public PendingUpgrade admit(Handshake handshake) {
         String origin = handshake.header("Origin");
-        if (!origins.allows(origin)) {
+        if (!origins.allows(origin, handshake.header("Host"))) {
             log.debug("Refused WebSocket upgrade from origin {}", WireError.quote(origin));
             throw AuthenticationException.forbidden("origin not allowed");
         }

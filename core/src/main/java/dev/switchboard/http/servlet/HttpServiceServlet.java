@@ -1,9 +1,9 @@
-package dev.switchboard.transport.jetty;
+package dev.switchboard.http.servlet;
 
 import dev.switchboard.http.HttpRequest;
 import dev.switchboard.http.HttpResponse;
 import dev.switchboard.http.HttpService;
-import dev.switchboard.transport.jetty.internal.Handshakes;
+import dev.switchboard.transport.internal.Handshakes;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -20,8 +20,9 @@ import java.util.Objects;
 
 /**
  * Mounts a transport-neutral {@link HttpService} — the emit API, the CloudEvents endpoint, or one of
- * the application's own — in any Jakarta Servlet 6 container. {@link JettyTransport} mounts its services
- * with it; in a host application's container:
+ * the application's own — in any Jakarta Servlet 6 container (needs {@code jakarta.servlet-api}, which
+ * core only compiles against). The Jetty transport and the Spring Boot starter mount their services with
+ * it; in a host application's container:
  *
  * <pre>{@code
  * Map<String, HttpService> api = HttpApiOptions.builder().emitApi(keys).build().services(board);

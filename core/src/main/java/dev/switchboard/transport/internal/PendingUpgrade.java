@@ -1,4 +1,4 @@
-package dev.switchboard.transport.jetty.internal;
+package dev.switchboard.transport.internal;
 
 import dev.switchboard.Identity;
 import dev.switchboard.spi.Handshake;
@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * An authenticated upgrade on its way from the handshake to the endpoint.
  *
- * <p>Two hand-offs use it. {@link dev.switchboard.transport.jetty.SwitchboardUpgradeFilter} authenticates
+ * <p>Two hand-offs use it. The Jetty transport's {@code SwitchboardUpgradeFilter} authenticates
  * before the container upgrades and passes the result to the configurator on the same thread (every
  * servlet container we know runs the upgrade, and with it {@code modifyHandshake}, synchronously inside
  * the filter chain); the configurator then stores it in the per-upgrade user properties under
@@ -43,7 +43,7 @@ public record PendingUpgrade(Handshake handshake, Identity identity) {
      * @param path the path of the upgrade being configured
      * @return the upgrade offered on this thread for that path, or {@code null}; removes it either way
      */
-    static PendingUpgrade take(String path) {
+    public static PendingUpgrade take(String path) {
         PendingUpgrade upgrade = CURRENT.get();
         CURRENT.remove();
         // A stale or foreign offer must never lend its identity to another request.
