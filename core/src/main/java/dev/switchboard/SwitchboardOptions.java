@@ -29,10 +29,13 @@ import java.util.UUID;
  *     answers with what it has, naming the missing nodes (default 3 s)
  * @param historyTimeout how long an emit to a durable topic waits for the history store to append
  *     it before it fails with {@link BackplaneException} (default 5 s)
+ * @param onDuplicateNodeId what this node does when another live node announces the same node id on
+ *     the backplane (default {@link DuplicateNodeIdAction#STOP})
  */
 public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrameBytes, long maxQueuedBytes,
                                  Duration requestTimeout, int handlerThreads, int handlerQueue, int rateLimit,
-                                 Duration clusterHeartbeat, Duration clusterQueryTimeout, Duration historyTimeout) {
+                                 Duration clusterHeartbeat, Duration clusterQueryTimeout, Duration historyTimeout,
+                                 DuplicateNodeIdAction onDuplicateNodeId) {
 
     /** Validates every field. */
     public SwitchboardOptions {
@@ -45,6 +48,7 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
         requirePositive(clusterHeartbeat, "clusterHeartbeat");
         requirePositive(clusterQueryTimeout, "clusterQueryTimeout");
         requirePositive(historyTimeout, "historyTimeout");
+        Objects.requireNonNull(onDuplicateNodeId, "onDuplicateNodeId");
         if (maxFrameBytes < 256) {
             throw new IllegalArgumentException("maxFrameBytes must be at least 256: " + maxFrameBytes);
         }
@@ -83,6 +87,7 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
         b.clusterHeartbeat = clusterHeartbeat;
         b.clusterQueryTimeout = clusterQueryTimeout;
         b.historyTimeout = historyTimeout;
+        b.onDuplicateNodeId = onDuplicateNodeId;
         return b;
     }
 
@@ -106,6 +111,7 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
         private Duration clusterHeartbeat = Duration.ofSeconds(5);
         private Duration clusterQueryTimeout = Duration.ofSeconds(3);
         private Duration historyTimeout = Duration.ofSeconds(5);
+        private DuplicateNodeIdAction onDuplicateNodeId = DuplicateNodeIdAction.STOP;
 
         private Builder() {
         }
@@ -143,10 +149,14 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
         /** @param v how long a durable emit waits for the history store @return this */
         public Builder historyTimeout(Duration v) { historyTimeout = v; return this; }
 
+        /** @param v what to do when another live node has this node's id (default STOP) @return this */
+        public Builder onDuplicateNodeId(DuplicateNodeIdAction v) { onDuplicateNodeId = v; return this; }
+
         /** @return validated options */
         public SwitchboardOptions build() {
             return new SwitchboardOptions(nodeId, heartbeat, maxFrameBytes, maxQueuedBytes, requestTimeout,
-                    handlerThreads, handlerQueue, rateLimit, clusterHeartbeat, clusterQueryTimeout, historyTimeout);
+                    handlerThreads, handlerQueue, rateLimit, clusterHeartbeat, clusterQueryTimeout, historyTimeout,
+                    onDuplicateNodeId);
         }
     }
 }

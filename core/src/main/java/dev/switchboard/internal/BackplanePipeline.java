@@ -1,0 +1,608 @@
+package dev.switchboard.internal;
+
+import dev.switchboard.BackplaneException;
+import dev.switchboard.DuplicateNodeIdAction;
+import dev.switchboard.ErrorCode;
+import dev.switchboard.spi.Backplane;
+import dev.switchboard.spi.BackplaneCapabilities;
+import dev.switchboard.spi.BackplaneHealth;
+import dev.switchboard.spi.BackplaneLink;
+import dev.switchboard.spi.BackplaneOptions;
+import dev.switchboard.spi.History;
+import dev.switchboard.spi.Outbound;
+import dev.switchboard.spi.ReconnectBackoff;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The core's side of every backplane: the policies an adapter ({@link Backplane}) no longer implements.
+ *
+ * <ul>
+ *   <li><b>Outbound</b>: {@link #publish} never blocks; messages wait in a queue bounded by count and bytes
+ *       ({@link BackplaneOptions#publishQueueMessages()}, {@link BackplaneOptions#publishQueueBytes()}) for
+ *       one publishing thread, which hands them to the adapter in batches of up to
+ *       {@link BackplaneOptions#publishBatchSize()}. While the backplane is down (the adapter reported a
+ *       disconnect, or its last batch failed) and whenever the queue is full, a publish is dropped at once
+ *       and counted in {@link BackplaneHealth#droppedMessages()}; warnings are throttled to one per 10 s.</li>
+ *   <li><b>Inbound</b>: what the adapter receives (on its I/O thread) is queued, bounded by
+ *       {@link BackplaneOptions#receiveQueueBytes()}, for one delivery thread that calls the core's
+ *       listener in arrival order.</li>
+ *   <li><b>Liveness</b>: every {@link BackplaneOptions#livenessInterval()} the node publishes a beat to
+ *       everyone and one to itself; the backplane is up only while both came back within
+ *       {@link BackplaneOptions#livenessTimeout()}. When they stop coming back while the adapter claims
+ *       to be connected, the adapter is asked to {@link Backplane#renew() renew} its subscriptions.</li>
+ *   <li><b>Duplicate node ids</b>: a beat carrying this node's id but another instance's token means two
+ *       live nodes share an id (issue 19); see {@link DuplicateNodeIdAction}.</li>
+ * </ul>
+ *
+ * <p>A beat is {@code #sbbeat <kind> <node> <instance> <startedAtMillis> <address> <sentNanos>}; messages
+ * starting with {@code #sbbeat } are reserved and never reach the listener.
+ */
+public final class BackplanePipeline implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BackplanePipeline.class);
+    private static final String BEAT = "#sbbeat ";
+    private static final byte[] BEAT_BYTES = BEAT.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final int ALL = 0;
+    private static final int SELF = 1;
+    private static final byte[] STOP = new byte[0];
+
+    private final Backplane adapter;
+    private final BackplaneOptions options;
+    private final BackplaneCapabilities capabilities;
+    private final DuplicateNodeIdAction onDuplicate;
+    private final Consumer<Throwable> publishFailed;
+    private final Consumer<String> renamed;
+    private final String instance = java.util.UUID.randomUUID().toString().substring(0, 8);
+    private final long startedAtMillis = System.currentTimeMillis();
+    private final String address = Hosts.address();
+    private final BlockingQueue<Outbound> outbound;
+    private final AtomicLong outboundBytes = new AtomicLong();
+    private final LinkedBlockingQueue<byte[]> inbound = new LinkedBlockingQueue<>();
+    private final AtomicLong inboundBytes = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong receiveDropped = new AtomicLong();
+    private final AtomicLong published = new AtomicLong();
+    private final Object wakeup = new Object();
+    private final long[] confirmedSentAt = new long[2];
+    private volatile String nodeId;
+    private volatile Consumer<byte[]> listener;
+    private volatile boolean started;
+    private volatile boolean closed;
+    private volatile boolean connected;
+    private volatile boolean everConnected;
+    private volatile boolean publishFailing;
+    private volatile String connectionDetail = "not started";
+    private volatile String failureDetail = "";
+    private volatile long lostAt = System.nanoTime();
+    private volatile long lastRenew = System.nanoTime();
+    private volatile long lastWarn;
+    private volatile long beatDue;
+    private volatile Conflict conflict;
+    private volatile boolean stopped;
+    private Thread publisher;
+    private Thread delivery;
+
+    /** Another live node with this node's id, as its beats describe it. */
+    private record Conflict(String nodeId, String instance, long startedAtMillis, String address, long seenAt) { }
+
+    /**
+     * @param adapter the technology adapter
+     * @param onDuplicate what to do when another live node has this node's id
+     * @param publishFailed told of every failed batch (the event listener's hook)
+     * @param renamed told of the node's fresh id after a {@link DuplicateNodeIdAction#REJOIN}
+     */
+    public BackplanePipeline(Backplane adapter, DuplicateNodeIdAction onDuplicate, Consumer<Throwable> publishFailed,
+                             Consumer<String> renamed) {
+        this.adapter = Objects.requireNonNull(adapter, "adapter");
+        this.options = Objects.requireNonNull(adapter.options(), "options");
+        this.capabilities = Objects.requireNonNull(adapter.capabilities(), "capabilities");
+        this.onDuplicate = Objects.requireNonNull(onDuplicate, "onDuplicate");
+        this.publishFailed = Objects.requireNonNull(publishFailed, "publishFailed");
+        this.renamed = Objects.requireNonNull(renamed, "renamed");
+        this.outbound = new ArrayBlockingQueue<>(options.publishQueueMessages());
+    }
+
+    /** @param adapter the adapter @return a pipeline that stops on a duplicate id and tells no one else */
+    public static BackplanePipeline of(Backplane adapter) {
+        return new BackplanePipeline(adapter, DuplicateNodeIdAction.STOP, e -> { }, id -> { });
+    }
+
+    /**
+     * Starts the adapter and the pipeline's two threads.
+     *
+     * @param nodeId this node's id
+     * @param listener receives every message of other nodes (and possibly this node's own), on the
+     *     pipeline's delivery thread, in arrival order
+     */
+    public synchronized void start(String nodeId, Consumer<byte[]> listener) {
+        if (started || closed) {
+            throw new IllegalStateException(closed ? "closed" : "already started");
+        }
+        this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        started = true;
+        if (capabilities.localOnly()) {
+            adapter.start(new Link());
+            return;
+        }
+        connectionDetail = "connecting";
+        delivery = daemon("switchboard-backplane-delivery-" + nodeId, this::deliverLoop);
+        publisher = daemon("switchboard-backplane-publish-" + nodeId, this::publishLoop);
+        delivery.start();
+        publisher.start();
+        adapter.start(new Link());
+    }
+
+    private static Thread daemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** @return the adapter */
+    public Backplane adapter() {
+        return adapter;
+    }
+
+    /** @return this node's id (a fresh one after a rejoin) */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** @return true when there is no other node (nothing is published) */
+    public boolean isLocalOnly() {
+        return capabilities.localOnly();
+    }
+
+    /** @return the adapter's history store, if any */
+    public Optional<History> history() {
+        return adapter.history();
+    }
+
+    /**
+     * Queues a message for every node; never blocks.
+     *
+     * @param message the bytes
+     * @throws BackplaneException when the message is larger than the backplane carries
+     */
+    public void publish(byte[] message) {
+        offer(new Outbound(null, message));
+    }
+
+    /**
+     * Queues a message for one node; never blocks.
+     *
+     * @param target the node
+     * @param message the bytes
+     * @throws BackplaneException when the message is larger than the backplane carries
+     */
+    public void publish(String target, byte[] message) {
+        offer(new Outbound(Objects.requireNonNull(target, "target"), message));
+    }
+
+    private void offer(Outbound o) {
+        int max = capabilities.maxMessageBytes();
+        if (max > 0 && o.message().length > max) {
+            throw new BackplaneException(ErrorCode.TOO_LARGE, "message of " + o.message().length
+                    + " bytes is larger than the " + adapter.name() + " backplane's limit of " + max
+                    + " bytes; nothing was sent", null);
+        }
+        if (capabilities.localOnly()) {
+            return;
+        }
+        if (closed || stopped || publishFailing || (!connected && everConnected)) {
+            drop(1, null);
+            return;
+        }
+        long size = o.message().length;
+        if (outboundBytes.addAndGet(size) > options.publishQueueBytes() && outboundBytes.get() != size) {
+            outboundBytes.addAndGet(-size);
+            drop(1, "the publish queue is full (" + options.publishQueueBytes() + " bytes)");
+            return;
+        }
+        if (!outbound.offer(o)) {
+            outboundBytes.addAndGet(-size);
+            drop(1, "the publish queue is full (" + options.publishQueueMessages() + " messages)");
+        }
+    }
+
+    private void drop(int n, String why) {
+        long total = dropped.addAndGet(n);
+        long now = System.nanoTime();
+        if (total == n || now - lastWarn > WARN_EVERY_NANOS) {
+            lastWarn = now;
+            log.warn("{} backplane of node {} dropped {} message(s), {} so far: {}", adapter.name(), nodeId, n,
+                    total, why != null ? why : closed || stopped ? "closed" : health().detail());
+        }
+    }
+
+    // ---- publishing thread ----
+
+    private void publishLoop() {
+        long interval = options.livenessInterval().toNanos();
+        beatDue = System.nanoTime();
+        while (!closed) {
+            try {
+                long now = System.nanoTime();
+                if (now - beatDue >= 0) {
+                    beatDue = now + interval;
+                    if (connected && !stopped) {
+                        beat();
+                    }
+                    checkLiveness();
+                }
+                if (!connected || stopped) {
+                    synchronized (wakeup) {
+                        if (!connected && !closed) {
+                            wakeup.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(beatDue - System.nanoTime())));
+                        }
+                    }
+                    continue;
+                }
+                Outbound first = outbound.poll(Math.max(1, beatDue - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (first == null) {
+                    continue;
+                }
+                List<Outbound> batch = new ArrayList<>();
+                batch.add(first);
+                outbound.drainTo(batch, options.publishBatchSize() - 1);
+                send(batch);
+            } catch (InterruptedException e) {
+                if (closed) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                log.error("Backplane publishing thread of node {} failed; going on", nodeId, e);
+            }
+        }
+    }
+
+    private void send(List<Outbound> batch) {
+        long bytes = 0;
+        for (Outbound o : batch) {
+            bytes += o.message().length;
+        }
+        try {
+            adapter.publish(batch);
+            published.addAndGet(batch.size());
+            if (publishFailing) {
+                publishFailing = false;
+                log.info("{} backplane of node {} publishes again", adapter.name(), nodeId);
+            }
+        } catch (Exception e) {
+            failed(e);
+            drop(batch.size(), "publish failed: " + e);
+        } finally {
+            outboundBytes.addAndGet(-bytes);
+        }
+    }
+
+    private void failed(Exception e) {
+        failureDetail = "publish failed: " + e.getMessage();
+        if (!publishFailing) {
+            publishFailing = true;
+            // Fail fast: what is queued would only fail too, and late.
+            List<Outbound> queued = new ArrayList<>();
+            outbound.drainTo(queued);
+            long bytes = 0;
+            for (Outbound o : queued) {
+                bytes += o.message().length;
+            }
+            outboundBytes.addAndGet(-bytes);
+            if (!queued.isEmpty()) {
+                dropped.addAndGet(queued.size());
+            }
+        }
+        try {
+            publishFailed.accept(e);
+        } catch (RuntimeException ignored) {
+            // the listener's problem
+        }
+    }
+
+    private void beat() {
+        String id = nodeId;
+        long now = System.nanoTime();
+        List<Outbound> beats = List.of(new Outbound(null, beatBytes(ALL, id, now)),
+                new Outbound(id, beatBytes(SELF, id, now)));
+        try {
+            adapter.publish(beats);
+            if (publishFailing) {
+                publishFailing = false;
+                log.info("{} backplane of node {} publishes again", adapter.name(), id);
+            }
+        } catch (Exception e) {
+            if (!publishFailing) {
+                log.warn("{} backplane of node {} cannot publish: {}", adapter.name(), id, e.toString());
+            }
+            failed(e);
+        }
+    }
+
+    private byte[] beatBytes(int kind, String id, long sentNanos) {
+        return (BEAT + kind + ' ' + id + ' ' + instance + ' ' + startedAtMillis + ' ' + address + ' ' + sentNanos)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private void checkLiveness() {
+        long now = System.nanoTime();
+        long timeout = options.livenessTimeout().toNanos();
+        if (connected && !stopped && !alive(now) && now - lostAt > timeout && now - lastRenew > timeout) {
+            lastRenew = now;
+            log.info("{} backplane of node {}: own beats are not coming back; renewing the subscriptions",
+                    adapter.name(), nodeId);
+            try {
+                adapter.renew();
+            } catch (RuntimeException e) {
+                log.warn("Renewing the {} backplane's subscriptions failed", adapter.name(), e);
+            }
+        }
+        Conflict c = conflict;
+        if (c != null && now - c.seenAt() > timeout && !stopped) {
+            conflict = null;
+            log.info("Node id {} is no longer announced by another node ({}); healthy again", nodeId, c.address());
+        }
+    }
+
+    private boolean alive(long now) {
+        long timeout = options.livenessTimeout().toNanos();
+        synchronized (confirmedSentAt) {
+            for (long sent : confirmedSentAt) {
+                if (sent - lostAt <= 0 || now - sent > timeout) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    // ---- receiving ----
+
+    private void received(byte[] message) {
+        if (closed || stopped) {
+            return;
+        }
+        if (isBeat(message)) {
+            beatReceived(message);
+            return;
+        }
+        long size = message.length;
+        long after = inboundBytes.addAndGet(size);
+        if (after > options.receiveQueueBytes() && after != size) {
+            inboundBytes.addAndGet(-size);
+            long n = receiveDropped.incrementAndGet();
+            long now = System.nanoTime();
+            if (n == 1 || now - lastWarn > WARN_EVERY_NANOS) {
+                lastWarn = now;
+                log.warn("{} backplane of node {}: the receive queue is full ({} bytes), dropped received "
+                        + "messages, {} so far; the node is slower than the traffic", adapter.name(), nodeId,
+                        options.receiveQueueBytes(), n);
+            }
+            return;
+        }
+        inbound.add(message);
+    }
+
+    private static boolean isBeat(byte[] m) {
+        return m.length > BEAT_BYTES.length && java.util.Arrays.equals(m, 0, BEAT_BYTES.length, BEAT_BYTES, 0,
+                BEAT_BYTES.length);
+    }
+
+    private void beatReceived(byte[] message) {
+        String[] f = new String(message, java.nio.charset.StandardCharsets.UTF_8).split(" ");
+        if (f.length != 7 || !f[2].equals(nodeId)) {
+            return;
+        }
+        try {
+            int kind = Integer.parseInt(f[1]);
+            long sentAt = Long.parseLong(f[6]);
+            if (f[3].equals(instance)) {
+                if (kind == ALL || kind == SELF) {
+                    synchronized (confirmedSentAt) {
+                        if (sentAt - confirmedSentAt[kind] > 0) {
+                            confirmedSentAt[kind] = sentAt;
+                        }
+                    }
+                }
+                return;
+            }
+            if (kind == ALL) {
+                duplicate(new Conflict(f[2], f[3], Long.parseLong(f[4]), f[5], System.nanoTime()));
+            }
+        } catch (NumberFormatException e) {
+            // not a beat of this version
+        }
+    }
+
+    private void duplicate(Conflict other) {
+        Conflict before = conflict;
+        conflict = other;
+        if (before != null || stopped) {
+            return;
+        }
+        boolean iAct = startedAtMillis > other.startedAtMillis()
+                || (startedAtMillis == other.startedAtMillis() && instance.compareTo(other.instance()) > 0);
+        log.error("Node id {} is in use by another live node at {} (started {}, this node started {}): the two "
+                + "would silently drop each other's messages. {}", other.nodeId(), other.address(),
+                java.time.Instant.ofEpochMilli(other.startedAtMillis()), java.time.Instant.ofEpochMilli(startedAtMillis),
+                !iAct ? "That node started later and gives way; this one keeps its id."
+                        : onDuplicate == DuplicateNodeIdAction.REJOIN ? "This node rejoins under a fresh id."
+                        : "This node leaves the cluster (onDuplicateNodeId=STOP); give every node its own id.");
+        if (iAct) {
+            Thread t = daemon("switchboard-duplicate-" + other.nodeId(), () -> act(other));
+            t.start();
+        }
+    }
+
+    private synchronized void act(Conflict other) {
+        if (closed) {
+            return;
+        }
+        if (onDuplicate == DuplicateNodeIdAction.REJOIN) {
+            String fresh = other.nodeId() + "-" + java.util.UUID.randomUUID().toString().substring(0, 4);
+            boolean moved;
+            try {
+                moved = adapter.rename(fresh);
+            } catch (RuntimeException e) {
+                log.warn("The {} backplane could not move node {} to {}", adapter.name(), other.nodeId(), fresh, e);
+                moved = false;
+            }
+            if (moved) {
+                synchronized (confirmedSentAt) {
+                    confirmedSentAt[ALL] = confirmedSentAt[SELF] = lostAt;
+                }
+                nodeId = fresh;
+                conflict = null;
+                log.error("Node {} rejoined the cluster as {}", other.nodeId(), fresh);
+                renamed.accept(fresh);
+                return;
+            }
+            log.error("The {} backplane cannot move a node to a fresh id; node {} leaves the cluster instead",
+                    adapter.name(), other.nodeId());
+        }
+        stopped = true;
+        connected = false;
+        outbound.clear();
+        outboundBytes.set(0);
+        inbound.clear();
+        inboundBytes.set(0);
+        adapter.close();
+    }
+
+    private void deliverLoop() {
+        while (true) {
+            byte[] m;
+            try {
+                m = inbound.take();
+            } catch (InterruptedException e) {
+                if (closed) {
+                    return;
+                }
+                continue;
+            }
+            if (m == STOP || closed) {
+                return;
+            }
+            inboundBytes.addAndGet(-m.length);
+            try {
+                listener.accept(m);
+            } catch (RuntimeException | LinkageError | AssertionError e) {
+                log.warn("Backplane listener of node {} failed on a message; delivery goes on", nodeId, e);
+            }
+        }
+    }
+
+    // ---- health ----
+
+    /** @return the state from memory (never blocks), with the count of dropped outbound messages */
+    public BackplaneHealth health() {
+        String name = adapter.name();
+        if (capabilities.localOnly()) {
+            return new BackplaneHealth(!closed, name, closed ? "closed" : "", 0);
+        }
+        long now = System.nanoTime();
+        boolean up = false;
+        String detail;
+        Conflict c = conflict;
+        if (closed) {
+            detail = "closed";
+        } else if (stopped) {
+            detail = "left the cluster: node id " + nodeId + " is in use by another node"
+                    + (c != null ? " at " + c.address() + " (started " + java.time.Instant.ofEpochMilli(c.startedAtMillis()) + ")" : "");
+        } else if (!started) {
+            detail = "not started";
+        } else if (c != null) {
+            detail = "node id " + nodeId + " is in use by another live node at " + c.address() + " (started "
+                    + java.time.Instant.ofEpochMilli(c.startedAtMillis()) + ")";
+        } else if (!connected) {
+            detail = connectionDetail;
+        } else if (publishFailing) {
+            detail = failureDetail;
+        } else if (!alive(now)) {
+            detail = connectionDetail + "; waiting for this node's liveness beats to come back";
+        } else {
+            up = true;
+            detail = connectionDetail;
+        }
+        long rd = receiveDropped.get();
+        if (rd > 0) {
+            detail += "; " + rd + " received messages dropped (receive queue full)";
+        }
+        return new BackplaneHealth(up, name, detail, dropped.get());
+    }
+
+    /** Stops both threads at once (queued messages are dropped) and closes the adapter. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        synchronized (wakeup) {
+            wakeup.notifyAll();
+        }
+        inbound.clear();
+        inbound.add(STOP);
+        Thread p = publisher;
+        if (p != null) {
+            p.interrupt();
+        }
+        adapter.close();
+    }
+
+    /** The adapter's view of the pipeline. */
+    private final class Link implements BackplaneLink {
+        private final ReconnectBackoff backoff = ReconnectBackoff.of(options);
+
+        @Override
+        public String nodeId() {
+            return nodeId;
+        }
+
+        @Override
+        public void received(byte[] message) {
+            BackplanePipeline.this.received(message);
+        }
+
+        @Override
+        public void connected(String detail) {
+            connectionDetail = detail == null ? "" : detail;
+            everConnected = true;
+            if (!connected) {
+                connected = true;
+                beatDue = System.nanoTime();
+                synchronized (wakeup) {
+                    wakeup.notifyAll();
+                }
+            }
+        }
+
+        @Override
+        public void disconnected(String detail) {
+            connectionDetail = detail == null || detail.isEmpty() ? "disconnected" : detail;
+            lostAt = System.nanoTime();
+            if (connected) {
+                connected = false;
+                log.warn("{} backplane of node {} is down: {}", adapter.name(), nodeId, connectionDetail);
+            }
+        }
+
+        @Override
+        public ReconnectBackoff backoff() {
+            return backoff;
+        }
+    }
+}
