@@ -38,8 +38,8 @@ final class TestBackplanes {
         }
 
         @Override
-        public BackplaneOptions options() {
-            return inner.options();
+        public BackplaneOptions sharedOptions() {
+            return inner.sharedOptions();
         }
 
         @Override

@@ -48,7 +48,7 @@ public final class InMemoryBackplane implements Backplane {
     }
 
     @Override
-    public BackplaneOptions options() {
+    public BackplaneOptions sharedOptions() {
         return options;
     }
 

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Outbound</b>: {@link #publish} never blocks; messages wait in a queue bounded by count and bytes
  *       ({@link BackplaneOptions#publishQueueMessages()}, {@link BackplaneOptions#publishQueueBytes()}) for
  *       one publishing thread, which hands them to the adapter in batches of up to
- *       {@link BackplaneOptions#publishBatchSize()}. While the backplane is down (the adapter reported a
- *       disconnect, or its last batch failed) and whenever the queue is full, a publish is dropped at once
+ *       {@link BackplaneOptions#publishBatchSize()}. While the backplane is down (not connected yet, the
+ *       adapter reported a disconnect, or its last batch failed) and whenever the queue is full, a publish is dropped at once
  *       and counted in {@link BackplaneHealth#droppedMessages()}; warnings are throttled to one per 10 s.</li>
  *   <li><b>Inbound</b>: what the adapter receives (on its I/O thread) is queued, bounded by
  *       {@link BackplaneOptions#receiveQueueBytes()}, for one delivery thread that calls the core's
@@ -80,7 +80,6 @@ public final class BackplanePipeline implements AutoCloseable {
     private volatile boolean started;
     private volatile boolean closed;
     private volatile boolean connected;
-    private volatile boolean everConnected;
     private volatile boolean publishFailing;
     private volatile String connectionDetail = "not started";
     private volatile String failureDetail = "";
@@ -105,7 +104,7 @@ public final class BackplanePipeline implements AutoCloseable {
     public BackplanePipeline(Backplane adapter, DuplicateNodeIdAction onDuplicate, Consumer<Throwable> publishFailed,
                              Consumer<String> renamed) {
         this.adapter = Objects.requireNonNull(adapter, "adapter");
-        this.options = Objects.requireNonNull(adapter.options(), "options");
+        this.options = Objects.requireNonNull(adapter.sharedOptions(), "options");
         this.capabilities = Objects.requireNonNull(adapter.capabilities(), "capabilities");
         this.onDuplicate = Objects.requireNonNull(onDuplicate, "onDuplicate");
         this.publishFailed = Objects.requireNonNull(publishFailed, "publishFailed");
@@ -201,7 +200,7 @@ public final class BackplanePipeline implements AutoCloseable {
         if (capabilities.localOnly()) {
             return;
         }
-        if (closed || stopped || publishFailing || (!connected && everConnected)) {
+        if (closed || stopped || publishFailing || !connected) {
             drop(1, null);
             return;
         }
@@ -580,7 +579,6 @@ public final class BackplanePipeline implements AutoCloseable {
         @Override
         public void connected(String detail) {
             connectionDetail = detail == null ? "" : detail;
-            everConnected = true;
             if (!connected) {
                 connected = true;
                 beatDue = System.nanoTime();

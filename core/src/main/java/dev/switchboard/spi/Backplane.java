@@ -27,7 +27,7 @@ public interface Backplane extends AutoCloseable {
      * @return the options every backplane shares (queues, batches, backoff, liveness, namespace), as this
      *     backplane was configured with them; the default is {@link BackplaneOptions#defaults()}
      */
-    default BackplaneOptions options() {
+    default BackplaneOptions sharedOptions() {
         return BackplaneOptions.defaults();
     }
 

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * The one binder of backplane URI query parameters: {@link BackplaneOptions#bind} takes the shared
  * options out of it, the module takes its own, and what is left is either the driver's business
  * (pgjdbc, the MongoDB connection string) or an error ({@link #requireEmpty}). Durations are written
- * {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h} or ISO-8601 ({@code PT5M}); sizes as a number of
+ * {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 1d}, plain milliseconds or ISO-8601 ({@code PT5M}); sizes as a number of
  * bytes or with {@code k}, {@code m}, {@code g} (binary) suffixes. Not thread-safe.
  */
 public final class UriQuery {
@@ -57,7 +57,8 @@ public final class UriQuery {
     }
 
     private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        // A literal plus stays a plus (passwords, prefixes); spaces are written %20.
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     /**
@@ -150,6 +151,7 @@ public final class UriQuery {
                 case 's' -> Duration.ofSeconds(n);
                 case 'm' -> Duration.ofMinutes(n);
                 case 'h' -> Duration.ofHours(n);
+                case 'd' -> Duration.ofDays(n);
                 default -> throw new IllegalArgumentException("unknown unit");
             };
         } catch (RuntimeException e) {
