@@ -74,6 +74,7 @@ public final class BackplanePipeline implements AutoCloseable {
     private final AtomicLong receiveDropped = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
     private final Object wakeup = new Object();
+    private final java.util.concurrent.CountDownLatch firstReport = new java.util.concurrent.CountDownLatch(1);
     private final long[] confirmedSentAt = new long[2];
     private volatile String nodeId;
     private volatile Consumer<byte[]> listener;
@@ -118,7 +119,8 @@ public final class BackplanePipeline implements AutoCloseable {
     }
 
     /**
-     * Starts the adapter and the pipeline's two threads.
+     * Starts the adapter and the pipeline's two threads, and waits up to
+     * {@link BackplaneOptions#startTimeout()} for the adapter's first report (connected or not).
      *
      * @param nodeId this node's id
      * @param listener receives every message of other nodes (and possibly this node's own), on the
@@ -141,6 +143,12 @@ public final class BackplanePipeline implements AutoCloseable {
         delivery.start();
         publisher.start();
         adapter.start(new Link());
+        try {
+            // So that a node's first messages (its cluster heartbeat) find the backplane connected.
+            firstReport.await(options.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Thread daemon(String name, Runnable r) {
@@ -579,6 +587,7 @@ public final class BackplanePipeline implements AutoCloseable {
         @Override
         public void connected(String detail) {
             connectionDetail = detail == null ? "" : detail;
+            firstReport.countDown();
             if (!connected) {
                 connected = true;
                 beatDue = System.nanoTime();
@@ -592,6 +601,7 @@ public final class BackplanePipeline implements AutoCloseable {
         public void disconnected(String detail) {
             connectionDetail = detail == null || detail.isEmpty() ? "disconnected" : detail;
             lostAt = System.nanoTime();
+            firstReport.countDown();
             if (connected) {
                 connected = false;
                 log.warn("{} backplane of node {} is down: {}", adapter.name(), nodeId, connectionDetail);

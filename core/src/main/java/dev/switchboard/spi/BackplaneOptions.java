@@ -37,6 +37,16 @@ public record BackplaneOptions(String namespace, int publishQueueMessages, long 
     /** The default namespace. */
     public static final String DEFAULT_NAMESPACE = "switchboard";
 
+    /**
+     * The URI query parameters {@link #bind} takes: the shared options and their older aliases, for
+     * modules that must tell them apart from their driver's parameters.
+     */
+    public static final java.util.Set<String> QUERY_NAMES = java.util.Set.of("namespace", "channelPrefix",
+            "publishQueueMessages", "publishQueueSize", "publishQueue", "publishQueueBytes", "publishBatchSize",
+            "publishBatch", "receiveQueueBytes", "maxDeliveryQueueBytes", "reconnectDelayMin", "reconnectMin",
+            "resumeBackoffMin", "reconnectDelayMax", "reconnectMax", "resumeBackoffMax", "livenessInterval",
+            "healthCheckInterval", "probeInterval", "livenessMissedBeats", "startTimeout");
+
     private static final BackplaneOptions DEFAULTS = builder().build();
 
     /** Validates. */

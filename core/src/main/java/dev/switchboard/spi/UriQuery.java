@@ -45,6 +45,13 @@ public final class UriQuery {
         return q;
     }
 
+    /** @param params decoded parameters, in order @return a query holding them */
+    public static UriQuery of(Map<String, String> params) {
+        UriQuery q = new UriQuery();
+        q.params.putAll(params);
+        return q;
+    }
+
     /** @param uri a whole URI @return the parameters of its query */
     public static UriQuery ofUri(String uri) {
         String u = uri;

@@ -92,9 +92,8 @@ public final class RedisBackplane implements Backplane {
     }
 
     /**
-     * Starts connecting and subscribing. Waits at most {@link BackplaneOptions#startTimeout()} for the first
-     * connection attempt to finish, and returns whether it succeeded or not: when Redis is unreachable the
-     * backplane keeps trying in the background.
+     * Starts connecting and subscribing in the background (the core waits for the first attempt); when
+     * Redis is unreachable the backplane keeps trying.
      *
      * @throws IllegalStateException when called twice or after {@link #close()}
      */
@@ -105,11 +104,6 @@ public final class RedisBackplane implements Backplane {
             throw new IllegalStateException(closed ? "closed" : "already started");
         }
         connector = new Connector(options, link);
-        try {
-            connector.awaitFirstAttempt(options.backplane().startTimeout().toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override

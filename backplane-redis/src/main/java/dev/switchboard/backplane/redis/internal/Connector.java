@@ -12,7 +12,6 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.resource.ClientResources;
 import java.net.SocketAddress;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,7 +37,6 @@ public final class Connector implements AutoCloseable {
     private final AbstractRedisClient client;
     private final ScheduledExecutorService scheduler;
     private final io.lettuce.core.RedisURI uri;
-    private final CountDownLatch firstAttempt = new CountDownLatch(1);
     private volatile String nodeId;
     private volatile Link link;
     private volatile Throwable lastError;
@@ -77,15 +75,6 @@ public final class Connector implements AutoCloseable {
         scheduler.execute(this::connect);
         long interval = options.backplane().livenessInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * @param timeoutMillis how long to wait
-     * @return true when the first connection attempt finished (either way) in time
-     * @throws InterruptedException if interrupted
-     */
-    public boolean awaitFirstAttempt(long timeoutMillis) throws InterruptedException {
-        return firstAttempt.await(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     /** @return the connected link, or null before the first connection succeeded */
@@ -157,15 +146,6 @@ public final class Connector implements AutoCloseable {
     }
 
     private void connected(Link l, Throwable e) {
-        try {
-            attempted(l, e);
-        } finally {
-            // After the core heard of the outcome, so a node's first publishes find the backplane connected.
-            firstAttempt.countDown();
-        }
-    }
-
-    private void attempted(Link l, Throwable e) {
         if (closed) {
             if (l != null) {
                 l.closeAsync();
