@@ -6,6 +6,8 @@ export declare const PROTOCOL: "switchboard.v1";
 export declare const TOKEN_PROTOCOL_PREFIX: "access_token.";
 /** The close code of a connection whose token expired without a fresh one in time. */
 export declare const TOKEN_EXPIRED: 4001;
+/** The close code of a draining server (service restart): reconnect, soon, to another node. */
+export declare const SERVICE_RESTART: 1012;
 
 /** Wire error codes (docs/protocol.md, "Error codes"). */
 export declare const ErrorCode: Readonly<{
@@ -95,6 +97,8 @@ export interface ConnectOptions {
   reconnect?: boolean;
   /** Exponential backoff with full jitter between reconnect attempts. */
   backoff?: BackoffOptions;
+  /** After a 1012 close (the server drains), the reconnect waits a random time in [0, restartDelayMs). Default 2000. */
+  restartDelayMs?: number;
   /** Decides whether a close code is worth a reconnect. Default: `shouldReconnect`. */
   shouldReconnect?: (code: number, reason: string) => boolean;
   /** Default timeout of `request` and `subscribe`. Default 10000. */
@@ -324,6 +328,7 @@ export declare const DEFAULTS: Readonly<{
   protocols: string[];
   reconnect: true;
   backoff: Readonly<Required<BackoffOptions>>;
+  restartDelayMs: number;
   requestTimeoutMs: number;
   connectTimeoutMs: number;
   maxPendingWhileDisconnected: number;

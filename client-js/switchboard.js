@@ -48,12 +48,15 @@ export class SwitchboardError extends Error {
 export const TOKEN_PROTOCOL_PREFIX = "access_token.";
 /** The close code of a connection whose token expired without a fresh one in time. */
 export const TOKEN_EXPIRED = 4001;
+/** The close code of a draining server (service restart): reconnect, soon, to another node. */
+export const SERVICE_RESTART = 1012;
 
 /** Default option values; `connect` documents each. */
 export const DEFAULTS = Object.freeze({
   protocols: [PROTOCOL],
   reconnect: true,
   backoff: Object.freeze({ initialMs: 500, maxMs: 30000, factor: 2, maxAttempts: Infinity }),
+  restartDelayMs: 2000,
   requestTimeoutMs: 10000,
   connectTimeoutMs: 10000,
   maxPendingWhileDisconnected: 100,
@@ -462,7 +465,11 @@ class Client {
       || (typeof this.#opts.token === "function" ? (c) => c === TOKEN_EXPIRED || shouldReconnect(c) : shouldReconnect);
     const { maxAttempts } = this.#opts.backoff;
     if (this.#opts.reconnect && rule(code, reason) && this.#attempt < maxAttempts) {
-      const delayMs = backoffDelay(this.#attempt, this.#opts.backoff, this.#random);
+      // A draining server (1012): go elsewhere soon, spread over restartDelayMs so that its clients do
+      // not all arrive at the other nodes at once.
+      const delayMs = code === SERVICE_RESTART
+        ? Math.floor(this.#random() * this.#opts.restartDelayMs)
+        : backoffDelay(this.#attempt, this.#opts.backoff, this.#random);
       this.#attempt++;
       this.#setState(State.RECONNECTING, { attempt: this.#attempt, delayMs, code, reason });
       this.#reconnectTimer = setTimeout(() => this.#open(), delayMs);

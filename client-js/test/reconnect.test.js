@@ -270,3 +270,19 @@ test("a connection that fails with an error and no close event is retried withou
   assert.equal(client.state, "open");
   await client.close();
 });
+
+test("a 1012 close (the server drains) reconnects after a delay drawn from restartDelayMs and resumes durable topics", async () => {
+  const { server, client, socket } = await connected({
+    backoff: { initialMs: 10000, maxMs: 10000, factor: 2 },
+    restartDelayMs: 40,
+    random: () => 0.5,
+  });
+  const states = recordStates(client);
+  await subscribeWith(client, socket, "orders:1", () => {}, { epoch: "e1", offset: 3, recovered: false });
+  socket.drop(1012, "service restart");
+  const next = await server.nextSocket();
+  const again = await next.nextFrame("subscribe");
+  assert.deepEqual(again.since, { offset: 3, epoch: "e1" });
+  assert.deepEqual(states.states[0], { ...states.states[0], state: "reconnecting", delayMs: 20, code: 1012 });
+  await client.close();
+});

@@ -16,6 +16,11 @@ public final class CloseCodes {
     public static final int INTERNAL_ERROR = 1011;
     /** The client could not keep up: its outbound queue hit its bound ("try again later"). */
     public static final int TRY_AGAIN_LATER = 1013;
+    /**
+     * Service restart: the node is draining (a rolling update, a scale-down) and closes its clients so that
+     * they reconnect, soon and at a jittered delay, to another node.
+     */
+    public static final int SERVICE_RESTART = 1012;
     /** The client neither answered pings nor sent anything for two heartbeat periods. */
     public static final int HEARTBEAT_TIMEOUT = 4000;
     /** The client's token expired and it sent no fresh one ({@code auth} frame) in time. */

@@ -10,6 +10,7 @@ import dev.switchboard.spi.BackplaneHealth;
 import dev.switchboard.spi.SessionAcceptor;
 import dev.switchboard.spi.SubscriptionPolicy;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,9 +28,10 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>Lifecycle: a node built by {@link Builder#build()} is started (its backplane connected, its
- * heartbeat running); a transport then feeds it connections. {@link #close()} closes every connection
- * with 1001 and stops the backplane. Register handlers before connections arrive. All methods are
- * thread-safe.
+ * heartbeat running); a transport then feeds it connections. {@link #drain(Duration)} stops taking new
+ * connections, lets requests in flight finish and closes every connection with 1012 (service restart);
+ * {@link #close()} drains (unless that was done) and then leaves the cluster and stops the backplane.
+ * Register handlers before connections arrive. All methods are thread-safe.
  */
 public interface Switchboard extends SessionAcceptor, AutoCloseable {
 
@@ -226,7 +228,32 @@ public interface Switchboard extends SessionAcceptor, AutoCloseable {
      */
     Switchboard durableTopic(String topicOrPattern, Retention retention);
 
-    /** Closes every connection with 1001, stops handlers and the backplane. Idempotent. */
+    /**
+     * Drains the node for a graceful shutdown, and blocks until it is done:
+     * <ol>
+     *   <li>new WebSocket upgrades are refused with 503 and {@code Retry-After} (the transports' health
+     *       check reports {@code DRAINING} with 503, so a readiness probe takes the node out);</li>
+     *   <li>requests, emits and subscribes already received keep running, and the connections keep
+     *       getting events, until none is in flight or {@code deadline} has passed;</li>
+     *   <li>every connection is closed with 1012 ("service restart"): the shipped clients reconnect,
+     *       at a jittered delay, to another node and resume their durable topics; the close handshakes
+     *       are awaited for at most 2 s more, so disconnect handlers run.</li>
+     * </ol>
+     * The node stays in the cluster, routing and serving HTTP, until {@link #close()}: what the
+     * requests and disconnect handlers emitted reaches the other nodes. Calling it again, or after
+     * {@link #close()}, returns at once.
+     *
+     * @param deadline how long requests in flight may take; {@link Duration#ZERO} closes at once
+     */
+    void drain(Duration deadline);
+
+    /** @return true once {@link #drain} or {@link #close()} started: new connections are refused */
+    boolean isDraining();
+
+    /**
+     * Drains ({@link #drain} with {@link SwitchboardOptions#drainTimeout()}) unless that was done, then
+     * tells the other nodes it leaves, stops handlers and the backplane. Idempotent.
+     */
     @Override
     void close();
 

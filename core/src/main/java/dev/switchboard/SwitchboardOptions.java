@@ -29,12 +29,16 @@ import java.util.UUID;
  *     answers with what it has, naming the missing nodes (default 3 s)
  * @param historyTimeout how long an emit to a durable topic waits for the history store to append
  *     it before it fails with {@link BackplaneException} (default 5 s)
+ * @param drainTimeout how long {@link Switchboard#close()} lets requests in flight finish before it closes
+ *     the clients with 1012 (see {@link Switchboard#drain}); a shutdown waits at most this plus about 2 s
+ *     for the close handshakes (default 10 s)
  * @param onDuplicateNodeId what this node does when another live node announces the same node id on
  *     the backplane (default {@link DuplicateNodeIdAction#STOP})
  */
 public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrameBytes, long maxQueuedBytes,
                                  Duration requestTimeout, int handlerThreads, int handlerQueue, int rateLimit,
                                  Duration clusterHeartbeat, Duration clusterQueryTimeout, Duration historyTimeout,
+                                 Duration drainTimeout,
                                  DuplicateNodeIdAction onDuplicateNodeId) {
 
     /** Validates every field. */
@@ -48,6 +52,10 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
         requirePositive(clusterHeartbeat, "clusterHeartbeat");
         requirePositive(clusterQueryTimeout, "clusterQueryTimeout");
         requirePositive(historyTimeout, "historyTimeout");
+        Objects.requireNonNull(drainTimeout, "drainTimeout");
+        if (drainTimeout.isNegative()) {
+            throw new IllegalArgumentException("drainTimeout must be >= 0: " + drainTimeout);
+        }
         Objects.requireNonNull(onDuplicateNodeId, "onDuplicateNodeId");
         if (maxFrameBytes < 256) {
             throw new IllegalArgumentException("maxFrameBytes must be at least 256: " + maxFrameBytes);
@@ -87,6 +95,7 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
         b.clusterHeartbeat = clusterHeartbeat;
         b.clusterQueryTimeout = clusterQueryTimeout;
         b.historyTimeout = historyTimeout;
+        b.drainTimeout = drainTimeout;
         b.onDuplicateNodeId = onDuplicateNodeId;
         return b;
     }
@@ -111,6 +120,7 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
         private Duration clusterHeartbeat = Duration.ofSeconds(5);
         private Duration clusterQueryTimeout = Duration.ofSeconds(3);
         private Duration historyTimeout = Duration.ofSeconds(5);
+        private Duration drainTimeout = Duration.ofSeconds(10);
         private DuplicateNodeIdAction onDuplicateNodeId = DuplicateNodeIdAction.STOP;
 
         private Builder() {
@@ -149,6 +159,8 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
         /** @param v how long a durable emit waits for the history store @return this */
         public Builder historyTimeout(Duration v) { historyTimeout = v; return this; }
 
+        /** @param v how long a shutdown lets requests in flight finish, 0 for not at all @return this */
+        public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
         /** @param v what to do when another live node has this node's id (default STOP) @return this */
         public Builder onDuplicateNodeId(DuplicateNodeIdAction v) { onDuplicateNodeId = v; return this; }
 
@@ -156,7 +168,7 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
         public SwitchboardOptions build() {
             return new SwitchboardOptions(nodeId, heartbeat, maxFrameBytes, maxQueuedBytes, requestTimeout,
                     handlerThreads, handlerQueue, rateLimit, clusterHeartbeat, clusterQueryTimeout, historyTimeout,
-                    onDuplicateNodeId);
+                    drainTimeout, onDuplicateNodeId);
         }
     }
 }

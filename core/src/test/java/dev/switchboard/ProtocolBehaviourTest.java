@@ -264,9 +264,9 @@ class ProtocolBehaviourTest {
     }
 
     @Test
-    void closingTheNodeClosesConnectionsWith1001() throws Exception {
+    void closingTheNodeDrainsConnectionsWith1012() throws Exception {
         InMemoryClient c = start(Switchboard.builder());
         board.close();
-        assertThat(c.closeCode().get(2, TimeUnit.SECONDS)).isEqualTo(CloseCodes.GOING_AWAY);
+        assertThat(c.closeCode().get(2, TimeUnit.SECONDS)).isEqualTo(CloseCodes.SERVICE_RESTART);
     }
 }

@@ -44,6 +44,10 @@ import java.util.function.Supplier;
  * @param reconnectMaxDelay the largest backoff cap (default 10 s)
  * @param reconnectMultiplier how much the cap grows per failed attempt (default 2.0); the delay is
  *     drawn uniformly from {@code [0, cap]} ("full jitter")
+ * @param restartDelay after the server closed the connection with 1012 (service restart: the node is
+ *     draining for a shutdown), the first reconnect waits a delay drawn uniformly from {@code [0,
+ *     restartDelay]}, so that the draining node's clients spread over the other nodes instead of arriving
+ *     at once (default 2 s; positive). Later attempts use the backoff above
  * @param maxReconnectAttempts attempts after which the client gives up and closes; {@code 0} (the
  *     default) for no limit
  * @param maxQueuedFrames how many requests and emits may wait for a reconnect (default 1000); past
@@ -72,7 +76,8 @@ import java.util.function.Supplier;
 public record ClientOptions(URI uri, String token, Map<String, String> headers, List<String> subProtocols,
                             Duration requestTimeout, Duration connectTimeout, Duration closeTimeout,
                             boolean reconnect, Duration reconnectInitialDelay, Duration reconnectMaxDelay,
-                            double reconnectMultiplier, int maxReconnectAttempts, int maxQueuedFrames,
+                            double reconnectMultiplier, Duration restartDelay, int maxReconnectAttempts,
+                            int maxQueuedFrames,
                             Executor callbackExecutor, ScheduledExecutorService scheduler, ObjectMapper mapper,
                             HttpClient httpClient, Supplier<CompletionStage<String>> tokenProvider) {
 
@@ -112,6 +117,7 @@ public record ClientOptions(URI uri, String token, Map<String, String> headers, 
         if (!(reconnectMultiplier >= 1.0) || Double.isInfinite(reconnectMultiplier)) {
             throw new IllegalArgumentException("reconnectMultiplier must be a finite number >= 1");
         }
+        positive(restartDelay, "restartDelay");
         if (maxReconnectAttempts < 0) {
             throw new IllegalArgumentException("maxReconnectAttempts must be >= 0 (0 = unlimited)");
         }
@@ -149,6 +155,7 @@ public record ClientOptions(URI uri, String token, Map<String, String> headers, 
         b.reconnectInitialDelay = reconnectInitialDelay;
         b.reconnectMaxDelay = reconnectMaxDelay;
         b.reconnectMultiplier = reconnectMultiplier;
+        b.restartDelay = restartDelay;
         b.maxReconnectAttempts = maxReconnectAttempts;
         b.maxQueuedFrames = maxQueuedFrames;
         b.callbackExecutor = callbackExecutor;
@@ -168,7 +175,8 @@ public record ClientOptions(URI uri, String token, Map<String, String> headers, 
                 + ", requestTimeout=" + requestTimeout + ", connectTimeout=" + connectTimeout
                 + ", closeTimeout=" + closeTimeout + ", reconnect=" + reconnect
                 + ", reconnectInitialDelay=" + reconnectInitialDelay + ", reconnectMaxDelay=" + reconnectMaxDelay
-                + ", reconnectMultiplier=" + reconnectMultiplier + ", maxReconnectAttempts=" + maxReconnectAttempts
+                + ", reconnectMultiplier=" + reconnectMultiplier + ", restartDelay=" + restartDelay
+                + ", maxReconnectAttempts=" + maxReconnectAttempts
                 + ", maxQueuedFrames=" + maxQueuedFrames + "]";
     }
 
@@ -192,6 +200,7 @@ public record ClientOptions(URI uri, String token, Map<String, String> headers, 
         private Duration reconnectInitialDelay = Duration.ofMillis(250);
         private Duration reconnectMaxDelay = Duration.ofSeconds(10);
         private double reconnectMultiplier = 2.0;
+        private Duration restartDelay = Duration.ofSeconds(2);
         private int maxReconnectAttempts;
         private int maxQueuedFrames = 1000;
         private Executor callbackExecutor;
@@ -292,6 +301,16 @@ public record ClientOptions(URI uri, String token, Map<String, String> headers, 
         }
 
         /**
+         * @param max after a 1012 close (the server drains), the first reconnect waits a random delay up to
+         *     this (default 2 s)
+         * @return this
+         */
+        public Builder restartDelay(Duration max) {
+            this.restartDelay = max;
+            return this;
+        }
+
+        /**
          * @param attempts give up after this many failed attempts; 0 = never (the default)
          * @return this
          */
@@ -351,8 +370,8 @@ public record ClientOptions(URI uri, String token, Map<String, String> headers, 
          */
         public ClientOptions build() {
             return new ClientOptions(uri, token, headers, subProtocols, requestTimeout, connectTimeout, closeTimeout,
-                    reconnect, reconnectInitialDelay, reconnectMaxDelay, reconnectMultiplier, maxReconnectAttempts,
-                    maxQueuedFrames, callbackExecutor, scheduler, mapper, httpClient, tokenProvider);
+                    reconnect, reconnectInitialDelay, reconnectMaxDelay, reconnectMultiplier, restartDelay,
+                    maxReconnectAttempts, maxQueuedFrames, callbackExecutor, scheduler, mapper, httpClient, tokenProvider);
         }
     }
 }

@@ -384,6 +384,11 @@ final class DefaultConnection implements Connection, SessionHandler {
         return pooled;
     }
 
+    /** @return this connection's frames received and not yet handled (see {@link Inbound#inFlight()}) */
+    int inFlight() {
+        return dispatcher.inFlight();
+    }
+
     CompletableFuture<Void> closedFuture() {
         return closed;
     }

@@ -86,6 +86,10 @@ public final class DefaultSwitchboard implements Switchboard {
     private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicLong rejectedMessages = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set when a drain starts: new connections are refused from then on. */
+    private volatile boolean draining;
+    private final Object drainLock = new Object();
+    private boolean drained; // guarded by drainLock
     private final Map<String, PlainEndpointAcceptor> plainEndpoints = new LinkedHashMap<>(); // guarded by itself
     private boolean plainEndpointsRead; // guarded by plainEndpoints
     private final EncodedFrame ping;
@@ -132,6 +136,15 @@ public final class DefaultSwitchboard implements Switchboard {
                 router::publishTo, new LocalAnswers(), rejectedMessages);
     }
 
+    /** The {@code Retry-After} of an upgrade refused while draining: by then a balancer knows another node. */
+    private static final java.time.Duration DRAINING_RETRY_AFTER = java.time.Duration.ofSeconds(2);
+    /** The close reason of a drain. */
+    static final String SERVICE_RESTART_REASON = "service restart";
+    /** How long a drain waits for the clients' close handshakes after closing them. */
+    private static final long CLOSE_HANDSHAKE_MILLIS = 2000;
+    /** How often a drain looks whether requests are still in flight. */
+    private static final long DRAIN_POLL_MILLIS = 20;
+
     /** How long a durable message waits for a missing predecessor before the gap is read from the history. */
     private static final long GAP_DELAY_MILLIS = 300;
 
@@ -169,6 +182,9 @@ public final class DefaultSwitchboard implements Switchboard {
      * user's count after; used by the JSON endpoint and by plain endpoints with their own authenticator.
      */
     Identity authenticate(Handshake handshake, java.util.function.Supplier<Identity> authenticate) {
+        if (draining) {
+            throw dev.switchboard.spi.HandshakeRefusedException.draining(DRAINING_RETRY_AFTER);
+        }
         admission.beforeAuthentication(handshake);
         Identity identity = authenticate.get();
         identity = identity == null ? Identity.anonymous() : identity;
@@ -181,8 +197,9 @@ public final class DefaultSwitchboard implements Switchboard {
         Objects.requireNonNull(session, "session");
         DefaultConnection conn = new DefaultConnection(nextConnectionId(),
                 identity == null ? Identity.anonymous() : identity, session, this);
-        if (closed.get()) {
-            session.close(CloseCodes.GOING_AWAY, "server shutting down");
+        if (draining) {
+            // Raced past the handshake check with the drain: reconnect elsewhere, like the others.
+            session.close(CloseCodes.SERVICE_RESTART, SERVICE_RESTART_REASON);
             return conn;
         }
         registry.add(conn);
@@ -221,8 +238,9 @@ public final class DefaultSwitchboard implements Switchboard {
         Objects.requireNonNull(session, "session");
         DefaultConnection conn = new DefaultConnection(nextConnectionId(),
                 identity == null ? Identity.anonymous() : identity, session, this, endpoint);
-        if (closed.get()) {
-            session.close(CloseCodes.GOING_AWAY, "server shutting down");
+        if (draining) {
+            // Raced past the handshake check with the drain: reconnect elsewhere, like the others.
+            session.close(CloseCodes.SERVICE_RESTART, SERVICE_RESTART_REASON);
             return conn;
         }
         conn.attributes().putAll(endpoint.variables(session.handshake()));
@@ -522,35 +540,91 @@ public final class DefaultSwitchboard implements Switchboard {
     }
 
     @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
+    public void drain(java.time.Duration deadline) {
+        Objects.requireNonNull(deadline, "deadline");
+        if (deadline.isNegative()) {
+            throw new IllegalArgumentException("deadline must be >= 0: " + deadline);
         }
+        synchronized (drainLock) {
+            if (drained) {
+                return;
+            }
+            draining = true;
+            long start = System.nanoTime();
+            int busy = inFlight();
+            log.info("Switchboard node {} draining: {} connection(s), {} frame(s) in flight, deadline {}",
+                    options.nodeId(), registry.size(), busy, deadline);
+            // Polled, not signalled: counting per connection keeps the hot path free of a shared counter.
+            while (busy > 0 && System.nanoTime() - start < deadline.toNanos()) {
+                try {
+                    Thread.sleep(DRAIN_POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                busy = inFlight();
+            }
+            if (busy > 0) {
+                log.warn("Switchboard node {}: {} frame(s) still in flight after {}; closing their connections",
+                        options.nodeId(), busy, deadline);
+            }
+            closeAll(CloseCodes.SERVICE_RESTART, SERVICE_RESTART_REASON);
+            drained = true;
+        }
+    }
+
+    @Override
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** @return the frames received and not yet handled on every connection of this node */
+    private int inFlight() {
+        int n = 0;
+        for (DefaultConnection c : registry.all()) {
+            n += c.inFlight();
+        }
+        return n;
+    }
+
+    /** Closes every connection and waits a moment for the close handshakes, so disconnect handlers run. */
+    private void closeAll(int code, String reason) {
         List<java.util.concurrent.CompletableFuture<Void>> closing = new ArrayList<>();
         for (DefaultConnection c : new ArrayList<>(registry.all())) {
-            c.close(CloseCodes.GOING_AWAY, "server shutting down");
+            c.close(code, reason);
             closing.add(c.closedFuture());
         }
-        // Give peers a moment to complete the close handshake, so disconnect handlers still run.
         try {
             java.util.concurrent.CompletableFuture.allOf(closing.toArray(new java.util.concurrent.CompletableFuture[0]))
-                    .get(2, TimeUnit.SECONDS);
+                    .get(CLOSE_HANDSHAKE_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            log.debug("Not every connection closed in time; closing the node anyway");
+            log.debug("Not every connection closed in time; going on anyway");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.get()) {
+            return;
+        }
+        drain(options.drainTimeout());
+        if (!closed.compareAndSet(false, true)) {
+            return;
         }
         if (crud != null) {
             crud.close();
         }
-        cluster.close();
-        timer.shutdown();
         handlers.shutdown();
         try {
             handlers.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // Leave only now: what requests and disconnect handlers emitted went to the backplane first.
+        cluster.close();
+        timer.shutdown();
         backplane.close();
         log.info("Switchboard node {} closed", nodeId());
     }

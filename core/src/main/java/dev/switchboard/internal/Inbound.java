@@ -15,4 +15,12 @@ interface Inbound {
 
     /** The connection closed: drop the work still in flight. */
     void cancelInFlight();
+
+    /**
+     * @return frames received but not yet handled (requests until their reply is queued), read by a
+     *     draining node to know when nothing is in flight; 0 when the implementation does not count
+     */
+    default int inFlight() {
+        return 0;
+    }
 }

@@ -131,6 +131,11 @@ final class InboundDispatcher implements Inbound {
         inFlight.clear();
     }
 
+    @Override
+    public int inFlight() {
+        return outstanding.get();
+    }
+
     private void dispatch(Frame frame) {
         if (frame instanceof Frame.Pong) {
             return; // lastSeen is already updated

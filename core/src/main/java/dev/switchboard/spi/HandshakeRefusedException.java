@@ -8,7 +8,7 @@ import java.time.Duration;
  * Refuses a WebSocket handshake before the upgrade; transports answer with {@link #httpStatus()} and a
  * body in the wire protocol's error shape. {@link AuthenticationException} (401, 403) is one kind; the
  * node's {@link dev.switchboard.ConnectionLimits} raise the others: 429 (too many connections or
- * handshakes from one user or address, with {@code Retry-After}) and 503 (the node is full).
+ * handshakes from one user or address, with {@code Retry-After}) and 503 (the node is full, or draining: {@link dev.switchboard.Switchboard#drain}).
  */
 public class HandshakeRefusedException extends SwitchboardException {
     private final int httpStatus;
@@ -42,6 +42,16 @@ public class HandshakeRefusedException extends SwitchboardException {
      */
     public static HandshakeRefusedException full(String message) {
         return new HandshakeRefusedException(ErrorCode.UNAVAILABLE, 503, Duration.ofSeconds(5), message);
+    }
+
+    /**
+     * @param retryAfter when to try again
+     * @return a refusal with 503 and {@code unavailable}: the node is draining (shutting down), another
+     *     node will take the client
+     */
+    public static HandshakeRefusedException draining(Duration retryAfter) {
+        return new HandshakeRefusedException(ErrorCode.UNAVAILABLE, 503, retryAfter,
+                "this server is shutting down; try another");
     }
 
     /** @return the HTTP status for the refused upgrade */

@@ -77,6 +77,7 @@ public final class Examples {
                 return;
             }
         }
+        // SIGTERM (docker stop, a Kubernetes pod deletion) or Ctrl+C: drain gracefully (see each example's close)
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "switchboard-example-shutdown"));
         System.out.println();
         System.out.println("Switchboard " + which + " example is running (backplane: "

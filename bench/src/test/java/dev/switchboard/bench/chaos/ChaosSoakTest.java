@@ -32,6 +32,10 @@ class ChaosSoakTest {
         assertThat(report.violations()).as("violations, seed %s:%n%s", seed, report.text()).isZero();
         assertThat(report.faultsByKind().keySet()).as("kinds of fault injected").hasSizeGreaterThanOrEqualTo(5);
         assertThat(report.delivered()).as("events delivered").isGreaterThan(10_000);
-        assertThat(report.recovered()).as("recovered re-subscriptions").isPositive();
+        // Re-subscriptions happened and the checker judged each one. How many could recover depends on the
+        // schedule: with backplane wipes shortly before every re-subscription all of them are rightly
+        // recovered:false (seed 1948757588 on a loaded machine), and the checker has then verified each reason.
+        long judged = report.recovered() + report.notRecovered().values().stream().mapToLong(Long::longValue).sum();
+        assertThat(judged).as("re-subscriptions judged by the checker").isPositive();
     }
 }

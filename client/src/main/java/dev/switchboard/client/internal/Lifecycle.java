@@ -1,5 +1,6 @@
 package dev.switchboard.client.internal;
 
+import dev.switchboard.CloseCodes;
 import dev.switchboard.ConnectionClosedException;
 import dev.switchboard.ErrorCode;
 import dev.switchboard.RequestTimeoutException;
@@ -518,8 +519,13 @@ public final class Lifecycle implements Session.Handler {
             enterClosed(effects, lost, ReconnectRules.closeStatus(code, reason, status));
             return;
         }
+        boolean restart = code == CloseCodes.SERVICE_RESTART && status < 0;
         setState(effects, ClientState.RECONNECTING);
-        Duration delay = backoff.delay(attempt, random.getAsDouble());
+        // A draining server (1012): go elsewhere soon, at a delay spread over restartDelay so that its
+        // clients do not all arrive at the other nodes at once.
+        Duration delay = restart
+                ? Duration.ofNanos((long) (options.restartDelay().toNanos() * random.getAsDouble()))
+                : backoff.delay(attempt, random.getAsDouble());
         LOG.debug("reconnecting in {} ms", delay.toMillis());
         reconnectTimer = scheduler.schedule(delay, this::reconnect);
     }

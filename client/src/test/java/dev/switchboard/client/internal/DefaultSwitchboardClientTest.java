@@ -364,6 +364,21 @@ class DefaultSwitchboardClientTest {
     }
 
     @Test
+    void aServiceRestartCloseReconnectsAfterADelayDrawnFromTheRestartDelay() {
+        FakeConnector.Attempt a = connect(b -> b.restartDelay(Duration.ofSeconds(4)));
+
+        a.close(1012, "service restart");
+
+        assertThat(client.state()).isEqualTo(ClientState.RECONNECTING);
+        assertThat(scheduler.pendingDelays()).contains(Duration.ofSeconds(2)); // 0.5 × 4 s, not the backoff
+        scheduler.advance(Duration.ofMillis(1999));
+        assertThat(connector.noMoreAttempts()).isTrue();
+        scheduler.advance(Duration.ofMillis(1));
+        connector.next().welcome("c-2");
+        assertThat(client.state()).isEqualTo(ClientState.OPEN);
+    }
+
+    @Test
     void afterAReconnectTopicsAreResubscribedWithSinceBeforeQueuedFramesAreSent() throws Exception {
         FakeConnector.Attempt a = connect();
         List<ServerEvent> received = new ArrayList<>();

@@ -77,8 +77,8 @@ public class SwitchboardProperties {
     private Duration historyTimeout = Duration.ofSeconds(5);
 
     /**
-     * On shutdown, how long to wait for clients to complete the close handshake (1001) before the web
-     * server stops.
+     * On shutdown, how long the node's drain lets requests in flight finish before it closes the clients with
+     * 1012 (then at most 2 s more for their close handshakes), before the web server stops.
      */
     private Duration shutdownTimeout = Duration.ofSeconds(5);
 
@@ -99,7 +99,8 @@ public class SwitchboardProperties {
                 .handlerQueue(handlerQueue)
                 .clusterHeartbeat(clusterHeartbeat)
                 .clusterQueryTimeout(clusterQueryTimeout)
-                .historyTimeout(historyTimeout);
+                .historyTimeout(historyTimeout)
+                .drainTimeout(shutdownTimeout);
         if (nodeId != null && !nodeId.isBlank()) {
             b.nodeId(nodeId.trim());
         }

@@ -18,7 +18,7 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
  * Mounts the {@link Switchboard} node's WebSocket endpoint at {@code switchboard.path} in the servlet
  * container Boot runs (Tomcat, Jetty or Undertow), through Spring's own WebSocket support: the origin
  * check and the node's authenticator decide the upgrade (403/401 before it), and every connection is
- * closed with 1001 when the context closes, before the web server stops.
+ * closed with 1012 when the context closes (the node drains), before the web server stops.
  */
 @AutoConfiguration(after = SwitchboardAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -66,12 +66,14 @@ public class SwitchboardWebSocketAutoConfiguration {
     }
 
     /**
+     * @param board the node
      * @param sessions the registry of open WebSockets
      * @param properties the shutdown timeout
-     * @return the lifecycle that closes every WebSocket with 1001 on shutdown
+     * @return the lifecycle that drains the node (clients closed with 1012) on shutdown
      */
     @Bean
-    public SwitchboardShutdown switchboardShutdown(OpenSessions sessions, SwitchboardProperties properties) {
-        return new SwitchboardShutdown(sessions, properties.getShutdownTimeout());
+    public SwitchboardShutdown switchboardShutdown(Switchboard board, OpenSessions sessions,
+                                                   SwitchboardProperties properties) {
+        return new SwitchboardShutdown(board, sessions, properties.getShutdownTimeout());
     }
 }

@@ -12,14 +12,14 @@ import org.springframework.boot.web.servlet.context.ServletWebServerApplicationC
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Closing the application context closes every client with 1001 ("server shutting down") and the node's
- * disconnect handlers run, before the web server stops. On every container.
+ * Closing the application context drains the node: every client is closed with 1012 ("service restart") and
+ * the node's disconnect handlers run, before the web server stops. On every container.
  */
 @Tag("containers")
 class ShutdownIntegrationTest {
 
     @Test
-    void closingTheContextClosesEveryClientWith1001() throws Exception {
+    void closingTheContextDrainsEveryClientWith1012() throws Exception {
         ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApp.class)
                 .properties("server.port=0", "server.shutdown=graceful").run();
         int port = ((ServletWebServerApplicationContext) context).getWebServer().getPort();
@@ -33,9 +33,9 @@ class ShutdownIntegrationTest {
 
         CloseStatus a = alice.client.closeFuture().get(30, TimeUnit.SECONDS);
         CloseStatus b = bob.client.closeFuture().get(30, TimeUnit.SECONDS);
-        assertThat(a.code()).isEqualTo(1001);
-        assertThat(a.reason()).isEqualTo("server shutting down");
-        assertThat(b.code()).isEqualTo(1001);
-        assertThat(app.disconnects).containsExactlyInAnyOrder("alice:1001", "bob:1001");
+        assertThat(a.code()).isEqualTo(1012);
+        assertThat(a.reason()).isEqualTo("service restart");
+        assertThat(b.code()).isEqualTo(1012);
+        assertThat(app.disconnects).containsExactlyInAnyOrder("alice:1012", "bob:1012");
     }
 }

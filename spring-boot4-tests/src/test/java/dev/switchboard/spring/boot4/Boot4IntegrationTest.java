@@ -24,7 +24,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The starter built for Boot 3.5 in a Spring Boot 4 application (Spring Framework 7, Jackson 3 as Boot's JSON
- * library), on Tomcat 11 and again on Jetty 12.1: real clients, health, metrics, and 1001 at shutdown.
+ * library), on Tomcat 11 and again on Jetty 12.1: real clients, health, metrics, and 1012 (drain) at shutdown.
  */
 class Boot4IntegrationTest {
     private static final String CONTAINER = System.getProperty("switchboard.test.container", "tomcat");
@@ -83,9 +83,9 @@ class Boot4IntegrationTest {
             Boot4App app = context.getBean(Boot4App.class);
             context.close();
             CloseStatus closed = a.closeFuture().get(30, TimeUnit.SECONDS);
-            assertThat(closed.code()).isEqualTo(1001);
-            assertThat(b.closeFuture().get(30, TimeUnit.SECONDS).code()).isEqualTo(1001);
-            assertThat(app.disconnects).containsExactlyInAnyOrder("alice:1001", "bob:1001");
+            assertThat(closed.code()).isEqualTo(1012);
+            assertThat(b.closeFuture().get(30, TimeUnit.SECONDS).code()).isEqualTo(1012);
+            assertThat(app.disconnects).containsExactlyInAnyOrder("alice:1012", "bob:1012");
         } finally {
             context.close();
         }

@@ -203,7 +203,7 @@ class SwitchboardIntegrationTest {
         client.assertFrame("welcome");
 
         board.close();
-        client.assertClosed(1001);
+        client.assertClosed(1012);
         transport.close();
 
         assertThat(board.connectionCount()).isZero();

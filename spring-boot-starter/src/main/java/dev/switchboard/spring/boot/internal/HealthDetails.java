@@ -18,7 +18,7 @@ public final class HealthDetails {
 
     /**
      * @param board the node
-     * @return whether it is up (its backplane is), and its details in a stable order
+     * @return whether it is up (its backplane is, and it is not draining), and its details in a stable order
      */
     public static Snapshot of(Switchboard board) {
         BackplaneHealth backplane = board.backplaneHealth();
@@ -33,13 +33,14 @@ public final class HealthDetails {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("node", board.nodeId());
         details.put("connections", board.connectionCount());
+        details.put("draining", board.isDraining());
         details.put("backplane", b);
         details.put("cluster", cluster);
-        return new Snapshot(backplane.up(), details);
+        return new Snapshot(backplane.up() && !board.isDraining(), details);
     }
 
     /**
-     * @param up whether the node's backplane is up
+     * @param up whether the node's backplane is up and the node is not draining
      * @param details node, connections, backplane, cluster
      */
     public record Snapshot(boolean up, Map<String, Object> details) {

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.ErrorCode;
 import dev.switchboard.Identity;
-import dev.switchboard.spi.AuthenticationException;
 import dev.switchboard.spi.Handshake;
+import dev.switchboard.spi.HandshakeRefusedException;
 import dev.switchboard.spi.SessionAcceptor;
 import java.io.IOException;
 import java.util.List;
@@ -65,9 +65,13 @@ public final class SwitchboardHandshakeInterceptor implements HandshakeIntercept
         Identity identity;
         try {
             identity = acceptor.authenticate(handshake);
-        } catch (AuthenticationException e) {
+        } catch (HandshakeRefusedException e) {
+            // 401/403 from the authenticator; 429/503 from the limits or a draining node, with Retry-After
             if (e.httpStatus() == 401) {
                 response.getHeaders().set("WWW-Authenticate", "Bearer");
+            }
+            if (e.retryAfter() != null) {
+                response.getHeaders().set("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
             }
             refuse(response, HttpStatus.valueOf(e.httpStatus()), e.code(), e.getMessage());
             return false;

@@ -17,6 +17,7 @@ import java.io.IOException;
  *      "backplane":{"up":true,"name":"redis","detail":"","dropped":0},
  *      "cluster":{"nodes":["n-1","n-2"],"rejected":0}}
  * 503 {"status":"DOWN",...}   when the backplane is down (the node still serves its own clients)
+ * 503 {"status":"DRAINING",...}   while the node drains for a shutdown ({@link Switchboard#drain})
  * }</pre>
  *
  * <p>For an acceptor that is not a {@link Switchboard} node only {@code {"status":"UP"}} is reported.
@@ -37,8 +38,8 @@ public final class HealthServlet extends HttpServlet {
         boolean up = true;
         if (acceptor instanceof Switchboard board) {
             BackplaneHealth backplane = board.backplaneHealth();
-            up = backplane.up();
-            body.put("status", up ? "UP" : "DOWN");
+            up = backplane.up() && !board.isDraining();
+            body.put("status", board.isDraining() ? "DRAINING" : up ? "UP" : "DOWN");
             body.put("node", board.nodeId());
             body.put("connections", board.connectionCount());
             ObjectNode b = body.putObject("backplane");
