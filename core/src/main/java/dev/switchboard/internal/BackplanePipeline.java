@@ -17,7 +17,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -45,17 +44,11 @@ import org.slf4j.LoggerFactory;
  *       live nodes share an id (issue 19); see {@link DuplicateNodeIdAction}.</li>
  * </ul>
  *
- * <p>A beat is {@code #sbbeat <kind> <node> <instance> <startedAtMillis> <address> <sentNanos>}; messages
- * starting with {@code #sbbeat } are reserved and never reach the listener.
+ * <p>Messages starting with {@code #sbbeat } are the beats ({@link Beats}); they never reach the listener.
  */
 public final class BackplanePipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BackplanePipeline.class);
-    private static final String BEAT = "#sbbeat ";
-    private static final byte[] BEAT_BYTES = BEAT.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
-    private static final int ALL = 0;
-    private static final int SELF = 1;
-    private static final byte[] STOP = new byte[0];
 
     private final Backplane adapter;
     private final BackplaneOptions options;
@@ -63,21 +56,14 @@ public final class BackplanePipeline implements AutoCloseable {
     private final DuplicateNodeIdAction onDuplicate;
     private final Consumer<Throwable> publishFailed;
     private final Consumer<String> renamed;
-    private final String instance = java.util.UUID.randomUUID().toString().substring(0, 8);
-    private final long startedAtMillis = System.currentTimeMillis();
-    private final String address = Hosts.address();
+    private final Beats beats = new Beats();
     private final BlockingQueue<Outbound> outbound;
     private final AtomicLong outboundBytes = new AtomicLong();
-    private final LinkedBlockingQueue<byte[]> inbound = new LinkedBlockingQueue<>();
-    private final AtomicLong inboundBytes = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong receiveDropped = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
     private final Object wakeup = new Object();
     private final java.util.concurrent.CountDownLatch firstReport = new java.util.concurrent.CountDownLatch(1);
-    private final long[] confirmedSentAt = new long[2];
     private volatile String nodeId;
-    private volatile Consumer<byte[]> listener;
     private volatile boolean started;
     private volatile boolean closed;
     private volatile boolean connected;
@@ -91,7 +77,7 @@ public final class BackplanePipeline implements AutoCloseable {
     private volatile Conflict conflict;
     private volatile boolean stopped;
     private Thread publisher;
-    private Thread delivery;
+    private volatile Inbox inbox;
 
     /** Another live node with this node's id, as its beats describe it. */
     private record Conflict(String nodeId, String instance, long startedAtMillis, String address, long seenAt) { }
@@ -131,16 +117,16 @@ public final class BackplanePipeline implements AutoCloseable {
             throw new IllegalStateException(closed ? "closed" : "already started");
         }
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
-        this.listener = Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(listener, "listener");
         started = true;
         if (capabilities.localOnly()) {
             adapter.start(new Link());
             return;
         }
         connectionDetail = "connecting";
-        delivery = daemon("switchboard-backplane-delivery-" + nodeId, this::deliverLoop);
+        inbox = new Inbox("switchboard-backplane-delivery-" + nodeId, options.receiveQueueBytes(), listener);
         publisher = daemon("switchboard-backplane-publish-" + nodeId, this::publishLoop);
-        delivery.start();
+        inbox.start();
         publisher.start();
         adapter.start(new Link());
         try {
@@ -321,10 +307,9 @@ public final class BackplanePipeline implements AutoCloseable {
     private void beat() {
         String id = nodeId;
         long now = System.nanoTime();
-        List<Outbound> beats = List.of(new Outbound(null, beatBytes(ALL, id, now)),
-                new Outbound(id, beatBytes(SELF, id, now)));
         try {
-            adapter.publish(beats);
+            adapter.publish(List.of(new Outbound(null, beats.encode(Beats.ALL, id, now)),
+                    new Outbound(id, beats.encode(Beats.SELF, id, now))));
             if (publishFailing) {
                 publishFailing = false;
                 log.info("{} backplane of node {} publishes again", adapter.name(), id);
@@ -335,11 +320,6 @@ public final class BackplanePipeline implements AutoCloseable {
             }
             failed(e);
         }
-    }
-
-    private byte[] beatBytes(int kind, String id, long sentNanos) {
-        return (BEAT + kind + ' ' + id + ' ' + instance + ' ' + startedAtMillis + ' ' + address + ' ' + sentNanos)
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private void checkLiveness() {
@@ -363,15 +343,7 @@ public final class BackplanePipeline implements AutoCloseable {
     }
 
     private boolean alive(long now) {
-        long timeout = options.livenessTimeout().toNanos();
-        synchronized (confirmedSentAt) {
-            for (long sent : confirmedSentAt) {
-                if (sent - lostAt <= 0 || now - sent > timeout) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return beats.alive(now, lostAt, options.livenessTimeout().toNanos());
     }
 
     // ---- receiving ----
@@ -380,15 +352,12 @@ public final class BackplanePipeline implements AutoCloseable {
         if (closed || stopped) {
             return;
         }
-        if (isBeat(message)) {
-            beatReceived(message);
+        if (Beats.isBeat(message)) {
+            beatReceived(Beats.parse(message));
             return;
         }
-        long size = message.length;
-        long after = inboundBytes.addAndGet(size);
-        if (after > options.receiveQueueBytes() && after != size) {
-            inboundBytes.addAndGet(-size);
-            long n = receiveDropped.incrementAndGet();
+        long n = inbox.offer(message);
+        if (n > 0) {
             long now = System.nanoTime();
             if (n == 1 || now - lastWarn > WARN_EVERY_NANOS) {
                 lastWarn = now;
@@ -396,39 +365,17 @@ public final class BackplanePipeline implements AutoCloseable {
                         + "messages, {} so far; the node is slower than the traffic", adapter.name(), nodeId,
                         options.receiveQueueBytes(), n);
             }
-            return;
         }
-        inbound.add(message);
     }
 
-    private static boolean isBeat(byte[] m) {
-        return m.length > BEAT_BYTES.length && java.util.Arrays.equals(m, 0, BEAT_BYTES.length, BEAT_BYTES, 0,
-                BEAT_BYTES.length);
-    }
-
-    private void beatReceived(byte[] message) {
-        String[] f = new String(message, java.nio.charset.StandardCharsets.UTF_8).split(" ");
-        if (f.length != 7 || !f[2].equals(nodeId)) {
+    private void beatReceived(Beats.Beat b) {
+        if (b == null || !b.nodeId().equals(nodeId)) {
             return;
         }
-        try {
-            int kind = Integer.parseInt(f[1]);
-            long sentAt = Long.parseLong(f[6]);
-            if (f[3].equals(instance)) {
-                if (kind == ALL || kind == SELF) {
-                    synchronized (confirmedSentAt) {
-                        if (sentAt - confirmedSentAt[kind] > 0) {
-                            confirmedSentAt[kind] = sentAt;
-                        }
-                    }
-                }
-                return;
-            }
-            if (kind == ALL) {
-                duplicate(new Conflict(f[2], f[3], Long.parseLong(f[4]), f[5], System.nanoTime()));
-            }
-        } catch (NumberFormatException e) {
-            // not a beat of this version
+        if (beats.mine(b)) {
+            beats.cameBack(b);
+        } else if (b.kind() == Beats.ALL) {
+            duplicate(new Conflict(b.nodeId(), b.instance(), b.startedAtMillis(), b.address(), System.nanoTime()));
         }
     }
 
@@ -438,8 +385,9 @@ public final class BackplanePipeline implements AutoCloseable {
         if (before != null || stopped) {
             return;
         }
+        long startedAtMillis = beats.startedAtMillis();
         boolean iAct = startedAtMillis > other.startedAtMillis()
-                || (startedAtMillis == other.startedAtMillis() && instance.compareTo(other.instance()) > 0);
+                || (startedAtMillis == other.startedAtMillis() && beats.instance().compareTo(other.instance()) > 0);
         log.error("Node id {} is in use by another live node at {} (started {}, this node started {}): the two "
                 + "would silently drop each other's messages. {}", other.nodeId(), other.address(),
                 java.time.Instant.ofEpochMilli(other.startedAtMillis()), java.time.Instant.ofEpochMilli(startedAtMillis),
@@ -466,9 +414,7 @@ public final class BackplanePipeline implements AutoCloseable {
                 moved = false;
             }
             if (moved) {
-                synchronized (confirmedSentAt) {
-                    confirmedSentAt[ALL] = confirmedSentAt[SELF] = lostAt;
-                }
+                beats.forget(System.nanoTime());
                 nodeId = fresh;
                 conflict = null;
                 log.error("Node {} rejoined the cluster as {}", other.nodeId(), fresh);
@@ -482,32 +428,8 @@ public final class BackplanePipeline implements AutoCloseable {
         connected = false;
         outbound.clear();
         outboundBytes.set(0);
-        inbound.clear();
-        inboundBytes.set(0);
+        inbox.clear();
         adapter.close();
-    }
-
-    private void deliverLoop() {
-        while (true) {
-            byte[] m;
-            try {
-                m = inbound.take();
-            } catch (InterruptedException e) {
-                if (closed) {
-                    return;
-                }
-                continue;
-            }
-            if (m == STOP || closed) {
-                return;
-            }
-            inboundBytes.addAndGet(-m.length);
-            try {
-                listener.accept(m);
-            } catch (RuntimeException | LinkageError | AssertionError e) {
-                log.warn("Backplane listener of node {} failed on a message; delivery goes on", nodeId, e);
-            }
-        }
     }
 
     // ---- health ----
@@ -542,7 +464,7 @@ public final class BackplanePipeline implements AutoCloseable {
             up = true;
             detail = connectionDetail;
         }
-        long rd = receiveDropped.get();
+        long rd = inbox == null ? 0 : inbox.dropped();
         if (rd > 0) {
             detail += "; " + rd + " received messages dropped (receive queue full)";
         }
@@ -561,8 +483,9 @@ public final class BackplanePipeline implements AutoCloseable {
         synchronized (wakeup) {
             wakeup.notifyAll();
         }
-        inbound.clear();
-        inbound.add(STOP);
+        if (inbox != null) {
+            inbox.close();
+        }
         Thread p = publisher;
         if (p != null) {
             p.interrupt();
