@@ -4,7 +4,8 @@
 //  2. no field the API does not know (a typo such as "imagePullPolcy" is silently ignored by kubectl), read off
 //     the same package's type declarations;
 //  3. the references between them: selectors and pod labels, Service and Ingress ports, the HPA's and PDB's
-//     targets, named probe ports, the kustomization's resource list;
+//     targets, named probe ports, the kustomization's resource list, and the drain budget (a grace period that
+//     covers preStop + DRAIN_TIMEOUT_SECONDS + 5 s);
 //  4. the Dockerfile: dockerfile-utils' validator (the VS Code Docker extension's) plus what this image
 //     promises: several stages, a non-root USER, an exec-form ENTRYPOINT, the port it EXPOSEs.
 // Usage: node deploy/check/check.mjs [manifest-dir] [Dockerfile]   (npm ci in deploy/check first; .ci/run does).
@@ -132,6 +133,19 @@ for (const { obj, where } of byKind("Deployment")) {
     for (const probe of ["readinessProbe", "livenessProbe", "startupProbe"]) {
       const port = c[probe]?.httpGet?.port ?? c[probe]?.tcpSocket?.port;
       if (port !== undefined && !ports.has(port)) problem(where, `${c.name}.${probe} uses port ${port}, not declared`);
+    }
+    // The drain budget: preStop sleep + the node's drain deadline + close handshakes (2 s) and leaving must end
+    // before the kubelet's SIGKILL, or clients lose their requests in flight.
+    const drain = (c.env ?? []).find((e) => e.name === "DRAIN_TIMEOUT_SECONDS");
+    if (drain) {
+      const cmd = c.lifecycle?.preStop?.exec?.command ?? [];
+      const preStop = cmd[0] === "sleep" ? Number(cmd[1]) : 0;
+      const grace = obj.spec.template.spec.terminationGracePeriodSeconds ?? 30;
+      const need = preStop + Number(drain.value) + 5;
+      if (!(Number(drain.value) >= 0)) problem(where, `${c.name}: DRAIN_TIMEOUT_SECONDS is not a number`);
+      else if (grace < need) {
+        problem(where, `terminationGracePeriodSeconds ${grace} < preStop ${preStop} s + drain ${drain.value} s + 5 s`);
+      }
     }
   }
 }

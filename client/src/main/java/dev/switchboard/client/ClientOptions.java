@@ -72,6 +72,10 @@ import java.util.function.Supplier;
  *     for none. It runs on the client's threads and must not block; a failure or {@code null} counts as
  *     "no fresh token" (a connect fails with {@code unauthorized}; an expiring connection is closed by the
  *     server with 4001 and reconnects, asking again). Tokens are never logged
+ * @param traceContext supplies the W3C trace context of each {@code emit} and {@code request}, called on the
+ *     calling thread (e.g. {@code TraceContext::current}, or a bridge from the caller's OpenTelemetry context);
+ *     the server's handler then runs in that trace. {@code null} (the default) sends none; a supplier that
+ *     throws or returns {@code null} sends none for that frame
  */
 public record ClientOptions(URI uri, String token, Map<String, String> headers, List<String> subProtocols,
                             Duration requestTimeout, Duration connectTimeout, Duration closeTimeout,
@@ -79,7 +83,8 @@ public record ClientOptions(URI uri, String token, Map<String, String> headers, 
                             double reconnectMultiplier, Duration restartDelay, int maxReconnectAttempts,
                             int maxQueuedFrames,
                             Executor callbackExecutor, ScheduledExecutorService scheduler, ObjectMapper mapper,
-                            HttpClient httpClient, Supplier<CompletionStage<String>> tokenProvider) {
+                            HttpClient httpClient, Supplier<CompletionStage<String>> tokenProvider,
+                            Supplier<dev.switchboard.TraceContext> traceContext) {
 
     /** The sub-protocol of wire protocol v1. */
     public static final String SUBPROTOCOL_V1 = "switchboard.v1";
@@ -163,6 +168,7 @@ public record ClientOptions(URI uri, String token, Map<String, String> headers, 
         b.mapper = mapper;
         b.httpClient = httpClient;
         b.tokenProvider = tokenProvider;
+        b.traceContext = traceContext;
         return b;
     }
 
@@ -208,6 +214,7 @@ public record ClientOptions(URI uri, String token, Map<String, String> headers, 
         private ObjectMapper mapper;
         private HttpClient httpClient;
         private Supplier<CompletionStage<String>> tokenProvider;
+        private Supplier<dev.switchboard.TraceContext> traceContext;
 
         private Builder(URI uri) {
             this.uri = Objects.requireNonNull(uri, "uri");
@@ -365,13 +372,24 @@ public record ClientOptions(URI uri, String token, Map<String, String> headers, 
         }
 
         /**
+         * @param supplier the W3C trace context of each emit and request, called on the calling thread, e.g.
+         *     {@code TraceContext::current} (default none)
+         * @return this
+         */
+        public Builder traceContext(Supplier<dev.switchboard.TraceContext> supplier) {
+            this.traceContext = supplier;
+            return this;
+        }
+
+        /**
          * @return the options
          * @throws IllegalArgumentException when a value is out of range
          */
         public ClientOptions build() {
             return new ClientOptions(uri, token, headers, subProtocols, requestTimeout, connectTimeout, closeTimeout,
                     reconnect, reconnectInitialDelay, reconnectMaxDelay, reconnectMultiplier, restartDelay,
-                    maxReconnectAttempts, maxQueuedFrames, callbackExecutor, scheduler, mapper, httpClient, tokenProvider);
+                    maxReconnectAttempts, maxQueuedFrames, callbackExecutor, scheduler, mapper, httpClient, tokenProvider,
+                    traceContext);
         }
     }
 }

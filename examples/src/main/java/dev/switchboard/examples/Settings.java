@@ -71,6 +71,25 @@ public record Settings(String example, int port, String backplane, String reposi
                 repository != null ? repository : setting("repository", "REPOSITORY", "memory"));
     }
 
+    /**
+     * @return how long a shutdown's drain lets requests in flight finish: {@code -DdrainTimeoutSeconds=…}, else
+     *     {@code DRAIN_TIMEOUT_SECONDS}, else 10 s (the manifests in {@code deploy/kubernetes} set it and budget
+     *     {@code terminationGracePeriodSeconds} for it)
+     * @throws IllegalArgumentException when it is not a whole number of seconds, at least 0
+     */
+    public static java.time.Duration drainTimeout() {
+        String v = setting("drainTimeoutSeconds", "DRAIN_TIMEOUT_SECONDS", "10");
+        try {
+            long seconds = Long.parseLong(v);
+            if (seconds >= 0) {
+                return java.time.Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("DRAIN_TIMEOUT_SECONDS must be a whole number of seconds >= 0: " + v);
+    }
+
     private static String setting(String property, String env, String fallback) {
         String v = System.getProperty(property);
         if (v == null || v.isBlank()) {

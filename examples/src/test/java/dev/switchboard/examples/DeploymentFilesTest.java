@@ -70,6 +70,7 @@ class DeploymentFilesTest {
         }
         edit(kube.resolve("deployment.yaml"), "imagePullPolicy", "imagePullPolcy");
         edit(kube.resolve("deployment.yaml"), "path: /health\n              port: http", "path: /health\n              port: web");
+        edit(kube.resolve("deployment.yaml"), "terminationGracePeriodSeconds: 30", "terminationGracePeriodSeconds: 12");
         edit(kube.resolve("hpa.yaml"), "minReplicas: 2", "minReplicas: \"two\"");
         edit(kube.resolve("service.yaml"), "targetPort: http", "targetPort: htp");
         Files.delete(kube.resolve("pdb.yaml"));
@@ -81,6 +82,7 @@ class DeploymentFilesTest {
         assertThat(run.output())
                 .contains("unknown field spec.template.spec.containers[0].imagePullPolcy")
                 .contains("readinessProbe uses port web, not declared")
+                .contains("terminationGracePeriodSeconds 12 < preStop 5 s + drain 10 s + 5 s")
                 .contains("spec/minReplicas must be integer")
                 .contains("port http targets htp, which no pod has")
                 .contains("resource pdb.yaml does not exist")

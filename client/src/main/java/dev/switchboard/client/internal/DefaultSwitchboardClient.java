@@ -172,10 +172,23 @@ public final class DefaultSwitchboardClient implements SwitchboardClient, Lifecy
         return codec.mapper();
     }
 
+    /** @return the caller's trace context from {@link ClientOptions#traceContext()}, or null; never throws */
+    private dev.switchboard.TraceContext traceContext() {
+        java.util.function.Supplier<dev.switchboard.TraceContext> supplier = options.traceContext();
+        if (supplier == null) {
+            return null;
+        }
+        try {
+            return supplier.get();
+        } catch (RuntimeException e) {
+            return null; // tracing must not fail an emit or a request
+        }
+    }
+
     @Override
     public CompletableFuture<Void> emit(String event, Object data) {
         Objects.requireNonNull(event, "event");
-        String text = encode(new Frame.Emit(event, codec.toTree(data)));
+        String text = encode(new Frame.Emit(event, codec.toTree(data), traceContext()));
         CompletableFuture<Void> outcome = new CompletableFuture<>();
         lifecycle.submit(s -> s.send(text).whenComplete((v, e) -> {
             if (e != null) {
@@ -202,7 +215,8 @@ public final class DefaultSwitchboardClient implements SwitchboardClient, Lifecy
     public CompletableFuture<JsonNode> request(String event, Object data, Duration timeout) {
         Objects.requireNonNull(event, "event");
         JsonNode tree = codec.toTree(data);
-        return callbacks.relay(send(event, timeout, id -> new Frame.Request(id, event, tree)));
+        dev.switchboard.TraceContext trace = traceContext();
+        return callbacks.relay(send(event, timeout, id -> new Frame.Request(id, event, tree, trace)));
     }
 
     @Override

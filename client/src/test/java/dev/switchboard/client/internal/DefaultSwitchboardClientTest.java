@@ -364,6 +364,21 @@ class DefaultSwitchboardClientTest {
     }
 
     @Test
+    void emitsAndRequestsCarryTheTraceContextTheSupplierGives() throws Exception {
+        String tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        FakeConnector.Attempt a = connect(b -> b.traceContext(() -> dev.switchboard.TraceContext.current().orElse(null)));
+
+        dev.switchboard.TraceContext.runWith(dev.switchboard.TraceContext.parse(tp, "congo=t61rcWkgMzE").orElseThrow(),
+                () -> client.emit("chat.send", "hi"));
+        JsonNode emit = lastSent(a);
+        assertThat(emit.path("traceparent").asText()).isEqualTo(tp);
+        assertThat(emit.path("tracestate").asText()).isEqualTo("congo=t61rcWkgMzE");
+
+        client.request("echo", 1);
+        assertThat(lastSent(a).has("traceparent")).as("no trace current: none sent").isFalse();
+    }
+
+    @Test
     void aServiceRestartCloseReconnectsAfterADelayDrawnFromTheRestartDelay() {
         FakeConnector.Attempt a = connect(b -> b.restartDelay(Duration.ofSeconds(4)));
 

@@ -131,9 +131,9 @@ public final class BoardExample implements AutoCloseable {
     @Override
     public void close() {
         // Graceful, as on SIGTERM: refuse upgrades (503) and report DRAINING on /health, let requests in
-        // flight finish (up to drainTimeout, 10 s), close clients with 1012 so they move to another node; then
-        // stop serving HTTP, and only then leave the cluster.
-        board.drain(board.options().drainTimeout());
+        // flight finish (up to DRAIN_TIMEOUT_SECONDS, 10), close clients with 1012 so they move to another node;
+        // then stop serving HTTP, and only then leave the cluster.
+        board.drain(Settings.drainTimeout());
         transport.close();
         board.close();
         metrics.close();
