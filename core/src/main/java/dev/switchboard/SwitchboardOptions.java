@@ -32,11 +32,14 @@ import java.util.UUID;
  * @param drainTimeout how long {@link Switchboard#close()} lets requests in flight finish before it closes
  *     the clients with 1012 (see {@link Switchboard#drain}); a shutdown waits at most this plus about 2 s
  *     for the close handshakes (default 10 s)
+ * @param onDuplicateNodeId what this node does when another live node announces the same node id on
+ *     the backplane (default {@link DuplicateNodeIdAction#STOP})
  */
 public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrameBytes, long maxQueuedBytes,
                                  Duration requestTimeout, int handlerThreads, int handlerQueue, int rateLimit,
                                  Duration clusterHeartbeat, Duration clusterQueryTimeout, Duration historyTimeout,
-                                 Duration drainTimeout) {
+                                 Duration drainTimeout,
+                                 DuplicateNodeIdAction onDuplicateNodeId) {
 
     /** Validates every field. */
     public SwitchboardOptions {
@@ -53,6 +56,7 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
         if (drainTimeout.isNegative()) {
             throw new IllegalArgumentException("drainTimeout must be >= 0: " + drainTimeout);
         }
+        Objects.requireNonNull(onDuplicateNodeId, "onDuplicateNodeId");
         if (maxFrameBytes < 256) {
             throw new IllegalArgumentException("maxFrameBytes must be at least 256: " + maxFrameBytes);
         }
@@ -92,6 +96,7 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
         b.clusterQueryTimeout = clusterQueryTimeout;
         b.historyTimeout = historyTimeout;
         b.drainTimeout = drainTimeout;
+        b.onDuplicateNodeId = onDuplicateNodeId;
         return b;
     }
 
@@ -116,6 +121,7 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
         private Duration clusterQueryTimeout = Duration.ofSeconds(3);
         private Duration historyTimeout = Duration.ofSeconds(5);
         private Duration drainTimeout = Duration.ofSeconds(10);
+        private DuplicateNodeIdAction onDuplicateNodeId = DuplicateNodeIdAction.STOP;
 
         private Builder() {
         }
@@ -155,12 +161,14 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
 
         /** @param v how long a shutdown lets requests in flight finish, 0 for not at all @return this */
         public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
+        /** @param v what to do when another live node has this node's id (default STOP) @return this */
+        public Builder onDuplicateNodeId(DuplicateNodeIdAction v) { onDuplicateNodeId = v; return this; }
 
         /** @return validated options */
         public SwitchboardOptions build() {
             return new SwitchboardOptions(nodeId, heartbeat, maxFrameBytes, maxQueuedBytes, requestTimeout,
                     handlerThreads, handlerQueue, rateLimit, clusterHeartbeat, clusterQueryTimeout, historyTimeout,
-                    drainTimeout);
+                    drainTimeout, onDuplicateNodeId);
         }
     }
 }

@@ -255,7 +255,7 @@ class DurableTopicTest {
     }
 
     @Test
-    void aSubscriberToldOfANewEpochNeverGetsAMessageOfTheLostOne() {
+    void aSubscriberToldOfANewEpochNeverGetsAMessageOfTheLostOne() throws Exception {
         // Found by the chaos soak: a node that had not heard of the new epoch yet answered a subscribe from
         // the history (new epoch), then delivered a late message of the lost epoch to that subscriber.
         InMemoryBackplane.Bus bus = InMemoryBackplane.bus();
@@ -279,7 +279,7 @@ class DurableTopicTest {
         InMemoryClient second = connect(b);
         JsonNode reply = subscribe(second, "feed", null).path("data");
         assertThat(reply.path("offset").asLong()).isEqualTo(1);
-        innerA.publish(late.get());                                // the lost epoch's message arrives now
+        innerA.publish(java.util.List.of(new dev.switchboard.spi.Outbound(null, late.get())));                              // the lost epoch's message arrives now
         a.to(Audience.topic("feed")).emit("item", "after");       // epoch 2, offset 2
         JsonNode next = second.nextFrame(WAIT);
         assertThat(next.path("data").asText()).isEqualTo("after");
@@ -340,7 +340,7 @@ class DurableTopicTest {
     }
 
     @Test
-    void aPreparedMessageIsDeliveredByEveryNodeOnlyWhenPublished() {
+    void aPreparedMessageIsDeliveredByEveryNodeOnlyWhenPublished() throws Exception {
         InMemoryBackplane.Bus bus = InMemoryBackplane.bus();
         Backplane bpA = bus.backplane();
         Switchboard a = node(bpA, null);
@@ -351,7 +351,7 @@ class DurableTopicTest {
         subscribe(onB, "orders", null);
         PreparedMessage m = a.to(Audience.topic("orders")).prepare("order.paid", Map.of("id", 7));
         assertThat(onA.pollFrame()).as("nothing before publish").isNull();
-        bpA.publish(m.bytes());
+        bpA.publish(java.util.List.of(new dev.switchboard.spi.Outbound(null, m.bytes())));
         assertThat(onA.nextFrame(WAIT).path("data").path("id").asInt()).isEqualTo(7);
         assertThat(onB.nextFrame(WAIT).path("data").path("id").asInt()).isEqualTo(7);
     }

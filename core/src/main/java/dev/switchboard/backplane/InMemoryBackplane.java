@@ -1,21 +1,23 @@
 package dev.switchboard.backplane;
 
+import dev.switchboard.BackplaneException;
 import dev.switchboard.spi.Backplane;
-import dev.switchboard.spi.BackplaneHealth;
+import dev.switchboard.spi.BackplaneCapabilities;
+import dev.switchboard.spi.BackplaneLink;
+import dev.switchboard.spi.BackplaneOptions;
 import dev.switchboard.spi.History;
+import dev.switchboard.spi.Outbound;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * An in-JVM message bus for running several nodes in one process, mainly in tests. Create one
- * {@link Bus}, then one backplane per node with {@link Bus#backplane()}. Each node receives messages
- * on its own single delivery thread, in publish order, like a real pub/sub connection.
+ * {@link Bus}, then one backplane per node with {@link Bus#backplane()}. A publish hands the bytes to
+ * every attached node's pipeline at once, on the publishing thread (the core queues them for its own
+ * delivery thread).
  *
  * <pre>{@code
  * InMemoryBackplane.Bus bus = InMemoryBackplane.bus();
@@ -25,14 +27,14 @@ import java.util.function.Consumer;
  */
 public final class InMemoryBackplane implements Backplane {
     private final Bus bus;
+    private final BackplaneOptions options;
+    private volatile BackplaneLink link;
     private volatile String nodeId;
-    private volatile ExecutorService delivery;
-    private volatile Consumer<byte[]> listener;
     private volatile boolean closed;
-    private final AtomicLong dropped = new AtomicLong();
 
-    private InMemoryBackplane(Bus bus) {
+    private InMemoryBackplane(Bus bus, BackplaneOptions options) {
         this.bus = bus;
+        this.options = options;
     }
 
     /** @return a new, empty bus */
@@ -41,45 +43,60 @@ public final class InMemoryBackplane implements Backplane {
     }
 
     @Override
-    public void start(String nodeId, Consumer<byte[]> listener) {
-        this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
-        this.listener = Objects.requireNonNull(listener, "listener");
-        this.delivery = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "switchboard-inmemory-bus-" + nodeId);
-            t.setDaemon(true);
-            return t;
-        });
-        bus.nodes.put(nodeId, this);
+    public String name() {
+        return "in-memory";
     }
 
     @Override
-    public void publish(byte[] message) {
-        if (closed) {
-            dropped.incrementAndGet();
-            return;
-        }
-        for (InMemoryBackplane node : bus.nodes.values()) {
-            node.deliver(message);
-        }
+    public BackplaneOptions sharedOptions() {
+        return options;
     }
 
     @Override
-    public void publish(String targetNode, byte[] message) {
+    public BackplaneCapabilities capabilities() {
+        return BackplaneCapabilities.defaults().withDurableHistory(true);
+    }
+
+    @Override
+    public void start(BackplaneLink link) {
+        this.link = Objects.requireNonNull(link, "link");
+        this.nodeId = link.nodeId();
+        bus.attach(nodeId, this);
+        link.connected("in-memory bus");
+    }
+
+    @Override
+    public void publish(List<Outbound> batch) {
         if (closed) {
-            dropped.incrementAndGet();
-            return;
+            throw new BackplaneException("in-memory backplane closed", null);
         }
-        InMemoryBackplane node = bus.nodes.get(targetNode);
-        if (node != null) {
-            node.deliver(message);
+        for (Outbound o : batch) {
+            if (o.broadcast()) {
+                for (InMemoryBackplane node : bus.all()) {
+                    node.deliver(o.message());
+                }
+            } else {
+                for (InMemoryBackplane node : bus.named(o.target())) {
+                    node.deliver(o.message());
+                }
+            }
         }
     }
 
     private void deliver(byte[] message) {
-        ExecutorService d = delivery;
-        if (!closed && d != null) {
-            d.execute(() -> listener.accept(message));
+        BackplaneLink l = link;
+        if (!closed && l != null) {
+            l.received(message);
         }
+    }
+
+    @Override
+    public boolean rename(String fresh) {
+        String old = nodeId;
+        nodeId = fresh;
+        bus.attach(fresh, this);
+        bus.detach(old, this);
+        return true;
     }
 
     @Override
@@ -88,38 +105,59 @@ public final class InMemoryBackplane implements Backplane {
     }
 
     @Override
-    public BackplaneHealth health() {
-        return (closed ? BackplaneHealth.down("in-memory", "closed") : BackplaneHealth.up("in-memory"))
-                .withDropped(dropped.get());
-    }
-
-    @Override
     public void close() {
         closed = true;
         if (nodeId != null) {
-            bus.nodes.remove(nodeId, this);
-        }
-        if (delivery != null) {
-            delivery.shutdown();
+            bus.detach(nodeId, this);
         }
     }
 
     /** The shared medium that connects the in-memory backplanes of several nodes. */
     public static final class Bus {
-        private final Map<String, InMemoryBackplane> nodes = new ConcurrentHashMap<>();
+        // A list per id: two nodes may (wrongly) share an id, and both must hear what is sent to it.
+        private final Map<String, List<InMemoryBackplane>> nodes = new ConcurrentHashMap<>();
         private final InMemoryHistory history = new InMemoryHistory();
 
         private Bus() {
         }
 
-        /** @return a new backplane attached to this bus, for one node */
+        /** @return a new backplane attached to this bus, for one node, with the default options */
         public InMemoryBackplane backplane() {
-            return new InMemoryBackplane(this);
+            return backplane(BackplaneOptions.defaults());
+        }
+
+        /**
+         * @param options the shared options (liveness interval, queues) for this node's pipeline
+         * @return a new backplane attached to this bus, for one node
+         */
+        public InMemoryBackplane backplane(BackplaneOptions options) {
+            return new InMemoryBackplane(this, Objects.requireNonNull(options, "options"));
         }
 
         /** @return the durable-topic history the nodes of this bus share */
         public InMemoryHistory history() {
             return history;
+        }
+
+        private void attach(String id, InMemoryBackplane b) {
+            nodes.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(b);
+        }
+
+        private void detach(String id, InMemoryBackplane b) {
+            List<InMemoryBackplane> l = nodes.get(id);
+            if (l != null) {
+                l.remove(b);
+            }
+        }
+
+        private List<InMemoryBackplane> named(String id) {
+            return nodes.getOrDefault(id, List.of());
+        }
+
+        private List<InMemoryBackplane> all() {
+            List<InMemoryBackplane> out = new java.util.ArrayList<>();
+            nodes.values().forEach(out::addAll);
+            return out;
         }
     }
 }

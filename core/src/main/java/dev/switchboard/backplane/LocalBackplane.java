@@ -1,14 +1,18 @@
 package dev.switchboard.backplane;
 
 import dev.switchboard.spi.Backplane;
-import dev.switchboard.spi.BackplaneHealth;
+import dev.switchboard.spi.BackplaneCapabilities;
+import dev.switchboard.spi.BackplaneLink;
 import dev.switchboard.spi.History;
+import dev.switchboard.spi.Outbound;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * The default backplane of a single node: there is no other node, so nothing is published and the
- * core skips encoding cluster messages altogether. Durable topics live in an {@link InMemoryHistory}.
+ * core skips encoding cluster messages altogether ({@link BackplaneCapabilities#localOnly()}). Durable
+ * topics live in an {@link InMemoryHistory}.
  */
 public final class LocalBackplane implements Backplane {
     private final History history;
@@ -25,32 +29,32 @@ public final class LocalBackplane implements Backplane {
      * @param history the durable-topic store
      */
     public LocalBackplane(History history) {
-        this.history = java.util.Objects.requireNonNull(history, "history");
+        this.history = Objects.requireNonNull(history, "history");
     }
 
     @Override
-    public void start(String nodeId, Consumer<byte[]> listener) {
-        // Nothing to connect to.
+    public String name() {
+        return "local";
     }
 
     @Override
-    public void publish(byte[] message) {
+    public BackplaneCapabilities capabilities() {
+        return BackplaneCapabilities.defaults().withLocalOnly(true);
+    }
+
+    @Override
+    public void start(BackplaneLink link) {
+        link.connected("single node");
+    }
+
+    @Override
+    public void publish(List<Outbound> batch) {
         // No other node exists.
-    }
-
-    @Override
-    public BackplaneHealth health() {
-        return BackplaneHealth.up("local");
     }
 
     @Override
     public Optional<History> history() {
         return Optional.of(history);
-    }
-
-    @Override
-    public boolean isLocalOnly() {
-        return true;
     }
 
     @Override

@@ -39,7 +39,7 @@ final class ClusterView implements Cluster {
     private static final Logger log = LoggerFactory.getLogger(ClusterView.class);
     private static final int MISSED_HEARTBEATS = 3;
 
-    private final String nodeId;
+    private final java.util.function.Supplier<String> self;
     private final ObjectMapper mapper;
     private final Clock clock;
     private final ScheduledExecutorService timer;
@@ -69,10 +69,10 @@ final class ClusterView implements Cluster {
         List<ConnectionInfo> connectionsInTopic(String topic);
     }
 
-    ClusterView(String nodeId, ObjectMapper mapper, Clock clock, ScheduledExecutorService timer, long heartbeatMillis,
+    ClusterView(java.util.function.Supplier<String> self, ObjectMapper mapper, Clock clock, ScheduledExecutorService timer, long heartbeatMillis,
                 long queryTimeoutMillis, boolean alone, Consumer<ClusterMessage> broadcast, DirectSender direct,
                 LocalAnswers local, AtomicLong rejected) {
-        this.nodeId = nodeId;
+        this.self = self;
         this.mapper = mapper;
         this.clock = clock;
         this.timer = timer;
@@ -94,12 +94,17 @@ final class ClusterView implements Cluster {
         timer.scheduleAtFixedRate(this::heartbeat, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
     }
 
+    /** Sends a heartbeat now (after this node took a fresh id). */
+    void announce() {
+        heartbeat();
+    }
+
     private void heartbeat() {
         if (closed) {
             return;
         }
         try {
-            broadcast.accept(new ClusterMessage.Heartbeat(nodeId, local.connectionCount(), false));
+            broadcast.accept(new ClusterMessage.Heartbeat(nodeId(), local.connectionCount(), false));
         } catch (RuntimeException e) {
             log.debug("Heartbeat not sent: {}", e.toString());
         }
@@ -124,11 +129,11 @@ final class ClusterView implements Cluster {
             if (lastSeen.put(from, clock.millis()) == null) {
                 log.info("Node {} joined the cluster", from);
                 // Tell the newcomer about us now rather than at our next heartbeat.
-                direct.send(from, new ClusterMessage.Heartbeat(nodeId, local.connectionCount(), false));
+                direct.send(from, new ClusterMessage.Heartbeat(nodeId(), local.connectionCount(), false));
             }
         } else if (message instanceof ClusterMessage.Query q) {
             lastSeen.putIfAbsent(from, clock.millis());
-            direct.send(from, new ClusterMessage.QueryReply(nodeId, q.id(), answer(q)));
+            direct.send(from, new ClusterMessage.QueryReply(nodeId(), q.id(), answer(q)));
         } else if (message instanceof ClusterMessage.QueryReply r) {
             PendingQuery p = queries.get(r.id());
             if (p != null) {
@@ -150,7 +155,7 @@ final class ClusterView implements Cluster {
         closed = true;
         if (!alone) {
             try {
-                broadcast.accept(new ClusterMessage.Heartbeat(nodeId, 0, true));
+                broadcast.accept(new ClusterMessage.Heartbeat(nodeId(), 0, true));
             } catch (RuntimeException e) {
                 log.debug("Goodbye not sent: {}", e.toString());
             }
@@ -164,13 +169,13 @@ final class ClusterView implements Cluster {
 
     @Override
     public String nodeId() {
-        return nodeId;
+        return self.get();
     }
 
     @Override
     public Set<String> nodes() {
         Set<String> all = new TreeSet<>(lastSeen.keySet());
-        all.add(nodeId);
+        all.add(nodeId());
         return all;
     }
 
@@ -243,8 +248,8 @@ final class ClusterView implements Cluster {
         if (closed) {
             return CompletableFuture.failedFuture(new SwitchboardException(ErrorCode.UNAVAILABLE, "node closed"));
         }
-        String id = nodeId + ":" + queryIds.incrementAndGet();
-        JsonNode mine = answer(new ClusterMessage.Query(nodeId, id, kind, argument));
+        String id = nodeId() + ":" + queryIds.incrementAndGet();
+        JsonNode mine = answer(new ClusterMessage.Query(nodeId(), id, kind, argument));
         PendingQuery p = new PendingQuery(id, new HashSet<>(lastSeen.keySet()), mine);
         CompletableFuture<ClusterAnswer<T>> result = p.future.thenApply(
                 done -> new ClusterAnswer<>(combine.apply(done.results.values()), done.results.keySet(), done.missing));
@@ -256,7 +261,7 @@ final class ClusterView implements Cluster {
         p.future.whenComplete((r, f) -> queries.remove(id));
         timer.schedule(p::complete, queryTimeoutMillis, TimeUnit.MILLISECONDS);
         try {
-            broadcast.accept(new ClusterMessage.Query(nodeId, id, kind, argument));
+            broadcast.accept(new ClusterMessage.Query(nodeId(), id, kind, argument));
         } catch (RuntimeException e) {
             log.warn("Cluster query not sent ({}); answering with this node only", e.toString());
             p.complete();
@@ -275,7 +280,7 @@ final class ClusterView implements Cluster {
         PendingQuery(String id, Set<String> expected, JsonNode mine) {
             this.id = id;
             this.expected = expected;
-            results.put(nodeId, mine);
+            results.put(nodeId(), mine);
         }
 
         synchronized void answered(String node, JsonNode result) {

@@ -74,7 +74,7 @@ public final class DefaultSwitchboard implements Switchboard {
     private static final List<String> SUB_PROTOCOLS = List.of(V1, CloudEventsWire.SUB_PROTOCOL);
 
     private final SwitchboardOptions options;
-    private final Backplane backplane;
+    private final BackplanePipeline backplane;
     private final Authenticator authenticator;
     private final SubscriptionPolicy subscriptionPolicy;
     private final EventListener listener;
@@ -119,7 +119,8 @@ public final class DefaultSwitchboard implements Switchboard {
                                dev.switchboard.spi.Tracing tracing) {
         this.options = options;
         this.tracing = tracing;
-        this.backplane = backplane;
+        this.backplane = new BackplanePipeline(backplane, options.onDuplicateNodeId(),
+                listener::backplanePublishFailed, this::rejoined);
         this.authenticator = authenticator;
         this.subscriptionPolicy = subscriptionPolicy;
         this.listener = listener;
@@ -134,18 +135,18 @@ public final class DefaultSwitchboard implements Switchboard {
         this.admission = new Admission(limits, clock, registry::size, registry::userCount);
         History history = backplane.history().orElse(null);
         if (history == null) {
-            if (!backplane.isLocalOnly()) {
+            if (!this.backplane.isLocalOnly()) {
                 log.warn("Backplane {} has no history store: durable topics are kept per node and a client "
-                        + "that moves to another node cannot be recovered", backplane.health().name());
+                        + "that moves to another node cannot be recovered", backplane.name());
             }
             history = new InMemoryHistory(clock);
         }
         this.durable = new DurableTopics(history, registry, codec, timer, clock, options.historyTimeout(),
                 GAP_DELAY_MILLIS);
-        this.router = new Router(options.nodeId(), backplane, registry, durable, codec, new ClusterCodec(mapper),
+        this.router = new Router(this.backplane, registry, durable, codec, new ClusterCodec(mapper),
                 listener, rejectedMessages, this::onControlMessage, tracing);
-        this.cluster = new ClusterView(options.nodeId(), mapper, clock, timer, options.clusterHeartbeat().toMillis(),
-                options.clusterQueryTimeout().toMillis(), backplane.isLocalOnly(), router::publish,
+        this.cluster = new ClusterView(this::nodeId, mapper, clock, timer, options.clusterHeartbeat().toMillis(),
+                options.clusterQueryTimeout().toMillis(), this.backplane.isLocalOnly(), router::publish,
                 router::publishTo, new LocalAnswers(), rejectedMessages);
     }
 
@@ -172,14 +173,14 @@ public final class DefaultSwitchboard implements Switchboard {
                                            EmitOptions emitOptions, dev.switchboard.spi.Tracing tracing) {
         DefaultSwitchboard node = new DefaultSwitchboard(options, backplane, authenticator, policy, listener, mapper,
                 clock, limits, cloudEventSource, emitOptions, tracing);
-        backplane.start(options.nodeId(), node.router::onBackplaneMessage);
+        node.backplane.start(options.nodeId(), node.router::onBackplaneMessage);
         node.cluster.start();
         long hb = options.heartbeat().toMillis();
         node.timer.scheduleAtFixedRate(node::heartbeatTick, hb, hb, TimeUnit.MILLISECONDS);
         if (limits.handshakesPerSecondPerAddress() > 0) {
             node.timer.scheduleAtFixedRate(node.admission::sweep, 60, 60, TimeUnit.SECONDS);
         }
-        log.info("Switchboard node {} started (backplane: {})", options.nodeId(), backplane.health().name());
+        log.info("Switchboard node {} started (backplane: {})", options.nodeId(), node.backplane.adapter().name());
         return node;
     }
 
@@ -223,7 +224,7 @@ public final class DefaultSwitchboard implements Switchboard {
             return conn;
         }
         Long expiresInMs = conn.watchExpiry();
-        conn.send(EncodedFrame.ofBytes(codec.encode(new Frame.Welcome(conn.id(), options.nodeId(),
+        conn.send(EncodedFrame.ofBytes(codec.encode(new Frame.Welcome(conn.id(), nodeId(),
                 options.heartbeat().toMillis(), options.maxFrameBytes(), expiresInMs))));
         listener.connectionOpened(conn);
         // Connect handlers run on the connection's serial executor, so they finish before the
@@ -276,7 +277,7 @@ public final class DefaultSwitchboard implements Switchboard {
     }
 
     private String nextConnectionId() {
-        return "c-" + options.nodeId() + "-" + Long.toString(connectionIds.incrementAndGet(), 36);
+        return "c-" + nodeId() + "-" + Long.toString(connectionIds.incrementAndGet(), 36);
     }
 
     @Override
@@ -448,7 +449,7 @@ public final class DefaultSwitchboard implements Switchboard {
     /** Hands a cluster control message (heartbeat, query, reply) of another node to the cluster view. */
     private void onControlMessage(ClusterMessage message) {
         try {
-            handlers.execute(LogContext.wrap(() -> cluster.onMessage(message), options.nodeId(), null));
+            handlers.execute(LogContext.wrap(() -> cluster.onMessage(message), nodeId(), null));
         } catch (RejectedExecutionException e) {
             log.debug("Cluster message dropped: node closing or busy");
         }
@@ -474,7 +475,7 @@ public final class DefaultSwitchboard implements Switchboard {
         private List<ConnectionInfo> info(Collection<DefaultConnection> connections) {
             List<ConnectionInfo> out = new ArrayList<>();
             for (DefaultConnection c : connections) {
-                out.add(new ConnectionInfo(c.id(), options.nodeId(), c.identity().userId(), c.topicSet()));
+                out.add(new ConnectionInfo(c.id(), nodeId(), c.identity().userId(), c.topicSet()));
             }
             return out;
         }
@@ -515,7 +516,8 @@ public final class DefaultSwitchboard implements Switchboard {
 
     @Override
     public String nodeId() {
-        return options.nodeId();
+        String id = backplane.nodeId();
+        return id != null ? id : options.nodeId();
     }
 
     @Override
@@ -677,7 +679,16 @@ public final class DefaultSwitchboard implements Switchboard {
         cluster.close();
         timer.shutdown();
         backplane.close();
-        log.info("Switchboard node {} closed", options.nodeId());
+        log.info("Switchboard node {} closed", nodeId());
+    }
+
+    /** After a rejoin under a fresh id (duplicate node id): announce the new id at once. */
+    private void rejoined(String freshId) {
+        try {
+            timer.execute(cluster::announce);
+        } catch (RejectedExecutionException e) {
+            log.debug("Node closing; not announcing {}", freshId);
+        }
     }
 
     // ---- the ports of connections and their dispatchers ----

@@ -10,7 +10,6 @@ import dev.switchboard.SendResult;
 import dev.switchboard.StreamPosition;
 import dev.switchboard.TraceContext;
 import dev.switchboard.protocol.FrameCodec;
-import dev.switchboard.spi.Backplane;
 import dev.switchboard.spi.EncodedFrame;
 import dev.switchboard.spi.Tracing;
 import java.util.Objects;
@@ -28,8 +27,7 @@ import org.slf4j.LoggerFactory;
 final class Router {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
 
-    private final String nodeId;
-    private final Backplane backplane;
+    private final BackplanePipeline backplane;
     private final DefaultRegistry registry;
     private final DurableTopics durable;
     private final FrameCodec codec;
@@ -41,14 +39,13 @@ final class Router {
 
     /**
      * @param control receives the cluster messages of other nodes that are not routed messages
-     *     (heartbeats, queries, replies), on the backplane's thread
+     *     (heartbeats, queries, replies), on the backplane pipeline's delivery thread
      * @param tracing spans around routing (only for events that carry a trace context)
      */
-    Router(String nodeId, Backplane backplane, DefaultRegistry registry, DurableTopics durable, FrameCodec codec,
+    Router(BackplanePipeline backplane, DefaultRegistry registry, DurableTopics durable, FrameCodec codec,
            ClusterCodec clusterCodec, EventListener listener, AtomicLong rejected, Consumer<ClusterMessage> control,
            Tracing tracing) {
         this.tracing = tracing;
-        this.nodeId = nodeId;
         this.backplane = backplane;
         this.registry = registry;
         this.durable = durable;
@@ -96,7 +93,7 @@ final class Router {
             byte[] frame = codec.encodeEvent(event, topic, null, data, metadata);
             int local = deliverLocally(audience, EncodedFrame.ofBytes(frame));
             if (!localOnly && !backplane.isLocalOnly()) {
-                publish(new ClusterMessage.Routed(nodeId, audience, frame, false, null, metadata.trace()));
+                publish(new ClusterMessage.Routed(backplane.nodeId(), audience, frame, false, null, metadata.trace()));
             }
             listener.messageRouted(event, local);
             return local;
@@ -111,7 +108,7 @@ final class Router {
             int local = durable.deliver(topic, p.epoch(), p.offset(), EncodedFrame.ofBytes(a.frame()))
                     ? registry.topicSize(topic) : 0;
             if (!backplane.isLocalOnly()) {
-                publish(new ClusterMessage.Routed(nodeId, audience, a.frame(), false,
+                publish(new ClusterMessage.Routed(backplane.nodeId(), audience, a.frame(), false,
                         new ClusterMessage.Durable(topic, p.epoch(), p.offset()), metadata.trace()));
             }
             listener.messageRouted(event, local);
@@ -128,7 +125,7 @@ final class Router {
             }
             byte[] frame = codec.encodeEvent(event, topic, null, data);
             return new PreparedMessage(event,
-                    clusterCodec.encode(new ClusterMessage.Routed(nodeId, audience, frame, true, null)));
+                    clusterCodec.encode(new ClusterMessage.Routed(backplane.nodeId(), audience, frame, true, null)));
         }
 
         @Override
@@ -175,7 +172,7 @@ final class Router {
         }
     }
 
-    /** Takes what the backplane delivers; runs on the backplane's thread and never throws. */
+    /** Takes what the backplane delivers; runs on the backplane pipeline's delivery thread and never throws. */
     void onBackplaneMessage(byte[] bytes) {
         ClusterMessage message;
         try {
@@ -190,7 +187,7 @@ final class Router {
             return;
         }
         boolean echo = message instanceof ClusterMessage.Routed r && r.echo();
-        if (nodeId.equals(message.from()) && !echo) {
+        if (backplane.nodeId().equals(message.from()) && !echo) {
             return;
         }
         if (message instanceof ClusterMessage.Routed r) {

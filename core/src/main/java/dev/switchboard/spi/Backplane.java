@@ -1,58 +1,68 @@
 package dev.switchboard.spi;
 
+import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
- * Moves opaque bytes between the nodes of a cluster, and nothing else. The core owns the cluster
- * protocol (message types, versions, node ids); a backplane only broadcasts and delivers.
+ * A technology adapter that moves opaque bytes between the nodes of a cluster, and nothing else. The
+ * core owns the cluster protocol (message types, versions, node ids) and every policy around it in its
+ * backplane pipeline: the bounded outbound queue and its batches, dropping and counting while the
+ * backplane is down, the hand-off of received messages to a core thread, liveness (this node's own
+ * beats must come back through the backplane), health, and the reconnect backoff (handed to the adapter
+ * as {@link BackplaneLink#backoff()}). An adapter implements "connect and subscribe", "publish a batch",
+ * optionally a {@link History} store, and says what it cannot do through {@link #capabilities()}.
  *
- * <p>Threading: {@link #publish} must not block the caller. The listener may be called on the
- * backplane's I/O thread and must itself not block (the core hands work to its executor).
+ * <p>Lifecycle: the core calls {@link #start} once, then {@link #publish} from one thread, one batch at a
+ * time, then {@link #close}. One instance per node; instances are not reused after {@code close}.
  *
- * <p>Delivery: at most once, in publish order per publishing node. While the backplane's server is
- * unreachable, {@link #publish} fails fast (throwing {@link dev.switchboard.BackplaneException}) or
- * drops the message, counting it in {@link BackplaneHealth#droppedMessages()}; the backplane reconnects
- * and resubscribes by itself. Every implementation passes {@code BackplaneCompatibilityKit}.
+ * <p>Delivery: at most once, in publish order per publishing node. Every implementation passes
+ * {@code BackplaneCompatibilityKit} (testkit), which runs it through the core's pipeline.
  */
 public interface Backplane extends AutoCloseable {
 
-    /**
-     * Starts the backplane and begins delivering what other nodes publish. Messages this node
-     * published itself may or may not be delivered back; the core ignores its own.
-     *
-     * @param nodeId this node's id
-     * @param listener receives every message published by other nodes
-     */
-    void start(String nodeId, Consumer<byte[]> listener);
+    /** @return the backplane's kind for health and logs, e.g. {@code redis}, {@code postgres} */
+    String name();
 
     /**
-     * Sends a message to every node (including, possibly, this one).
-     *
-     * @param message the bytes; not modified after the call
+     * @return the options every backplane shares (queues, batches, backoff, liveness, namespace), as this
+     *     backplane was configured with them; the default is {@link BackplaneOptions#defaults()}
      */
-    void publish(byte[] message);
+    default BackplaneOptions sharedOptions() {
+        return BackplaneOptions.defaults();
+    }
 
-    /**
-     * Sends a message to one node. The default broadcasts it; receivers drop what is not for them.
-     *
-     * @param nodeId the target node
-     * @param message the bytes
-     */
-    default void publish(String nodeId, byte[] message) {
-        publish(message);
+    /** @return what this backplane can and cannot do (default {@link BackplaneCapabilities#defaults()}) */
+    default BackplaneCapabilities capabilities() {
+        return BackplaneCapabilities.defaults();
     }
 
     /**
-     * @return the backplane's state for health reporting, answered from its last known state (never
-     *     blocks), including the count of messages it dropped
+     * Starts connecting and subscribing to the broadcast channel and to this node's own channel (named by
+     * {@link BackplaneLink#nodeId()}), in the background; retries with {@link BackplaneLink#backoff()}
+     * while the server is unreachable. Reports through the link: {@link BackplaneLink#connected} once
+     * subscribed and able to publish, {@link BackplaneLink#disconnected} when that is no longer so, and
+     * every received message to {@link BackplaneLink#received}. May wait up to
+     * {@link BackplaneOptions#startTimeout()} for the first attempt; never longer.
+     *
+     * @param link the core's side: node id, callbacks, backoff
+     * @throws dev.switchboard.BackplaneException when the server can never work (a wrong kind of server)
      */
-    BackplaneHealth health();
+    void start(BackplaneLink link);
 
     /**
-     * The shared store of durable topics, when the backplane has one (Redis Streams, a Postgres table,
-     * a MongoDB collection). Without one the core keeps durable topics in a bounded in-memory log on
-     * each node, which is right for one node but cannot recover a client that moves to another node.
+     * Publishes a batch, in order: each message to every node (including, possibly, this one) or, when it
+     * names a target, to that node. Called on the pipeline's publishing thread, never concurrently; may
+     * block for the batch's round trip (bounded by the adapter's own timeouts).
+     *
+     * @param batch one or more messages, at most {@link BackplaneOptions#publishBatchSize()}
+     * @throws Exception when the batch (or part of it) could not be sent; the pipeline counts the whole
+     *     batch as dropped
+     */
+    void publish(List<Outbound> batch) throws Exception;
+
+    /**
+     * The shared store of durable topics, when the backplane has one (Redis Streams, a Postgres table, a
+     * MongoDB collection). Without one the core keeps durable topics in a bounded in-memory log per node.
      *
      * @return the history store, or empty
      */
@@ -60,12 +70,26 @@ public interface Backplane extends AutoCloseable {
         return Optional.empty();
     }
 
-    /** @return true when there is no other node to reach (the core then skips encoding for the backplane) */
-    default boolean isLocalOnly() {
+    /**
+     * Called by the pipeline when the backplane claims to be connected but this node's own liveness beats
+     * stopped coming back (a subscription the server dropped without closing the connection). Subscribe
+     * again; must not block. The default does nothing.
+     */
+    default void renew() {
+    }
+
+    /**
+     * Moves this node's own channel to a new node id (unsubscribing the old one), for a node that rejoins
+     * the cluster under a fresh id after finding its id in use by another node. Must not block.
+     *
+     * @param nodeId the new node id
+     * @return false when this backplane cannot (the node then stops instead); the default
+     */
+    default boolean rename(String nodeId) {
         return false;
     }
 
-    /** Stops delivering and releases resources. Idempotent. */
+    /** Stops delivering at once and releases resources. Idempotent. */
     @Override
     void close();
 }

@@ -1,11 +1,13 @@
 package dev.switchboard.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.Audience;
 import dev.switchboard.ClusterAnswer;
 import dev.switchboard.ConnectionInfo;
+import dev.switchboard.DuplicateNodeIdAction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -234,6 +236,39 @@ public abstract class BackplaneCompatibilityKit extends BackplaneContract {
         assertThat(answer.answered()).containsExactlyInAnyOrder(f.node(0).nodeId(), f.node(2).nodeId());
         assertThat(answer.value()).isEqualTo(1);
         Await.until(timeout(), () -> !f.node(0).cluster().nodes().contains(dead), "the dead node dropped after missed heartbeats");
+    }
+
+    @Test
+    void aSecondNodeWithTheSameIdIsReportedAndLeavesInsteadOfLosingMessagesSilently() {
+        ClusterFixture f = cluster(1);
+        String id = f.node(0).nodeId();
+        int twin = f.startNode(id, DuplicateNodeIdAction.STOP);
+        Await.until(timeout(), () -> f.node(twin).backplaneHealth().detail().contains("left the cluster"),
+                "the later node reports the duplicate id (" + f.node(twin).backplaneHealth() + ")");
+        assertThat(f.node(twin).backplaneHealth().up()).isFalse();
+        assertThat(f.node(twin).backplaneHealth().detail()).contains(id);
+        // It left the cluster; the first node, which kept its id, is healthy again.
+        Await.until(timeout(), () -> f.node(0).backplaneHealth().up(), "the first node healthy again");
+        assertThat(f.node(twin).backplaneHealth().up()).isFalse();
+    }
+
+    @Test
+    void aSecondNodeWithTheSameIdRejoinsUnderAFreshIdWhenAskedTo() {
+        ClusterFixture f = cluster(1);
+        String id = f.node(0).nodeId();
+        int twin = f.startNode(id, DuplicateNodeIdAction.REJOIN);
+        Await.until(timeout(), () -> !f.node(twin).nodeId().equals(id)
+                        || f.node(twin).backplaneHealth().detail().contains("left the cluster"),
+                "the later node rejoins or leaves");
+        assumeTrue(!f.node(twin).nodeId().equals(id), "this backplane cannot move a node to a fresh id");
+        assertThat(f.node(twin).nodeId()).startsWith(id + "-");
+        Await.until(timeout(), () -> f.node(twin).backplaneHealth().up() && f.node(0).backplaneHealth().up(),
+                "both nodes healthy");
+        Await.until(timeout(), () -> f.node(0).cluster().nodes().contains(f.node(twin).nodeId()),
+                "the first node sees the fresh id");
+        InMemoryClient onTwin = f.connect(twin, "lena");
+        f.node(0).to(Audience.user("lena")).emit("dm", "across");
+        assertThat(dataOf(f.nextOfType(onTwin, "event"))).isEqualTo("across");
     }
 
     @Test

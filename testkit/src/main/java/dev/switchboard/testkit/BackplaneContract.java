@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.switchboard.Retention;
 import dev.switchboard.StreamPosition;
+import dev.switchboard.internal.BackplanePipeline;
 import dev.switchboard.spi.Backplane;
 import dev.switchboard.spi.History;
 import dev.switchboard.spi.HistoryEntry;
@@ -27,13 +28,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The byte-level half of {@link BackplaneCompatibilityKit}: the {@link Backplane} and {@link History}
- * contract — delivery to every other node, directed delivery, order per publisher, large messages,
+ * contract, with each backplane run through the core's pipeline ({@link BackplanePipeline}: queues,
+ * batches, liveness beats, health) exactly as a Switchboard node runs it — delivery to every other node, directed delivery, order per publisher, large messages,
  * health, close, durable-topic history (consecutive offsets under concurrent appends from several
  * nodes, stable epochs, reads after an offset, retention) and, where the test controls the server,
  * outages (down at start, a restart mid-stream). Extend {@link BackplaneCompatibilityKit}, not this.
  */
 public abstract class BackplaneContract {
-    private final List<Backplane> created = new ArrayList<>();
+    private final List<BackplanePipeline> created = new ArrayList<>();
     /** Makes node ids, topics and messages unique to this test run (servers may be shared). */
     protected final String run = UUID.randomUUID().toString().substring(0, 8);
 
@@ -70,7 +72,7 @@ public abstract class BackplaneContract {
 
     @AfterEach
     void closeBackplanes() {
-        for (Backplane b : created) {
+        for (BackplanePipeline b : created) {
             try {
                 b.close();
             } catch (RuntimeException e) {
@@ -80,8 +82,11 @@ public abstract class BackplaneContract {
         created.clear();
     }
 
-    /** A started backplane and what it received. */
-    protected record Node(String id, Backplane backplane, RecordingListener received) { }
+    /**
+     * A started backplane, wrapped in the core's pipeline as a Switchboard node wraps it, and what it
+     * received.
+     */
+    protected record Node(String id, BackplanePipeline backplane, RecordingListener received) { }
 
     /**
      * Creates and starts a node's backplane, without waiting for it to be up.
@@ -90,7 +95,7 @@ public abstract class BackplaneContract {
      * @return the node
      */
     protected Node startNode(String name) {
-        Backplane b = createBackplane();
+        BackplanePipeline b = BackplanePipeline.of(createBackplane());
         created.add(b);
         RecordingListener listener = new RecordingListener();
         String id = "kit-" + name + "-" + run;

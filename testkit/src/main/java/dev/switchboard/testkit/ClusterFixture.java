@@ -3,6 +3,7 @@ package dev.switchboard.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.DuplicateNodeIdAction;
 import dev.switchboard.Identity;
 import dev.switchboard.Retention;
 import dev.switchboard.Switchboard;
@@ -52,11 +53,23 @@ public final class ClusterFixture implements AutoCloseable {
      * @return its index
      */
     public int startNode() {
+        return startNode("kit-" + run + "-n" + nodes.size() + "-" + IDS.incrementAndGet(), DuplicateNodeIdAction.STOP);
+    }
+
+    /**
+     * Starts one more node with a given id (for the duplicate-id tests, the id of another node).
+     *
+     * @param nodeId the node's id
+     * @param onDuplicate what it does when another live node has the same id
+     * @return its index
+     */
+    public int startNode(String nodeId, DuplicateNodeIdAction onDuplicate) {
         Backplane b = backplanes.get();
         int index = nodes.size();
         Switchboard node = Switchboard.builder()
                 .options(SwitchboardOptions.builder()
-                        .nodeId("kit-" + run + "-n" + index + "-" + IDS.incrementAndGet())
+                        .nodeId(nodeId)
+                        .onDuplicateNodeId(onDuplicate)
                         .clusterHeartbeat(Duration.ofMillis(200))
                         .clusterQueryTimeout(Duration.ofMillis(1500))
                         .historyTimeout(timeout)
@@ -80,15 +93,18 @@ public final class ClusterFixture implements AutoCloseable {
         return nodes.get(index);
     }
 
-    /** @param index a node's index @return its backplane (to cut it off, as a crash would) */
+    /**
+     * @param index a node's index
+     * @return its backplane adapter (closing it cuts the node off, as a crash would)
+     */
     public Backplane backplane(int index) {
         return nodeBackplanes.get(index);
     }
 
     /** Waits until every node's backplane is up and every node knows every other. */
     public void awaitCluster() {
-        for (Backplane b : nodeBackplanes) {
-            Await.until(timeout, () -> b.health().up(), "backplane up");
+        for (Switchboard n : nodes) {
+            Await.until(timeout, () -> n.backplaneHealth().up(), n.nodeId() + "'s backplane up");
         }
         for (Switchboard n : nodes) {
             Await.until(timeout, () -> n.cluster().nodes().size() == nodes.size(),

@@ -14,14 +14,19 @@ import com.mongodb.connection.ClusterType;
 import dev.switchboard.BackplaneException;
 import dev.switchboard.ErrorCode;
 import dev.switchboard.PreparedMessage;
-import dev.switchboard.backplane.mongo.internal.Backoff;
 import dev.switchboard.backplane.mongo.internal.MessageCollection;
 import dev.switchboard.backplane.mongo.internal.MessageDocuments;
 import dev.switchboard.backplane.mongo.internal.MongoHistory;
-import dev.switchboard.backplane.mongo.internal.Publisher;
 import dev.switchboard.backplane.mongo.internal.ResumableChangeStream;
 import dev.switchboard.spi.Backplane;
-import dev.switchboard.spi.BackplaneHealth;
+import dev.switchboard.spi.BackplaneCapabilities;
+import dev.switchboard.spi.BackplaneLink;
+import dev.switchboard.spi.BackplaneOptions;
+import dev.switchboard.spi.Outbound;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.client.model.InsertManyOptions;
+import java.util.ArrayList;
+import java.util.List;
 import dev.switchboard.spi.History;
 import java.time.Duration;
 import java.util.Objects;
@@ -32,7 +37,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,10 +58,9 @@ import org.slf4j.LoggerFactory;
  * standalone {@code mongod} is refused by {@link #start} with a {@link BackplaneException} that names the
  * fix.
  *
- * <p><b>Threading.</b> {@link #publish} never blocks: it queues the message for a publisher thread
- * (bounded queue; when full, or while inserts fail, the message is dropped and counted in
- * {@link BackplaneHealth#droppedMessages()}). A second thread reads the change stream and calls the
- * listener. History calls run on a small pool.
+ * <p><b>Threading.</b> The core's pipeline hands it batches, each inserted with one ordered
+ * {@code insertMany} (the pipeline owns the queue, dropping while inserts fail, liveness and health). A
+ * thread reads the change stream and hands what it reads to the core. History calls run on a small pool.
  *
  * <p><b>Delivery.</b> At most once, in publish order per publishing node. The change stream keeps its
  * resume token: after a network error, a failover or a server restart it resumes where it stopped, so
@@ -66,8 +69,8 @@ import org.slf4j.LoggerFactory;
  * counted ({@link #gaps()}) and shown in the health detail; durable topics recover from the history.
  *
  * <p><b>Size.</b> A message may have up to {@link #MAX_MESSAGE_BYTES} bytes (16 MiB less room for the
- * document and change-event envelopes); {@link #publish} throws {@link BackplaneException} for a larger
- * one and sends nothing.
+ * document and change-event envelopes), declared in {@link #capabilities()}: the core refuses a larger
+ * one with {@link BackplaneException} and sends nothing.
  */
 public final class MongoBackplane implements Backplane {
     /** The largest message {@link #publish} accepts: 16 MiB − 16 KiB. */
@@ -81,7 +84,7 @@ public final class MongoBackplane implements Backplane {
     private final boolean ownsClient;
     private final MongoDatabase database;
     private final MessageCollection messages;
-    private final Publisher publisher;
+    private final MongoCollection<Document> messageCollection;
     private final ExecutorService historyExecutor;
     private final MongoHistory history;
     private final AtomicLong gaps = new AtomicLong();
@@ -92,6 +95,8 @@ public final class MongoBackplane implements Backplane {
     private volatile MongoException fatal;
     private volatile boolean started;
     private volatile boolean closed;
+    private volatile BackplaneLink link;
+    private volatile String nodeId;
 
     private MongoBackplane(MongoBackplaneOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -99,10 +104,7 @@ public final class MongoBackplane implements Backplane {
         this.client = ownsClient ? createClient(options) : options.client();
         this.database = client.getDatabase(options.database());
         this.messages = new MessageCollection(database, options);
-        MongoCollection<Document> messageCollection = database.getCollection(options.messagesCollection());
-        this.publisher = new Publisher(database, messageCollection, options.namespace(), options.publishQueue(),
-                options.publishBatch(), new Backoff(options.resumeBackoffMin(), options.resumeBackoffMax()),
-                messages::isPrepared);
+        this.messageCollection = database.getCollection(options.messagesCollection());
         int n = INSTANCES.incrementAndGet();
         AtomicInteger threads = new AtomicInteger();
         this.historyExecutor = Executors.newFixedThreadPool(options.historyThreads(), r -> {
@@ -144,36 +146,51 @@ public final class MongoBackplane implements Backplane {
         return MongoClients.create(settings.build());
     }
 
+    @Override
+    public String name() {
+        return "mongodb";
+    }
+
+    /** @return the settings this backplane was created with */
+    public MongoBackplaneOptions options() {
+        return options;
+    }
+
+    @Override
+    public BackplaneOptions sharedOptions() {
+        return options.backplane();
+    }
+
+    @Override
+    public BackplaneCapabilities capabilities() {
+        return BackplaneCapabilities.defaults().withDurableHistory(true).withMaxMessageBytes(MAX_MESSAGE_BYTES);
+    }
+
     /**
-     * Starts the publisher and the change stream, and waits up to {@link MongoBackplaneOptions#startTimeout()}
-     * for the stream to open. If the server does not answer in that time the backplane keeps trying in
-     * the background (health down until then).
+     * Starts the change stream, and waits up to {@link BackplaneOptions#startTimeout()} for it to open. If
+     * the server does not answer in that time the backplane keeps trying in the background.
      *
      * @throws BackplaneException when the server cannot run change streams (a standalone server); the
      *     message names the fix
      * @throws IllegalStateException when started twice
      */
     @Override
-    public void start(String nodeId, Consumer<byte[]> listener) {
-        Objects.requireNonNull(nodeId, "nodeId");
-        Objects.requireNonNull(listener, "listener");
+    public void start(BackplaneLink link) {
+        Objects.requireNonNull(link, "link");
         synchronized (this) {
             if (started || closed) {
                 throw new IllegalStateException(closed ? "closed" : "already started");
             }
             started = true;
+            this.link = link;
+            this.nodeId = link.nodeId();
         }
         streamProblem = "connecting to " + options.describeServer();
-        publisher.start(nodeId, nodeId);
-        ResumableChangeStream s = new ResumableChangeStream(nodeId,
-                database.getCollection(options.messagesCollection()),
-                MessageDocuments.pipeline(options.namespace(), nodeId), FullDocument.DEFAULT,
-                options.maxAwaitTime(), new Backoff(options.resumeBackoffMin(), options.resumeBackoffMax()),
-                this::standaloneServer, event -> deliver(listener, event.getFullDocument()), new StreamHooks());
+        ResumableChangeStream s = stream(link.nodeId());
         stream = s;
         s.start();
         try {
-            settled.await(options.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            settled.await(options.backplane().startTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -185,34 +202,65 @@ public final class MongoBackplane implements Backplane {
         if (!s.isOpen()) {
             log.warn("Mongo backplane: {} not reachable yet ({}); retrying in the background",
                     options.describeServer(), streamProblem);
+            link.disconnected("change stream not open: " + streamProblem);
+            if (s.isOpen()) {
+                link.connected(openDetail()); // it opened meanwhile
+            }
         }
     }
 
-    private void deliver(Consumer<byte[]> listener, Document fullDocument) {
+    private ResumableChangeStream stream(String node) {
+        return new ResumableChangeStream(node, database.getCollection(options.messagesCollection()),
+                MessageDocuments.pipeline(options.namespace(), node), FullDocument.DEFAULT,
+                options.maxAwaitTime(), link.backoff(), this::standaloneServer,
+                event -> deliver(event.getFullDocument()), new StreamHooks());
+    }
+
+    private void deliver(Document fullDocument) {
         byte[] payload = MessageDocuments.payload(fullDocument);
         if (payload != null && !closed) {
-            listener.accept(payload);
+            link.received(payload);
         }
     }
 
-    /**
-     * Queues a message for every other node. Never blocks.
-     *
-     * @throws BackplaneException when the message exceeds {@link #MAX_MESSAGE_BYTES}; nothing is sent
-     */
+    /** Inserts a batch with one ordered {@code insertMany}; blocks for its round trip. */
     @Override
-    public void publish(byte[] message) {
-        publisher.offer(null, checkSize(message), false);
+    public void publish(List<Outbound> batch) {
+        if (!messages.isPrepared()) {
+            throw new BackplaneException("MongoDB backplane: the messages collection is not set up yet ("
+                    + streamProblem + ")", null);
+        }
+        List<Document> docs = new ArrayList<>(batch.size());
+        for (Outbound o : batch) {
+            docs.add(MessageDocuments.message(options.namespace(), nodeId, o.target(), o.message(), false));
+        }
+        try {
+            if (docs.size() == 1) {
+                messageCollection.insertOne(docs.get(0));
+            } else {
+                messageCollection.insertMany(docs, new InsertManyOptions().ordered(true));
+            }
+        } catch (MongoBulkWriteException e) {
+            throw new BackplaneException("MongoDB backplane: " + (docs.size() - e.getWriteResult().getInsertedCount())
+                    + " of " + docs.size() + " inserts failed: " + e.getMessage(), e);
+        }
     }
 
-    /**
-     * Queues a message for one node. Never blocks.
-     *
-     * @throws BackplaneException when the message exceeds {@link #MAX_MESSAGE_BYTES}; nothing is sent
-     */
+    /** Opens a new change stream for the new node id (from now), then closes the old one. */
     @Override
-    public void publish(String nodeId, byte[] message) {
-        publisher.offer(Objects.requireNonNull(nodeId, "nodeId"), checkSize(message), false);
+    public synchronized boolean rename(String fresh) {
+        ResumableChangeStream old = stream;
+        if (closed || old == null) {
+            return false;
+        }
+        nodeId = fresh;
+        ResumableChangeStream s = stream(fresh);
+        stream = s;
+        s.start();
+        Thread closer = new Thread(old::close, "switchboard-mongo-stream-close");
+        closer.setDaemon(true);
+        closer.start();
+        return true;
     }
 
     /**
@@ -251,11 +299,11 @@ public final class MongoBackplane implements Backplane {
     }
 
     private String publisherNode() {
-        ResumableChangeStream s = stream;
-        if (s == null) {
+        String n = nodeId;
+        if (n == null) {
             throw new IllegalStateException("start the backplane first");
         }
-        return s.name();
+        return n;
     }
 
     private static byte[] checkSize(byte[] message) {
@@ -266,33 +314,6 @@ public final class MongoBackplane implements Backplane {
                     + " bytes (a MongoDB document holds at most 16 MiB); nothing was sent", null);
         }
         return message;
-    }
-
-    /**
-     * Up when the change stream is open, inserts work and the driver sees a writable server. Never blocks.
-     */
-    @Override
-    public BackplaneHealth health() {
-        BackplaneHealth h;
-        MongoException f = fatal;
-        ResumableChangeStream s = stream;
-        String gapNote = gaps.get() == 0 ? "" : "; " + gaps.get() + " gap(s) in the change stream, last: " + lastGap;
-        if (closed) {
-            h = BackplaneHealth.down("mongodb", "closed");
-        } else if (f != null) {
-            h = BackplaneHealth.down("mongodb", noChangeStreamsMessage(f));
-        } else if (s == null) {
-            h = BackplaneHealth.down("mongodb", "not started");
-        } else if (!s.isOpen()) {
-            h = BackplaneHealth.down("mongodb", "change stream not open: " + streamProblem + gapNote);
-        } else if (!publisher.insertsOk()) {
-            h = BackplaneHealth.down("mongodb", publisher.lastError() + gapNote);
-        } else if (!writableServer()) {
-            h = BackplaneHealth.down("mongodb", "no writable MongoDB server" + gapNote);
-        } else {
-            h = new BackplaneHealth(true, "mongodb", "change stream open" + gapNote, 0);
-        }
-        return h.withDropped(publisher.dropped());
     }
 
     /** @return how often the change stream had to start again from now, possibly missing messages */
@@ -306,7 +327,7 @@ public final class MongoBackplane implements Backplane {
         return Optional.of(history);
     }
 
-    /** Flushes queued messages (up to two seconds), stops both threads, closes an owned client. Idempotent. */
+    /** Stops the change stream, closes an owned client. Idempotent. */
     @Override
     public void close() {
         synchronized (this) {
@@ -315,7 +336,6 @@ public final class MongoBackplane implements Backplane {
             }
             closed = true;
         }
-        publisher.close(Duration.ofSeconds(2));
         ResumableChangeStream s = stream;
         if (s != null) {
             s.close();
@@ -326,12 +346,10 @@ public final class MongoBackplane implements Backplane {
         }
     }
 
-    private boolean writableServer() {
-        try {
-            return client.getClusterDescription().hasWritableServer();
-        } catch (RuntimeException e) {
-            return false;
-        }
+    private String openDetail() {
+        long g = gaps.get();
+        return "change stream open on " + options.describeServer()
+                + (g == 0 ? "" : "; " + g + " gap(s) in the change stream, last: " + lastGap);
     }
 
     private boolean standaloneServer() {
@@ -357,11 +375,13 @@ public final class MongoBackplane implements Backplane {
         public void opened(boolean resumed) {
             streamProblem = "";
             settled.countDown();
+            link.connected(openDetail());
         }
 
         @Override
         public void failed(MongoException error) {
             streamProblem = "cannot reach " + options.describeServer() + ": " + error.getMessage();
+            link.disconnected("change stream not open: " + streamProblem);
         }
 
         @Override
@@ -374,6 +394,7 @@ public final class MongoBackplane implements Backplane {
         public void fatal(MongoException error) {
             fatal = error;
             log.error("{}", noChangeStreamsMessage(error));
+            link.disconnected(noChangeStreamsMessage(error));
             settled.countDown();
         }
 

@@ -3,6 +3,8 @@ package dev.switchboard.backplane.mongo;
 import com.mongodb.ConnectionString;
 import com.mongodb.client.MongoClient;
 import dev.switchboard.backplane.mongo.internal.MongoUris;
+import dev.switchboard.spi.BackplaneOptions;
+import dev.switchboard.spi.UriQuery;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -28,8 +30,6 @@ import java.util.Objects;
  *     closes it. Give it a short server selection timeout (5 s) so outages are noticed quickly
  * @param database the database holding the backplane's collections (default {@code switchboard}, or
  *     the database named in the connection string's path)
- * @param namespace separates clusters sharing the collections: written into every message and history
- *     key (default {@code switchboard})
  * @param messagesCollection the collection each published message is inserted into (default
  *     {@code switchboard_messages})
  * @param historyCollection durable-topic entries (default {@code switchboard_history})
@@ -39,25 +39,19 @@ import java.util.Objects;
  *     this only bounds the collection's size
  * @param cappedBytes the size of a capped messages collection in bytes, or 0 for a TTL collection
  *     (default 0). Only applied when the backplane creates the collection
- * @param publishQueue how many messages may wait for the publisher thread; more are dropped and counted
- *     (default 10,000)
- * @param publishBatch at most this many queued messages go in one {@code insertMany} (default 256)
- * @param startTimeout how long {@link MongoBackplane#start} waits for the change stream to open, to
- *     report a server without change streams at once; a server that does not answer in time is retried
- *     in the background (default 5 s)
  * @param serverSelectionTimeout the driver's server selection timeout for a client the backplane
  *     creates (default 5 s)
  * @param maxAwaitTime how long one change-stream {@code getMore} waits for new events (default 1 s)
- * @param resumeBackoffMin the first pause before reopening a failed change stream or retrying a failed
- *     insert (default 100 ms); it doubles per failure up to {@code resumeBackoffMax}
- * @param resumeBackoffMax the longest pause between attempts (default 5 s)
  * @param historyThreads threads running durable-topic history calls (default 4)
+ * @param backplane the options every backplane shares ({@link BackplaneOptions}); its {@code namespace}
+ *     separates clusters sharing the collections, written into every message and history key (default
+ *     {@code switchboard}); its {@code startTimeout} bounds how long {@link MongoBackplane#start} waits for
+ *     the change stream to open, to report a server without change streams at once
  */
-public record MongoBackplaneOptions(String connectionString, MongoClient client, String database, String namespace,
+public record MongoBackplaneOptions(String connectionString, MongoClient client, String database,
                                     String messagesCollection, String historyCollection, String topicsCollection,
-                                    Duration messageTtl, long cappedBytes, int publishQueue, int publishBatch,
-                                    Duration startTimeout, Duration serverSelectionTimeout, Duration maxAwaitTime,
-                                    Duration resumeBackoffMin, Duration resumeBackoffMax, int historyThreads) {
+                                    Duration messageTtl, long cappedBytes, Duration serverSelectionTimeout,
+                                    Duration maxAwaitTime, int historyThreads, BackplaneOptions backplane) {
 
     /** The smallest capped collection accepted: a maximal message must fit several times. */
     public static final long MIN_CAPPED_BYTES = 64L << 20;
@@ -71,7 +65,7 @@ public record MongoBackplaneOptions(String connectionString, MongoClient client,
             new ConnectionString(connectionString); // throws IllegalArgumentException when malformed
         }
         requireName(database, "database");
-        requireName(namespace, "namespace");
+        Objects.requireNonNull(backplane, "backplane");
         requireName(messagesCollection, "messagesCollection");
         requireName(historyCollection, "historyCollection");
         requireName(topicsCollection, "topicsCollection");
@@ -88,17 +82,44 @@ public record MongoBackplaneOptions(String connectionString, MongoClient client,
             throw new IllegalArgumentException("cappedBytes must be 0 or at least " + MIN_CAPPED_BYTES + ": "
                     + cappedBytes);
         }
-        requireRange(publishQueue, 1, 10_000_000, "publishQueue");
-        requireRange(publishBatch, 1, 100_000, "publishBatch");
         requireRange(historyThreads, 1, 256, "historyThreads");
-        requirePositive(startTimeout, "startTimeout");
         requirePositive(serverSelectionTimeout, "serverSelectionTimeout");
         requirePositive(maxAwaitTime, "maxAwaitTime");
-        requirePositive(resumeBackoffMin, "resumeBackoffMin");
-        requirePositive(resumeBackoffMax, "resumeBackoffMax");
-        if (resumeBackoffMax.compareTo(resumeBackoffMin) < 0) {
-            throw new IllegalArgumentException("resumeBackoffMax must not be below resumeBackoffMin");
-        }
+    }
+
+    /** @return the shared {@link BackplaneOptions#namespace()} */
+    public String namespace() {
+        return backplane.namespace();
+    }
+
+    /** @return the shared publish queue bound @deprecated read {@link #backplane()} */
+    @Deprecated
+    public int publishQueue() {
+        return backplane.publishQueueMessages();
+    }
+
+    /** @return the shared batch size @deprecated read {@link #backplane()} */
+    @Deprecated
+    public int publishBatch() {
+        return backplane.publishBatchSize();
+    }
+
+    /** @return the shared start timeout @deprecated read {@link #backplane()} */
+    @Deprecated
+    public Duration startTimeout() {
+        return backplane.startTimeout();
+    }
+
+    /** @return the shared first reconnect delay @deprecated read {@link #backplane()} */
+    @Deprecated
+    public Duration resumeBackoffMin() {
+        return backplane.reconnectDelayMin();
+    }
+
+    /** @return the shared longest reconnect delay @deprecated read {@link #backplane()} */
+    @Deprecated
+    public Duration resumeBackoffMax() {
+        return backplane.reconnectDelayMax();
     }
 
     /**
@@ -111,11 +132,13 @@ public record MongoBackplaneOptions(String connectionString, MongoClient client,
 
     /**
      * Parses a backplane URI: a MongoDB connection string whose query may also carry the backplane's
-     * settings, which are removed before the string goes to the driver: {@code switchboardDatabase},
-     * {@code switchboardNamespace}, {@code switchboardCollection} (messages), {@code switchboardTtlSeconds},
-     * {@code switchboardCappedBytes}, {@code switchboardQueue}, {@code switchboardStartTimeoutMs}.
+     * settings, which are removed before the string goes to the driver: the shared {@link BackplaneOptions}
+     * by their names ({@code namespace}, {@code publishQueueMessages}, {@code livenessInterval}, ...) and
+     * the module's own {@code switchboardDatabase}, {@code switchboardCollection} (messages),
+     * {@code switchboardTtlSeconds}, {@code switchboardCappedBytes}. The older {@code switchboardNamespace},
+     * {@code switchboardQueue} and {@code switchboardStartTimeoutMs} still work (deprecated).
      *
-     * <pre>{@code mongodb://db1,db2/?replicaSet=rs0&switchboardNamespace=shop&switchboardTtlSeconds=30}</pre>
+     * <pre>{@code mongodb://db1,db2/?replicaSet=rs0&namespace=shop&switchboardTtlSeconds=30}</pre>
      *
      * @param uri a {@code mongodb://} or {@code mongodb+srv://} URI
      * @return the options
@@ -126,11 +149,14 @@ public record MongoBackplaneOptions(String connectionString, MongoClient client,
         Builder b = builder().connectionString(parsed.connectionString());
         b.database(parsed.database("switchboard"));
         parsed.text("switchboardNamespace").ifPresent(b::namespace);
+        parsed.number("switchboardQueue").ifPresent(q -> b.backplane.publishQueueMessages(Math.toIntExact(q)));
+        parsed.number("switchboardStartTimeoutMs").ifPresent(ms -> b.backplane.startTimeout(Duration.ofMillis(ms)));
+        UriQuery shared = parsed.shared();
+        b.backplane(BackplaneOptions.bind(shared, b.backplane.build()));
+        shared.requireEmpty("MongoDB backplane");
         parsed.text("switchboardCollection").ifPresent(b::messagesCollection);
         parsed.number("switchboardTtlSeconds").ifPresent(s -> b.messageTtl(Duration.ofSeconds(s)));
         parsed.number("switchboardCappedBytes").ifPresent(b::capped);
-        parsed.number("switchboardQueue").ifPresent(q -> b.publishQueue(Math.toIntExact(q)));
-        parsed.number("switchboardStartTimeoutMs").ifPresent(ms -> b.startTimeout(Duration.ofMillis(ms)));
         parsed.requireNoOtherSettings();
         return b.build();
     }
@@ -146,20 +172,15 @@ public record MongoBackplaneOptions(String connectionString, MongoClient client,
         b.connectionString = connectionString;
         b.client = client;
         b.database = database;
-        b.namespace = namespace;
         b.messagesCollection = messagesCollection;
         b.historyCollection = historyCollection;
         b.topicsCollection = topicsCollection;
         b.messageTtl = messageTtl;
         b.cappedBytes = cappedBytes;
-        b.publishQueue = publishQueue;
-        b.publishBatch = publishBatch;
-        b.startTimeout = startTimeout;
         b.serverSelectionTimeout = serverSelectionTimeout;
         b.maxAwaitTime = maxAwaitTime;
-        b.resumeBackoffMin = resumeBackoffMin;
-        b.resumeBackoffMax = resumeBackoffMax;
         b.historyThreads = historyThreads;
+        b.backplane = backplane.toBuilder();
         return b;
     }
 
@@ -194,20 +215,15 @@ public record MongoBackplaneOptions(String connectionString, MongoClient client,
         private String connectionString;
         private MongoClient client;
         private String database = "switchboard";
-        private String namespace = "switchboard";
         private String messagesCollection = "switchboard_messages";
         private String historyCollection = "switchboard_history";
         private String topicsCollection = "switchboard_topics";
         private Duration messageTtl = Duration.ofSeconds(60);
         private long cappedBytes;
-        private int publishQueue = 10_000;
-        private int publishBatch = 256;
-        private Duration startTimeout = Duration.ofSeconds(5);
         private Duration serverSelectionTimeout = Duration.ofSeconds(5);
         private Duration maxAwaitTime = Duration.ofSeconds(1);
-        private Duration resumeBackoffMin = Duration.ofMillis(100);
-        private Duration resumeBackoffMax = Duration.ofSeconds(5);
         private int historyThreads = 4;
+        private BackplaneOptions.Builder backplane = BackplaneOptions.builder();
 
         private Builder() {
         }
@@ -232,9 +248,15 @@ public record MongoBackplaneOptions(String connectionString, MongoClient client,
             return this;
         }
 
-        /** @param v the namespace of this cluster @return this */
+        /** @param v the namespace of this cluster, the shared {@link BackplaneOptions#namespace()} @return this */
         public Builder namespace(String v) {
-            namespace = v;
+            backplane.namespace(v);
+            return this;
+        }
+
+        /** @param v the options every backplane shares (default {@link BackplaneOptions#defaults()}) @return this */
+        public Builder backplane(BackplaneOptions v) {
+            backplane = v.toBuilder();
             return this;
         }
 
@@ -270,21 +292,24 @@ public record MongoBackplaneOptions(String connectionString, MongoClient client,
             return this;
         }
 
-        /** @param v the publish queue's capacity in messages @return this */
+        /** @param v the shared publish queue bound @return this @deprecated use {@link #backplane} */
+        @Deprecated
         public Builder publishQueue(int v) {
-            publishQueue = v;
+            backplane.publishQueueMessages(v);
             return this;
         }
 
-        /** @param v the most messages per insertMany @return this */
+        /** @param v the shared batch size @return this @deprecated use {@link #backplane} */
+        @Deprecated
         public Builder publishBatch(int v) {
-            publishBatch = v;
+            backplane.publishBatchSize(v);
             return this;
         }
 
-        /** @param v how long start waits for the change stream @return this */
+        /** @param v the shared start timeout @return this @deprecated use {@link #backplane} */
+        @Deprecated
         public Builder startTimeout(Duration v) {
-            startTimeout = v;
+            backplane.startTimeout(v);
             return this;
         }
 
@@ -300,10 +325,10 @@ public record MongoBackplaneOptions(String connectionString, MongoClient client,
             return this;
         }
 
-        /** @param min first pause @param max longest pause between reconnect attempts @return this */
+        /** @param min first pause @param max longest pause, the shared reconnect delays @return this @deprecated use {@link #backplane} */
+        @Deprecated
         public Builder resumeBackoff(Duration min, Duration max) {
-            resumeBackoffMin = min;
-            resumeBackoffMax = max;
+            backplane.reconnectDelay(min, max);
             return this;
         }
 
@@ -315,10 +340,9 @@ public record MongoBackplaneOptions(String connectionString, MongoClient client,
 
         /** @return validated options */
         public MongoBackplaneOptions build() {
-            return new MongoBackplaneOptions(connectionString, client, database, namespace, messagesCollection,
-                    historyCollection, topicsCollection, messageTtl, cappedBytes, publishQueue, publishBatch,
-                    startTimeout, serverSelectionTimeout, maxAwaitTime, resumeBackoffMin, resumeBackoffMax,
-                    historyThreads);
+            return new MongoBackplaneOptions(connectionString, client, database, messagesCollection,
+                    historyCollection, topicsCollection, messageTtl, cappedBytes, serverSelectionTimeout,
+                    maxAwaitTime, historyThreads, backplane.build());
         }
     }
 }

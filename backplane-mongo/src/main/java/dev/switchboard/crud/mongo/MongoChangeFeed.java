@@ -9,8 +9,8 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.mongodb.client.model.changestream.FullDocument;
 import com.mongodb.connection.ClusterType;
-import dev.switchboard.backplane.mongo.internal.Backoff;
 import dev.switchboard.backplane.mongo.internal.ResumableChangeStream;
+import dev.switchboard.spi.ReconnectBackoff;
 import dev.switchboard.crud.ChangeEvent;
 import dev.switchboard.crud.ChangeFeed;
 import dev.switchboard.crud.mongo.internal.Ids;
@@ -73,7 +73,7 @@ public final class MongoChangeFeed implements ChangeFeed {
                 client.getDatabase(database).getCollection(collection),
                 List.of(Aggregates.match(Filters.in("operationType", "insert", "update", "replace", "delete"))),
                 FullDocument.UPDATE_LOOKUP, Duration.ofSeconds(1),
-                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)),
+                new ReconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(5)),
                 () -> client.getClusterDescription().getType() == ClusterType.STANDALONE,
                 event -> {
                     ChangeEvent change = toChange(event);

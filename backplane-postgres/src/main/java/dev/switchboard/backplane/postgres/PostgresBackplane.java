@@ -2,7 +2,6 @@ package dev.switchboard.backplane.postgres;
 
 import dev.switchboard.PreparedMessage;
 import dev.switchboard.backplane.postgres.internal.Attachments;
-import dev.switchboard.backplane.postgres.internal.Backoff;
 import dev.switchboard.backplane.postgres.internal.BackplaneReceiver;
 import dev.switchboard.backplane.postgres.internal.BackplaneSchema;
 import dev.switchboard.backplane.postgres.internal.ConnectionPool;
@@ -12,10 +11,12 @@ import dev.switchboard.backplane.postgres.internal.ListenLoop;
 import dev.switchboard.backplane.postgres.internal.Notifier;
 import dev.switchboard.backplane.postgres.internal.Payloads;
 import dev.switchboard.backplane.postgres.internal.PostgresHistory;
-import dev.switchboard.backplane.postgres.internal.Publisher;
 import dev.switchboard.backplane.postgres.internal.Threads;
 import dev.switchboard.spi.Backplane;
-import dev.switchboard.spi.BackplaneHealth;
+import dev.switchboard.spi.BackplaneCapabilities;
+import dev.switchboard.spi.BackplaneLink;
+import dev.switchboard.spi.BackplaneOptions;
+import dev.switchboard.spi.Outbound;
 import dev.switchboard.spi.History;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -29,7 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
+import java.util.ArrayList;
 import javax.sql.DataSource;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -52,18 +53,18 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Each node holds one dedicated connection that LISTENs on {@code <prefix>_all} and
- * {@code <prefix>_node_<nodeId>} and polls on its own thread, reconnecting and LISTENing again by
- * itself with jittered exponential backoff. Publishing goes through a bounded queue to one publisher
- * thread that sends batches on connections from the {@link DataSource} (or a small pool of its own).
+ * <p>Each node holds one dedicated connection that LISTENs on {@code <namespace>_all} and
+ * {@code <namespace>_node_<nodeId>} and polls on its own thread, reconnecting and LISTENing again by
+ * itself with the core's backoff. The core's pipeline hands it batches, each sent in one transaction
+ * (one {@code pg_notify} statement) on a connection from the {@link DataSource} (or a small pool of its
+ * own); the pipeline owns the queue, dropping while the server is down, liveness and health.
  * Messages whose payload would exceed {@link PostgresBackplaneOptions#attachmentThreshold()} bytes are
  * stored in the attachments table and announced by reference; old attachments are deleted on a
  * schedule.
  *
- * <p>Threading: {@link #publish(byte[])} never blocks: when the queue is full or the server is known
- * to be unreachable it drops the message and counts it in {@link BackplaneHealth#droppedMessages()}.
- * The listener is called on the LISTEN thread, in the order each publisher's transactions committed.
- * {@link #publish(Connection, PreparedMessage)} runs on the caller's thread and connection.
+ * <p>Threading: received messages go to the core on the LISTEN thread, in the order each publisher's
+ * transactions committed. {@link #publish(Connection, PreparedMessage)} runs on the caller's thread and
+ * connection.
  * Delivery is at most once: notifications sent while a node's LISTEN connection is down are lost
  * for that node.
  */
@@ -79,13 +80,12 @@ public final class PostgresBackplane implements Backplane {
     private final JdbcEndpoint listenEndpoint;
     private final ThreadPoolExecutor historyExecutor;
     private final PostgresHistory history;
-    private final Publisher publisher;
     private final String allChannel;
     private final AtomicLong missedAttachments = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private volatile ListenLoop listen;
     private volatile ScheduledExecutorService cleanup;
-    private volatile Consumer<byte[]> listener;
+    private volatile BackplaneLink link;
     private volatile boolean closed;
 
     private PostgresBackplane(PostgresBackplaneOptions options) {
@@ -108,9 +108,6 @@ public final class PostgresBackplane implements Backplane {
         this.historyExecutor.allowCoreThreadTimeOut(true);
         this.history = new PostgresHistory(dataSource, schema, historyExecutor);
         this.allChannel = options.channelPrefix() + "_all";
-        this.publisher = new Publisher(dataSource, notifier, options.publishQueueSize(),
-                options.publishQueueBytes(), options.publishBatchSize(),
-                new Backoff(options.reconnectMin(), options.reconnectMax()));
     }
 
     /**
@@ -147,23 +144,48 @@ public final class PostgresBackplane implements Backplane {
         return new BackplaneSchema(options.schema(), options.tablePrefix()).script();
     }
 
+    @Override
+    public String name() {
+        return "postgres";
+    }
+
+    @Override
+    public BackplaneOptions sharedOptions() {
+        return options.backplane();
+    }
+
+    @Override
+    public BackplaneCapabilities capabilities() {
+        return BackplaneCapabilities.defaults().withDurableHistory(true);
+    }
+
     /**
-     * Starts listening and publishing in the background and returns at once, also when the server is
-     * down (then {@link #health()} says why until it connects). Creates the tables first if
+     * Starts listening in the background and returns at once, also when the server is down (the core's
+     * health then says why until it connects). Creates the tables first if
      * {@link PostgresBackplaneOptions#createSchema()}.
      *
      * @throws IllegalStateException when already started or closed
      */
     @Override
-    public synchronized void start(String nodeId, Consumer<byte[]> listener) {
-        Objects.requireNonNull(nodeId, "nodeId");
-        Objects.requireNonNull(listener, "listener");
+    public synchronized void start(BackplaneLink link) {
+        Objects.requireNonNull(link, "link");
         if (listen != null || closed) {
             throw new IllegalStateException("PostgresBackplane already started or closed");
         }
-        this.listener = listener;
+        this.link = link;
+        listen = listenLoop(link.nodeId());
+        listen.start();
+        cleanup = Executors.newSingleThreadScheduledExecutor(Threads.daemon("switchboard-pg-cleanup-" + link.nodeId()));
+        long period = options.attachmentCleanupPeriod().toMillis();
+        cleanup.scheduleWithFixedDelay(this::cleanUpAttachments, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private ListenLoop listenLoop(String nodeId) {
         List<String> channels = List.of(allChannel, nodeChannel(nodeId));
-        listen = new ListenLoop("switchboard-pg-listen-" + nodeId, listenEndpoint, channels,
+        BackplaneLink core = link;
+        // The LISTEN connection's own idle probe finds a server that vanished without closing the socket;
+        // it waits as long as the core's liveness does.
+        return new ListenLoop("switchboard-pg-listen-" + nodeId, listenEndpoint, channels,
                 new ListenLoop.Handler() {
                     @Override
                     public void connected(Connection connection) throws SQLException {
@@ -173,47 +195,67 @@ public final class PostgresBackplane implements Backplane {
                     }
 
                     @Override
+                    public void listening() {
+                        core.connected(listenEndpoint.describe() + ", listening on " + String.join(", ", channels));
+                    }
+
+                    @Override
                     public void notification(Connection connection, PGNotification notification) {
                         receive(connection, notification);
                     }
 
                     @Override
                     public void disconnected() {
+                        core.disconnected(listen == null ? "disconnected" : listen.detail());
                         // The pool's idle connections most likely died with this one.
                         if (ownPool != null) {
                             ownPool.evictIdle();
                         }
                     }
-                }, new Backoff(options.reconnectMin(), options.reconnectMax()), options.probeInterval());
-        listen.start();
-        publisher.start("switchboard-pg-publish-" + nodeId);
-        cleanup = Executors.newSingleThreadScheduledExecutor(Threads.daemon("switchboard-pg-cleanup-" + nodeId));
-        long period = options.attachmentCleanupPeriod().toMillis();
-        cleanup.scheduleWithFixedDelay(this::cleanUpAttachments, period, period, TimeUnit.MILLISECONDS);
+                }, core.backoff(), options.backplane().livenessTimeout());
     }
 
     private void receive(Connection c, PGNotification n) {
-        Consumer<byte[]> l = listener;
         byte[] message = BackplaneReceiver.decode(c, n, attachments, missedAttachments, rejected);
         if (message != null && !closed) {
-            try {
-                l.accept(message);
-            } catch (RuntimeException e) {
-                log.error("Backplane listener failed on a message from {}", n.getName(), e);
-            }
+            link.received(message);
         }
     }
 
-    /** Never blocks; drops and counts the message when the queue is full or the server unreachable. */
+    /** Sends a batch in one transaction on a pooled connection; blocks for its round trip. */
     @Override
-    public void publish(byte[] message) {
-        publisher.offer(allChannel, Objects.requireNonNull(message, "message"));
+    public void publish(List<Outbound> batch) throws SQLException {
+        List<Notifier.Outgoing> out = new ArrayList<>(batch.size());
+        for (Outbound o : batch) {
+            out.add(new Notifier.Outgoing(o.broadcast() ? allChannel : nodeChannel(o.target()), o.message()));
+        }
+        try (Connection c = dataSource.getConnection()) {
+            notifier.publishBatch(c, out);
+        }
     }
 
-    /** Never blocks; sends on the target node's own channel. */
+    /** Drops the LISTEN connection so it reconnects and LISTENs again. */
     @Override
-    public void publish(String nodeId, byte[] message) {
-        publisher.offer(nodeChannel(Objects.requireNonNull(nodeId, "nodeId")), Objects.requireNonNull(message, "message"));
+    public void renew() {
+        ListenLoop l = listen;
+        if (l != null) {
+            l.reconnect();
+        }
+    }
+
+    /** LISTENs on the new node channel with a new connection, then closes the old one. */
+    @Override
+    public synchronized boolean rename(String nodeId) {
+        if (closed || listen == null) {
+            return false;
+        }
+        ListenLoop old = listen;
+        listen = listenLoop(nodeId);
+        listen.start();
+        Thread closer = new Thread(old::close, "switchboard-pg-listen-close");
+        closer.setDaemon(true);
+        closer.start();
+        return true;
     }
 
     /**
@@ -234,29 +276,6 @@ public final class PostgresBackplane implements Backplane {
         Objects.requireNonNull(tx, "tx");
         Objects.requireNonNull(message, "message");
         notifier.publishIn(tx, allChannel, message.bytes());
-    }
-
-    /**
-     * Up only while the LISTEN connection is listening and the publisher can publish. Never blocks.
-     */
-    @Override
-    public BackplaneHealth health() {
-        ListenLoop l = listen;
-        BackplaneHealth h;
-        if (closed) {
-            h = BackplaneHealth.down("postgres", "closed");
-        } else if (l == null) {
-            h = BackplaneHealth.down("postgres", "not started");
-        } else if (l.listening() && publisher.state() == Publisher.State.UP) {
-            h = new BackplaneHealth(true, "postgres", l.detail(), 0);
-        } else {
-            String d = l.listening() ? "" : l.detail();
-            if (publisher.state() != Publisher.State.UP) {
-                d = (d.isEmpty() ? "" : d + "; ") + publisher.detail();
-            }
-            h = BackplaneHealth.down("postgres", d);
-        }
-        return h.withDropped(publisher.dropped());
     }
 
     /** @return the durable-topic store on the backplane's tables */
@@ -312,7 +331,6 @@ public final class PostgresBackplane implements Backplane {
         if (l != null) {
             l.close();
         }
-        publisher.close();
         ScheduledExecutorService c = cleanup;
         if (c != null) {
             c.shutdownNow();

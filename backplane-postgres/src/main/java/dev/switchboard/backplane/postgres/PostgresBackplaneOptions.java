@@ -1,14 +1,15 @@
 package dev.switchboard.backplane.postgres;
 
-import dev.switchboard.backplane.postgres.internal.Durations;
 import dev.switchboard.backplane.postgres.internal.Identifiers;
 import dev.switchboard.backplane.postgres.internal.JdbcEndpoint;
 import dev.switchboard.backplane.postgres.internal.Payloads;
 import dev.switchboard.backplane.postgres.internal.PostgresUri;
 import java.time.Duration;
-import java.util.Map;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
+import dev.switchboard.spi.BackplaneOptions;
+import dev.switchboard.spi.UriQuery;
 import javax.sql.DataSource;
 
 /**
@@ -16,7 +17,7 @@ import javax.sql.DataSource;
  * parse a URI with {@link #of(String)}; validated at construction.
  *
  * <pre>{@code
- * PostgresBackplaneOptions.of("postgres://app:secret@db:5432/app?channelPrefix=shop");
+ * PostgresBackplaneOptions.of("postgres://app:secret@db:5432/app?namespace=shop");
  * PostgresBackplaneOptions.builder()
  *     .dataSource(hikari)                                  // publishing, durable topics, attachments
  *     .listenUrl("jdbc:postgresql://db:5432/app?user=app") // the dedicated LISTEN connection
@@ -32,9 +33,6 @@ import javax.sql.DataSource;
  *     to use a pool of {@code poolSize} connections to {@code url} (default: none). It must not be a
  *     PgBouncer in transaction mode for LISTEN, which is why LISTEN always uses {@code listenUrl}.
  * @param listenUrl the URL of the dedicated LISTEN connection, or null for {@code url} (default)
- * @param channelPrefix the notification channels' prefix: {@code <prefix>_all} and
- *     {@code <prefix>_node_<nodeId>}; letters, digits and '_', at most 40 characters (default
- *     {@code switchboard})
  * @param schema the schema of the backplane's tables (default {@code public})
  * @param tablePrefix the tables' prefix: {@code <prefix>_attachments}, {@code <prefix>_topics},
  *     {@code <prefix>_history}; letters, digits and '_', at most 40 characters (default
@@ -46,33 +44,29 @@ import javax.sql.DataSource;
  * @param attachmentMaxAge attachments older than this are deleted; must exceed the longest time a
  *     receiver may take to read one (default 5 minutes)
  * @param attachmentCleanupPeriod how often each node deletes old attachments (default 1 minute)
- * @param reconnectMin the first reconnect delay; later ones double, with jitter (default 200 ms)
- * @param reconnectMax the longest reconnect delay (default 5 s)
- * @param probeInterval how long the LISTEN connection may be silent before a probe query checks it
- *     (default 10 s)
  * @param poolSize the connections of the backplane's own pool when no {@code dataSource} is given
  *     (default 4)
- * @param publishQueueSize the most messages waiting to be published; past it they are dropped
- *     (default 10,000)
- * @param publishQueueBytes the most bytes waiting to be published; past it messages are dropped
- *     (default 64 MiB)
- * @param publishBatchSize the most messages sent in one transaction (default 100)
  * @param asyncCommit commit the publisher's own transactions with {@code synchronous_commit = off};
  *     notifications are never stored, so nothing is lost that a flush would have kept (default true)
+ * @param backplane the options every backplane shares ({@link BackplaneOptions}); its {@code namespace}
+ *     names the notification channels {@code <namespace>_all} and {@code <namespace>_node_<nodeId>}, and
+ *     here must be letters, digits and '_', at most 40 characters (default {@code switchboard})
  */
 public record PostgresBackplaneOptions(String url, String user, String password, DataSource dataSource,
-                                       String listenUrl, String channelPrefix, String schema, String tablePrefix,
-                                       boolean createSchema, int attachmentThreshold, Duration attachmentMaxAge,
-                                       Duration attachmentCleanupPeriod, Duration reconnectMin,
-                                       Duration reconnectMax, Duration probeInterval, int poolSize,
-                                       int publishQueueSize, long publishQueueBytes, int publishBatchSize,
-                                       boolean asyncCommit) {
+                                       String listenUrl, String schema, String tablePrefix, boolean createSchema,
+                                       int attachmentThreshold, Duration attachmentMaxAge,
+                                       Duration attachmentCleanupPeriod, int poolSize, boolean asyncCommit,
+                                       BackplaneOptions backplane) {
 
     /** The URI query parameters that set options (everything else goes to pgjdbc). */
-    static final Set<String> URI_OPTIONS = Set.of("channelPrefix", "schema", "tablePrefix", "createSchema",
-            "attachmentThreshold", "attachmentMaxAge", "attachmentCleanupPeriod", "reconnectMin", "reconnectMax",
-            "probeInterval", "poolSize", "publishQueueSize", "publishQueueBytes", "publishBatchSize",
-            "asyncCommit", "listenUrl");
+    static final Set<String> URI_OPTIONS;
+
+    static {
+        Set<String> names = new HashSet<>(Set.of("schema", "tablePrefix", "createSchema", "attachmentThreshold",
+                "attachmentMaxAge", "attachmentCleanupPeriod", "poolSize", "asyncCommit", "listenUrl"));
+        names.addAll(BackplaneOptions.QUERY_NAMES);
+        URI_OPTIONS = Set.copyOf(names);
+    }
 
     /** Validates every field. */
     public PostgresBackplaneOptions {
@@ -85,7 +79,8 @@ public record PostgresBackplaneOptions(String url, String user, String password,
         if (listenUrl != null) {
             new JdbcEndpoint(listenUrl, user, password);
         }
-        requirePlain(channelPrefix, "channelPrefix");
+        Objects.requireNonNull(backplane, "backplane");
+        requirePlain(backplane.namespace(), "namespace");
         requirePlain(tablePrefix, "tablePrefix");
         Identifiers.check(schema, "schema");
         if (attachmentThreshold < 64 || attachmentThreshold > Payloads.MAX_PAYLOAD_BYTES) {
@@ -94,22 +89,16 @@ public record PostgresBackplaneOptions(String url, String user, String password,
         }
         requirePositive(attachmentMaxAge, "attachmentMaxAge");
         requirePositive(attachmentCleanupPeriod, "attachmentCleanupPeriod");
-        requirePositive(reconnectMin, "reconnectMin");
-        requirePositive(reconnectMax, "reconnectMax");
-        requirePositive(probeInterval, "probeInterval");
-        if (reconnectMax.compareTo(reconnectMin) < 0) {
-            throw new IllegalArgumentException("reconnectMax must be at least reconnectMin");
-        }
-        if (poolSize < 1 || publishQueueSize < 1 || publishQueueBytes < 1 || publishBatchSize < 1) {
-            throw new IllegalArgumentException("poolSize, publishQueueSize, publishQueueBytes and publishBatchSize "
-                    + "must be positive");
+        if (poolSize < 1) {
+            throw new IllegalArgumentException("poolSize must be positive");
         }
     }
 
     /**
      * @param uri {@code postgres://user:pass@host:port/db?…}, {@code postgresql://…} or
-     *     {@code jdbc:postgresql://…}; query parameters named like the options set them (durations as
-     *     {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h} or ISO-8601), the rest go to pgjdbc
+     *     {@code jdbc:postgresql://…}; query parameters named like the options (this record's and the
+     *     shared {@link BackplaneOptions}) set them (durations as {@code 500ms}, {@code 10s}, {@code 5m},
+     *     {@code 1h} or ISO-8601), the rest go to pgjdbc
      * @return the options, defaults elsewhere
      * @throws IllegalArgumentException when the URI or an option in it is malformed
      */
@@ -122,6 +111,47 @@ public record PostgresBackplaneOptions(String url, String user, String password,
         return new Builder();
     }
 
+    /** @return the notification channels' prefix, the shared {@link BackplaneOptions#namespace()} */
+    public String channelPrefix() {
+        return backplane.namespace();
+    }
+
+    /** @return the shared first reconnect delay @deprecated read {@link #backplane()} */
+    @Deprecated
+    public Duration reconnectMin() {
+        return backplane.reconnectDelayMin();
+    }
+
+    /** @return the shared longest reconnect delay @deprecated read {@link #backplane()} */
+    @Deprecated
+    public Duration reconnectMax() {
+        return backplane.reconnectDelayMax();
+    }
+
+    /** @return the shared liveness interval @deprecated read {@link #backplane()} */
+    @Deprecated
+    public Duration probeInterval() {
+        return backplane.livenessInterval();
+    }
+
+    /** @return the shared publish queue bound in messages @deprecated read {@link #backplane()} */
+    @Deprecated
+    public int publishQueueSize() {
+        return backplane.publishQueueMessages();
+    }
+
+    /** @return the shared publish queue bound in bytes @deprecated read {@link #backplane()} */
+    @Deprecated
+    public long publishQueueBytes() {
+        return backplane.publishQueueBytes();
+    }
+
+    /** @return the shared batch size @deprecated read {@link #backplane()} */
+    @Deprecated
+    public int publishBatchSize() {
+        return backplane.publishBatchSize();
+    }
+
     /** @return a builder starting from these options */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -130,21 +160,15 @@ public record PostgresBackplaneOptions(String url, String user, String password,
         b.password = password;
         b.dataSource = dataSource;
         b.listenUrl = listenUrl;
-        b.channelPrefix = channelPrefix;
         b.schema = schema;
         b.tablePrefix = tablePrefix;
         b.createSchema = createSchema;
         b.attachmentThreshold = attachmentThreshold;
         b.attachmentMaxAge = attachmentMaxAge;
         b.attachmentCleanupPeriod = attachmentCleanupPeriod;
-        b.reconnectMin = reconnectMin;
-        b.reconnectMax = reconnectMax;
-        b.probeInterval = probeInterval;
         b.poolSize = poolSize;
-        b.publishQueueSize = publishQueueSize;
-        b.publishQueueBytes = publishQueueBytes;
-        b.publishBatchSize = publishBatchSize;
         b.asyncCommit = asyncCommit;
+        b.backplane = backplane.toBuilder();
         return b;
     }
 
@@ -154,13 +178,10 @@ public record PostgresBackplaneOptions(String url, String user, String password,
         return "PostgresBackplaneOptions[url=" + (url == null ? null : PostgresUri.redact(url)) + ", user=" + user
                 + ", password=" + (password == null ? null : "****") + ", dataSource=" + dataSource
                 + ", listenUrl=" + (listenUrl == null ? null : PostgresUri.redact(listenUrl))
-                + ", channelPrefix=" + channelPrefix + ", schema=" + schema + ", tablePrefix=" + tablePrefix
+                + ", schema=" + schema + ", tablePrefix=" + tablePrefix
                 + ", createSchema=" + createSchema + ", attachmentThreshold=" + attachmentThreshold
                 + ", attachmentMaxAge=" + attachmentMaxAge + ", attachmentCleanupPeriod=" + attachmentCleanupPeriod
-                + ", reconnectMin=" + reconnectMin + ", reconnectMax=" + reconnectMax
-                + ", probeInterval=" + probeInterval + ", poolSize=" + poolSize
-                + ", publishQueueSize=" + publishQueueSize + ", publishQueueBytes=" + publishQueueBytes
-                + ", publishBatchSize=" + publishBatchSize + ", asyncCommit=" + asyncCommit + "]";
+                + ", poolSize=" + poolSize + ", asyncCommit=" + asyncCommit + ", " + backplane + "]";
     }
 
     private static void requirePlain(String v, String name) {
@@ -185,21 +206,15 @@ public record PostgresBackplaneOptions(String url, String user, String password,
         private String password;
         private DataSource dataSource;
         private String listenUrl;
-        private String channelPrefix = "switchboard";
         private String schema = "public";
         private String tablePrefix = "switchboard";
         private boolean createSchema = true;
         private int attachmentThreshold = 7900;
         private Duration attachmentMaxAge = Duration.ofMinutes(5);
         private Duration attachmentCleanupPeriod = Duration.ofMinutes(1);
-        private Duration reconnectMin = Duration.ofMillis(200);
-        private Duration reconnectMax = Duration.ofSeconds(5);
-        private Duration probeInterval = Duration.ofSeconds(10);
         private int poolSize = 4;
-        private int publishQueueSize = 10_000;
-        private long publishQueueBytes = 64L << 20;
-        private int publishBatchSize = 100;
         private boolean asyncCommit = true;
+        private BackplaneOptions.Builder backplane = BackplaneOptions.builder();
 
         private Builder() {
         }
@@ -216,7 +231,18 @@ public record PostgresBackplaneOptions(String url, String user, String password,
             url = p.endpoint().url();
             user = p.endpoint().user();
             password = p.endpoint().password();
-            UriOptions.apply(p.options(), this);
+            UriQuery q = UriQuery.of(p.options());
+            backplane = BackplaneOptions.bind(q, backplane.build()).toBuilder();
+            q.take("schema").ifPresent(this::schema);
+            q.take("tablePrefix").ifPresent(this::tablePrefix);
+            q.takeBoolean("createSchema").ifPresent(this::createSchema);
+            q.takeInt("attachmentThreshold").ifPresent(this::attachmentThreshold);
+            q.takeDuration("attachmentMaxAge").ifPresent(this::attachmentMaxAge);
+            q.takeDuration("attachmentCleanupPeriod").ifPresent(this::attachmentCleanupPeriod);
+            q.takeInt("poolSize").ifPresent(this::poolSize);
+            q.takeBoolean("asyncCommit").ifPresent(this::asyncCommit);
+            q.take("listenUrl").ifPresent(this::listenUrl);
+            q.requireEmpty("Postgres backplane");
             return this;
         }
 
@@ -250,9 +276,15 @@ public record PostgresBackplaneOptions(String url, String user, String password,
             return this;
         }
 
-        /** @param v the channel prefix @return this */
+        /** @param v the options every backplane shares (default {@link BackplaneOptions#defaults()}) @return this */
+        public Builder backplane(BackplaneOptions v) {
+            backplane = v.toBuilder();
+            return this;
+        }
+
+        /** @param v the channel prefix, the shared {@code namespace} @return this */
         public Builder channelPrefix(String v) {
-            channelPrefix = v;
+            backplane.namespace(v);
             return this;
         }
 
@@ -292,16 +324,17 @@ public record PostgresBackplaneOptions(String url, String user, String password,
             return this;
         }
 
-        /** @param min the first reconnect delay @param max the longest @return this */
+        /** @param min the first reconnect delay @param max the longest @return this @deprecated use {@link #backplane} */
+        @Deprecated
         public Builder reconnectBackoff(Duration min, Duration max) {
-            reconnectMin = min;
-            reconnectMax = max;
+            backplane.reconnectDelay(min, max);
             return this;
         }
 
-        /** @param v the LISTEN connection's probe interval @return this */
+        /** @param v the shared liveness interval @return this @deprecated use {@link #backplane} */
+        @Deprecated
         public Builder probeInterval(Duration v) {
-            probeInterval = v;
+            backplane.livenessInterval(v);
             return this;
         }
 
@@ -311,16 +344,17 @@ public record PostgresBackplaneOptions(String url, String user, String password,
             return this;
         }
 
-        /** @param messages the most messages waiting @param bytes the most bytes waiting @return this */
+        /** @param messages the most messages waiting @param bytes the most bytes waiting @return this @deprecated use {@link #backplane} */
+        @Deprecated
         public Builder publishQueue(int messages, long bytes) {
-            publishQueueSize = messages;
-            publishQueueBytes = bytes;
+            backplane.publishQueueMessages(messages).publishQueueBytes(bytes);
             return this;
         }
 
-        /** @param v the most messages per publishing transaction @return this */
+        /** @param v the most messages per publishing transaction @return this @deprecated use {@link #backplane} */
+        @Deprecated
         public Builder publishBatchSize(int v) {
-            publishBatchSize = v;
+            backplane.publishBatchSize(v);
             return this;
         }
 
@@ -332,54 +366,9 @@ public record PostgresBackplaneOptions(String url, String user, String password,
 
         /** @return validated options */
         public PostgresBackplaneOptions build() {
-            return new PostgresBackplaneOptions(url, user, password, dataSource, listenUrl, channelPrefix, schema,
-                    tablePrefix, createSchema, attachmentThreshold, attachmentMaxAge, attachmentCleanupPeriod,
-                    reconnectMin, reconnectMax, probeInterval, poolSize, publishQueueSize, publishQueueBytes,
-                    publishBatchSize, asyncCommit);
-        }
-    }
-
-    /** Applies URI query options to a builder. */
-    private static final class UriOptions {
-        private UriOptions() {
-        }
-
-        static void apply(Map<String, String> o, Builder b) {
-            o.forEach((k, v) -> {
-                try {
-                    switch (k) {
-                        case "channelPrefix" -> b.channelPrefix(v);
-                        case "schema" -> b.schema(v);
-                        case "tablePrefix" -> b.tablePrefix(v);
-                        case "createSchema" -> b.createSchema(bool(v));
-                        case "attachmentThreshold" -> b.attachmentThreshold(Integer.parseInt(v));
-                        case "attachmentMaxAge" -> b.attachmentMaxAge(Durations.parse(v));
-                        case "attachmentCleanupPeriod" -> b.attachmentCleanupPeriod(Durations.parse(v));
-                        case "reconnectMin" -> b.reconnectMin = Durations.parse(v);
-                        case "reconnectMax" -> b.reconnectMax = Durations.parse(v);
-                        case "probeInterval" -> b.probeInterval(Durations.parse(v));
-                        case "poolSize" -> b.poolSize(Integer.parseInt(v));
-                        case "publishQueueSize" -> b.publishQueueSize = Integer.parseInt(v);
-                        case "publishQueueBytes" -> b.publishQueueBytes = Long.parseLong(v);
-                        case "publishBatchSize" -> b.publishBatchSize(Integer.parseInt(v));
-                        case "asyncCommit" -> b.asyncCommit(bool(v));
-                        case "listenUrl" -> b.listenUrl(v);
-                        default -> throw new IllegalArgumentException("unknown option");
-                    }
-                } catch (RuntimeException e) {
-                    throw new IllegalArgumentException("bad URI option " + k + "=" + v + ": " + e.getMessage(), e);
-                }
-            });
-        }
-
-        private static boolean bool(String v) {
-            if (v.equalsIgnoreCase("true") || v.isEmpty()) {
-                return true;
-            }
-            if (v.equalsIgnoreCase("false")) {
-                return false;
-            }
-            throw new IllegalArgumentException("expected true or false");
+            return new PostgresBackplaneOptions(url, user, password, dataSource, listenUrl, schema, tablePrefix,
+                    createSchema, attachmentThreshold, attachmentMaxAge, attachmentCleanupPeriod, poolSize,
+                    asyncCommit, backplane.build());
         }
     }
 }

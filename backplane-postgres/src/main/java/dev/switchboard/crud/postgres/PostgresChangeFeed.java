@@ -3,8 +3,8 @@ package dev.switchboard.crud.postgres;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.backplane.postgres.internal.Backoff;
 import dev.switchboard.backplane.postgres.internal.Identifiers;
+import dev.switchboard.spi.ReconnectBackoff;
 import dev.switchboard.backplane.postgres.internal.JdbcEndpoint;
 import dev.switchboard.backplane.postgres.internal.ListenLoop;
 import dev.switchboard.crud.ChangeEvent;
@@ -114,7 +114,7 @@ public final class PostgresChangeFeed implements ChangeFeed {
                             }
                         }
                     }
-                }, new Backoff(options.reconnectMin(), options.reconnectMax()), options.probeInterval());
+                }, new ReconnectBackoff(options.reconnectMin(), options.reconnectMax()), options.probeInterval());
         loop.start();
     }
 

@@ -1,6 +1,8 @@
 package dev.switchboard.backplane.redis;
 
 import dev.switchboard.backplane.redis.internal.RedisUris;
+import dev.switchboard.spi.BackplaneOptions;
+import dev.switchboard.spi.UriQuery;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -11,13 +13,16 @@ import java.util.Objects;
  * {@link #of(String)} or {@link #builder()}.
  *
  * <pre>{@code
- * RedisBackplaneOptions.of("redis://127.0.0.1:6379?channelPrefix=shop");
+ * RedisBackplaneOptions.of("redis://127.0.0.1:6379?namespace=shop");
  * RedisBackplaneOptions.builder().uri("redis-cluster://10.0.0.1:7000,10.0.0.2:7000")
- *         .channelPrefix("shop").publishTimeout(Duration.ofSeconds(1)).build();
+ *         .backplane(BackplaneOptions.builder().namespace("shop").build())
+ *         .publishTimeout(Duration.ofSeconds(1)).build();
  * }</pre>
  *
  * <p>URI forms ({@code user:password@} optional everywhere, default port 6379, 26379 for sentinels;
- * every builder property below may also be given as a query parameter of the same name):
+ * every builder property below, and every shared {@link BackplaneOptions} property ({@code namespace},
+ * {@code publishQueueMessages}, {@code livenessInterval}, ...), may also be given as a query parameter of
+ * the same name):
  * <ul>
  *   <li>{@code redis://host:6379/0}, {@code rediss://host:6380/0} (TLS) — one server;</li>
  *   <li>{@code redis-sentinel://s1:26379,s2:26379/0?sentinelMasterId=mymaster} (or {@code #mymaster}),
@@ -31,28 +36,20 @@ import java.util.Objects;
  * @param username the ACL user, or {@code null} for the default user
  * @param password the password, or {@code null} for none; never shown by {@link #toString()}
  * @param database the database index (standalone and sentinel only; 0 on a cluster). Pub/sub ignores it,
- *     so two applications on one Redis are kept apart by {@code channelPrefix}, not by the database
+ *     so two applications on one Redis are kept apart by the {@code namespace}, not by the database
  * @param sentinelMasterId the master's name in Sentinel; required for {@link RedisTopology#SENTINEL}
- * @param channelPrefix prefix of every channel and key this backplane uses (default {@code switchboard}),
- *     so several applications can share one Redis; no whitespace and no braces
  * @param pubSubMode classic or sharded pub/sub on Redis Cluster (default {@link RedisPubSubMode#AUTO})
  * @param connectTimeout limit of one connection attempt (default 2 s)
  * @param commandTimeout limit of a history command and of a health probe (default 5 s)
  * @param publishTimeout limit of one {@code PUBLISH}; a message not acknowledged in time is counted as dropped
  *     (default 2 s)
- * @param reconnectDelayMin first delay between reconnection attempts (default 100 ms)
- * @param reconnectDelayMax the delay doubles up to this (default 5 s)
- * @param healthCheckInterval how often the backplane proves to itself that it is subscribed, by publishing a
- *     probe to its own channels (default 1 s); health turns down when no probe came back for three intervals
- *     plus the publish timeout
- * @param startTimeout how long {@link RedisBackplane#start} waits for the first connection attempt to finish
- *     (default 5 s); it never waits for Redis to come back
  * @param maxPendingCommands commands (publishes, history calls) that may await Redis' answer at once; more
  *     are rejected at once and counted as dropped (default 100,000)
- * @param maxDeliveryQueueBytes bytes of received messages waiting for the listener; past it messages are
- *     dropped, logged and counted in the health detail (default 64 MiB)
  * @param historyTtl when set, a durable topic's keys expire after this long without an append, and a topic
  *     that comes back starts a new epoch; {@code null} (default): keys are kept until deleted
+ * @param backplane the options every backplane shares; {@link BackplaneOptions#namespace()} is the prefix of
+ *     every channel and key (default {@code switchboard}; no whitespace and no braces here), so several
+ *     applications can share one Redis
  */
 public record RedisBackplaneOptions(
         RedisTopology topology,
@@ -62,21 +59,16 @@ public record RedisBackplaneOptions(
         String password,
         int database,
         String sentinelMasterId,
-        String channelPrefix,
         RedisPubSubMode pubSubMode,
         Duration connectTimeout,
         Duration commandTimeout,
         Duration publishTimeout,
-        Duration reconnectDelayMin,
-        Duration reconnectDelayMax,
-        Duration healthCheckInterval,
-        Duration startTimeout,
         int maxPendingCommands,
-        long maxDeliveryQueueBytes,
-        Duration historyTtl) {
+        Duration historyTtl,
+        BackplaneOptions backplane) {
 
     /** The default channel and key prefix. */
-    public static final String DEFAULT_CHANNEL_PREFIX = "switchboard";
+    public static final String DEFAULT_CHANNEL_PREFIX = BackplaneOptions.DEFAULT_NAMESPACE;
 
     /**
      * Validates and copies.
@@ -86,8 +78,9 @@ public record RedisBackplaneOptions(
     public RedisBackplaneOptions {
         Objects.requireNonNull(topology, "topology");
         hosts = List.copyOf(hosts);
-        Objects.requireNonNull(channelPrefix, "channelPrefix");
+        Objects.requireNonNull(backplane, "backplane");
         Objects.requireNonNull(pubSubMode, "pubSubMode");
+        String channelPrefix = backplane.namespace();
         if (hosts.isEmpty()) {
             throw new IllegalArgumentException("at least one host is required");
         }
@@ -103,21 +96,14 @@ public record RedisBackplaneOptions(
             throw new IllegalArgumentException("database must be >= 0, and 0 on Redis Cluster: " + database);
         }
         if (channelPrefix.isEmpty() || !channelPrefix.matches("[^\\s{}]+")) {
-            throw new IllegalArgumentException("channelPrefix must be non-empty, without whitespace or braces: \""
+            throw new IllegalArgumentException("namespace must be non-empty, without whitespace or braces: \""
                     + channelPrefix + "\"");
         }
         positive(connectTimeout, "connectTimeout");
         positive(commandTimeout, "commandTimeout");
         positive(publishTimeout, "publishTimeout");
-        positive(reconnectDelayMin, "reconnectDelayMin");
-        positive(reconnectDelayMax, "reconnectDelayMax");
-        positive(healthCheckInterval, "healthCheckInterval");
-        positive(startTimeout, "startTimeout");
-        if (reconnectDelayMax.compareTo(reconnectDelayMin) < 0) {
-            throw new IllegalArgumentException("reconnectDelayMax < reconnectDelayMin");
-        }
-        if (maxPendingCommands < 1 || maxDeliveryQueueBytes < 1) {
-            throw new IllegalArgumentException("maxPendingCommands and maxDeliveryQueueBytes must be >= 1");
+        if (maxPendingCommands < 1) {
+            throw new IllegalArgumentException("maxPendingCommands must be >= 1");
         }
         if (historyTtl != null) {
             positive(historyTtl, "historyTtl");
@@ -138,6 +124,41 @@ public record RedisBackplaneOptions(
      */
     public static RedisBackplaneOptions of(String uri) {
         return builder().uri(uri).build();
+    }
+
+    /** @return the channel and key prefix, {@link BackplaneOptions#namespace()} */
+    public String channelPrefix() {
+        return backplane.namespace();
+    }
+
+    /** @return the shared {@link BackplaneOptions#reconnectDelayMin()} @deprecated read {@link #backplane()} */
+    @Deprecated
+    public Duration reconnectDelayMin() {
+        return backplane.reconnectDelayMin();
+    }
+
+    /** @return the shared {@link BackplaneOptions#reconnectDelayMax()} @deprecated read {@link #backplane()} */
+    @Deprecated
+    public Duration reconnectDelayMax() {
+        return backplane.reconnectDelayMax();
+    }
+
+    /** @return the shared {@link BackplaneOptions#livenessInterval()} @deprecated read {@link #backplane()} */
+    @Deprecated
+    public Duration healthCheckInterval() {
+        return backplane.livenessInterval();
+    }
+
+    /** @return the shared {@link BackplaneOptions#startTimeout()} @deprecated read {@link #backplane()} */
+    @Deprecated
+    public Duration startTimeout() {
+        return backplane.startTimeout();
+    }
+
+    /** @return the shared {@link BackplaneOptions#receiveQueueBytes()} @deprecated read {@link #backplane()} */
+    @Deprecated
+    public long maxDeliveryQueueBytes() {
+        return backplane.receiveQueueBytes();
     }
 
     /** @return a builder for a standalone Redis on 127.0.0.1:6379 with every default */
@@ -166,12 +187,9 @@ public record RedisBackplaneOptions(
     @Override
     public String toString() {
         return "RedisBackplaneOptions[" + endpoint() + (username != null ? ", user " + username : "")
-                + (password != null ? ", password ****" : "") + ", channelPrefix " + channelPrefix
-                + ", pubSubMode " + pubSubMode + ", connectTimeout " + connectTimeout + ", commandTimeout "
-                + commandTimeout + ", publishTimeout " + publishTimeout + ", reconnectDelay " + reconnectDelayMin
-                + ".." + reconnectDelayMax + ", healthCheckInterval " + healthCheckInterval + ", startTimeout "
-                + startTimeout + ", maxPendingCommands " + maxPendingCommands + ", maxDeliveryQueueBytes "
-                + maxDeliveryQueueBytes + ", historyTtl " + historyTtl + "]";
+                + (password != null ? ", password ****" : "") + ", pubSubMode " + pubSubMode + ", connectTimeout "
+                + connectTimeout + ", commandTimeout " + commandTimeout + ", publishTimeout " + publishTimeout
+                + ", maxPendingCommands " + maxPendingCommands + ", historyTtl " + historyTtl + ", " + backplane + "]";
     }
 
     /** Builds {@link RedisBackplaneOptions}; not thread-safe. Every setter documents its default. */
@@ -183,18 +201,13 @@ public record RedisBackplaneOptions(
         private String password;
         private int database;
         private String sentinelMasterId;
-        private String channelPrefix = DEFAULT_CHANNEL_PREFIX;
         private RedisPubSubMode pubSubMode = RedisPubSubMode.AUTO;
         private Duration connectTimeout = Duration.ofSeconds(2);
         private Duration commandTimeout = Duration.ofSeconds(5);
         private Duration publishTimeout = Duration.ofSeconds(2);
-        private Duration reconnectDelayMin = Duration.ofMillis(100);
-        private Duration reconnectDelayMax = Duration.ofSeconds(5);
-        private Duration healthCheckInterval = Duration.ofSeconds(1);
-        private Duration startTimeout = Duration.ofSeconds(5);
         private int maxPendingCommands = 100_000;
-        private long maxDeliveryQueueBytes = 64L << 20;
         private Duration historyTtl;
+        private BackplaneOptions.Builder backplane = BackplaneOptions.builder();
 
         private Builder() {
         }
@@ -207,18 +220,13 @@ public record RedisBackplaneOptions(
             password = o.password;
             database = o.database;
             sentinelMasterId = o.sentinelMasterId;
-            channelPrefix = o.channelPrefix;
             pubSubMode = o.pubSubMode;
             connectTimeout = o.connectTimeout;
             commandTimeout = o.commandTimeout;
             publishTimeout = o.publishTimeout;
-            reconnectDelayMin = o.reconnectDelayMin;
-            reconnectDelayMax = o.reconnectDelayMax;
-            healthCheckInterval = o.healthCheckInterval;
-            startTimeout = o.startTimeout;
             maxPendingCommands = o.maxPendingCommands;
-            maxDeliveryQueueBytes = o.maxDeliveryQueueBytes;
             historyTtl = o.historyTtl;
+            backplane = o.backplane.toBuilder();
         }
 
         /**
@@ -229,7 +237,9 @@ public record RedisBackplaneOptions(
          * @throws IllegalArgumentException when the URI is malformed or names an unknown option
          */
         public Builder uri(String uri) {
-            RedisUris.apply(Objects.requireNonNull(uri, "uri"), this);
+            UriQuery rest = RedisUris.apply(Objects.requireNonNull(uri, "uri"), this);
+            backplane = BackplaneOptions.bind(rest, backplane.build()).toBuilder();
+            rest.requireEmpty("Redis backplane");
             return this;
         }
 
@@ -275,9 +285,18 @@ public record RedisBackplaneOptions(
             return this;
         }
 
-        /** @param prefix channel and key prefix (default {@code switchboard}) @return this builder */
+        /**
+         * @param options the options every backplane shares (default {@link BackplaneOptions#defaults()})
+         * @return this builder
+         */
+        public Builder backplane(BackplaneOptions options) {
+            this.backplane = options.toBuilder();
+            return this;
+        }
+
+        /** @param prefix channel and key prefix, the shared {@code namespace} (default {@code switchboard}) @return this builder */
         public Builder channelPrefix(String prefix) {
-            this.channelPrefix = prefix;
+            backplane.namespace(prefix);
             return this;
         }
 
@@ -305,27 +324,31 @@ public record RedisBackplaneOptions(
             return this;
         }
 
-        /** @param delay first reconnection delay (default 100 ms) @return this builder */
+        /** @param delay the shared first reconnect delay (default 100 ms) @return this builder @deprecated use {@link #backplane} */
+        @Deprecated
         public Builder reconnectDelayMin(Duration delay) {
-            this.reconnectDelayMin = delay;
+            backplane.reconnectDelayMin(delay);
             return this;
         }
 
-        /** @param delay longest reconnection delay (default 5 s) @return this builder */
+        /** @param delay the shared longest reconnect delay (default 5 s) @return this builder @deprecated use {@link #backplane} */
+        @Deprecated
         public Builder reconnectDelayMax(Duration delay) {
-            this.reconnectDelayMax = delay;
+            backplane.reconnectDelayMax(delay);
             return this;
         }
 
-        /** @param interval probe interval (default 1 s) @return this builder */
+        /** @param interval the shared liveness interval (default 1 s) @return this builder @deprecated use {@link #backplane} */
+        @Deprecated
         public Builder healthCheckInterval(Duration interval) {
-            this.healthCheckInterval = interval;
+            backplane.livenessInterval(interval);
             return this;
         }
 
-        /** @param timeout longest wait of {@code start} (default 5 s) @return this builder */
+        /** @param timeout the shared start timeout (default 5 s) @return this builder @deprecated use {@link #backplane} */
+        @Deprecated
         public Builder startTimeout(Duration timeout) {
-            this.startTimeout = timeout;
+            backplane.startTimeout(timeout);
             return this;
         }
 
@@ -335,9 +358,10 @@ public record RedisBackplaneOptions(
             return this;
         }
 
-        /** @param max bytes of received messages queued for the listener (default 64 MiB) @return this builder */
+        /** @param max the shared receive queue bound (default 64 MiB) @return this builder @deprecated use {@link #backplane} */
+        @Deprecated
         public Builder maxDeliveryQueueBytes(long max) {
-            this.maxDeliveryQueueBytes = max;
+            backplane.receiveQueueBytes(max);
             return this;
         }
 
@@ -353,9 +377,8 @@ public record RedisBackplaneOptions(
          */
         public RedisBackplaneOptions build() {
             return new RedisBackplaneOptions(topology, hosts, tls, username, password, database, sentinelMasterId,
-                    channelPrefix, pubSubMode, connectTimeout, commandTimeout, publishTimeout, reconnectDelayMin,
-                    reconnectDelayMax, healthCheckInterval, startTimeout, maxPendingCommands, maxDeliveryQueueBytes,
-                    historyTtl);
+                    pubSubMode, connectTimeout, commandTimeout, publishTimeout, maxPendingCommands, historyTtl,
+                    backplane.build());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.backplane.redis;
 
+import dev.switchboard.internal.BackplanePipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -42,7 +43,7 @@ class RedisBackplaneFaultTest {
     static Path dir;
     private static RedisProcess server;
     private static RedisClient raw;
-    private final List<RedisBackplane> created = new ArrayList<>();
+    private final List<BackplanePipeline> created = new ArrayList<>();
     private final String prefix = "fault-" + UUID.randomUUID().toString().substring(0, 8);
 
     @BeforeAll
@@ -65,11 +66,11 @@ class RedisBackplaneFaultTest {
 
     @AfterEach
     void closeBackplanes() {
-        created.forEach(RedisBackplane::close);
+        created.forEach(BackplanePipeline::close);
     }
 
-    private RedisBackplane started(String node, java.util.function.Consumer<byte[]> listener, String options) {
-        RedisBackplane b = RedisBackplane.create(server.uri() + "?channelPrefix=" + prefix + options);
+    private BackplanePipeline started(String node, java.util.function.Consumer<byte[]> listener, String options) {
+        BackplanePipeline b = BackplanePipeline.of(RedisBackplane.create(server.uri() + "?channelPrefix=" + prefix + options));
         created.add(b);
         b.start(node, listener);
         Await.until(TIMEOUT, () -> b.health().up(), node + " up");
@@ -89,8 +90,8 @@ class RedisBackplaneFaultTest {
     @Test
     void garbageOnTheChannelsIsDeliveredAsIsAndLaterMessagesStillArrive() throws Exception {
         BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
-        RedisBackplane a = started("a", received::add, "");
-        RedisBackplane b = started("b", m -> { }, "");
+        BackplanePipeline a = started("a", received::add, "");
+        BackplanePipeline b = started("b", m -> { }, "");
         byte[] binary = {(byte) 0xff, 0, (byte) 0xfe, '{', '"'};
         publishRaw(prefix + ":all", binary);
         publishRaw(prefix + ":node:a", utf8("not json at all"));
@@ -113,7 +114,7 @@ class RedisBackplaneFaultTest {
             }
             recorded.accept(m);
         }, "");
-        RedisBackplane b = started("b", m -> { }, "");
+        BackplanePipeline b = started("b", m -> { }, "");
         b.publish(utf8("one"));
         b.publish(utf8("two"));
         b.publish(utf8("three"));
@@ -126,9 +127,9 @@ class RedisBackplaneFaultTest {
     void twoPrefixesOnOneRedisDoNotSeeEachOther() throws Exception {
         RecordingListener mine = new RecordingListener();
         RecordingListener other = new RecordingListener();
-        RedisBackplane a = started("a", mine, "");
-        RedisBackplane b = started("b", m -> { }, "");
-        RedisBackplane c = RedisBackplane.create(server.uri() + "?channelPrefix=" + prefix + "-other");
+        BackplanePipeline a = started("a", mine, "");
+        BackplanePipeline b = started("b", m -> { }, "");
+        BackplanePipeline c = BackplanePipeline.of(RedisBackplane.create(server.uri() + "?channelPrefix=" + prefix + "-other"));
         created.add(c);
         c.start("a", other); // the same node id, under another prefix
         Await.until(TIMEOUT, () -> c.health().up(), "other prefix up");
@@ -155,7 +156,7 @@ class RedisBackplaneFaultTest {
 
     @Test
     void aRedisThatRestartsEmptyStartsNewHistoryEpochs() throws Exception {
-        RedisBackplane a = started("a", m -> { }, "");
+        BackplanePipeline a = started("a", m -> { }, "");
         History h = a.history().orElseThrow();
         StreamPosition before = h.append("t", utf8("x"), Retention.lastMessages(5)).get(10, TimeUnit.SECONDS);
         h.append("t", utf8("y"), Retention.lastMessages(5)).get(10, TimeUnit.SECONDS);
@@ -180,7 +181,7 @@ class RedisBackplaneFaultTest {
     @Test
     void withoutRedisStartReturnsPromptlyAndPublishDropsAtOnce() {
         int nobody = RedisProcess.freePort();
-        RedisBackplane b = RedisBackplane.create("redis://127.0.0.1:" + nobody + "?reconnectDelayMax=200ms");
+        BackplanePipeline b = BackplanePipeline.of(RedisBackplane.create("redis://127.0.0.1:" + nobody + "?reconnectDelayMax=200ms"));
         created.add(b);
         long t0 = System.nanoTime();
         b.start("lonely", m -> { });
@@ -203,7 +204,7 @@ class RedisBackplaneFaultTest {
     void aListenerTooSlowForTheTrafficLosesMessagesButNotTheSubscription() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         RecordingListener recorded = new RecordingListener();
-        RedisBackplane a = started("a", m -> {
+        BackplanePipeline a = started("a", m -> {
             try {
                 release.await();
             } catch (InterruptedException e) {
@@ -211,7 +212,7 @@ class RedisBackplaneFaultTest {
             }
             recorded.accept(m);
         }, "&maxDeliveryQueueBytes=10000");
-        RedisBackplane b = started("b", m -> { }, "");
+        BackplanePipeline b = started("b", m -> { }, "");
         byte[] kb = new byte[1000];
         for (int i = 0; i < 50; i++) {
             b.publish(kb);
@@ -226,7 +227,7 @@ class RedisBackplaneFaultTest {
 
     @Test
     void historyKeepsTopicsWithBracesApartAndTrimsByAge() throws Exception {
-        RedisBackplane a = started("a", m -> { }, "");
+        BackplanePipeline a = started("a", m -> { }, "");
         History h = a.history().orElseThrow();
         for (String topic : List.of("a}b", "a%7Db", "{a}", "%", "caf\u00e9 \u4e16")) {
             assertThat(h.append(topic, utf8(topic), Retention.lastMessages(5)).get(10, TimeUnit.SECONDS).offset())

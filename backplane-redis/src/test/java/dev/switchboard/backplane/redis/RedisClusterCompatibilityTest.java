@@ -1,5 +1,6 @@
 package dev.switchboard.backplane.redis;
 
+import dev.switchboard.internal.BackplanePipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -95,8 +96,8 @@ class RedisClusterCompatibilityTest extends BackplaneCompatibilityKit {
     @Test
     void classicPubSubOverTheClusterDeliversToo() {
         String uri = cluster.uri() + "?channelPrefix=" + prefix + "&pubSubMode=classic";
-        RedisBackplane a = RedisBackplane.create(uri);
-        RedisBackplane b = RedisBackplane.create(uri);
+        BackplanePipeline a = BackplanePipeline.of(RedisBackplane.create(uri));
+        BackplanePipeline b = BackplanePipeline.of(RedisBackplane.create(uri));
         RecordingListener received = new RecordingListener();
         try {
             a.start("classic-a", m -> { });

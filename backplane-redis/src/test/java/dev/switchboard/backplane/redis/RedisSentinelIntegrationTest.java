@@ -1,5 +1,6 @@
 package dev.switchboard.backplane.redis;
 
+import dev.switchboard.internal.BackplanePipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -40,7 +41,7 @@ class RedisSentinelIntegrationTest {
     private static RedisProcess replica;
     private static RedisProcess sentinel;
     private static RedisClient raw;
-    private final List<RedisBackplane> created = new ArrayList<>();
+    private final List<BackplanePipeline> created = new ArrayList<>();
     private final String prefix = "sentinel-" + UUID.randomUUID().toString().substring(0, 8);
 
     @BeforeAll
@@ -70,7 +71,7 @@ class RedisSentinelIntegrationTest {
 
     @AfterEach
     void closeBackplanes() {
-        created.forEach(RedisBackplane::close);
+        created.forEach(BackplanePipeline::close);
     }
 
     private static int masterPort() {
@@ -101,9 +102,9 @@ class RedisSentinelIntegrationTest {
         }
     }
 
-    private RedisBackplane started(String node, RecordingListener listener) {
-        RedisBackplane b = RedisBackplane.create("redis-sentinel://127.0.0.1:" + sentinel.port()
-                + "?sentinelMasterId=mymaster&channelPrefix=" + prefix + "&reconnectDelayMax=500ms");
+    private BackplanePipeline started(String node, RecordingListener listener) {
+        BackplanePipeline b = BackplanePipeline.of(RedisBackplane.create("redis-sentinel://127.0.0.1:" + sentinel.port()
+                + "?sentinelMasterId=mymaster&channelPrefix=" + prefix + "&reconnectDelayMax=500ms"));
         created.add(b);
         b.start(node, listener);
         Await.until(TIMEOUT, () -> b.health().up(), node + " up");
@@ -118,8 +119,8 @@ class RedisSentinelIntegrationTest {
     void followsTheMasterThroughAFailover() throws Exception {
         RecordingListener ra = new RecordingListener();
         RecordingListener rb = new RecordingListener();
-        RedisBackplane a = started("sa", ra);
-        RedisBackplane b = started("sb", rb);
+        BackplanePipeline a = started("sa", ra);
+        BackplanePipeline b = started("sb", rb);
         a.publish(utf8("before"));
         rb.awaitMessage("before", TIMEOUT);
         History h = a.history().orElseThrow();

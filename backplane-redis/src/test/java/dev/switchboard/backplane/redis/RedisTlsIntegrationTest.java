@@ -1,5 +1,6 @@
 package dev.switchboard.backplane.redis;
 
+import dev.switchboard.internal.BackplanePipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -87,8 +88,8 @@ class RedisTlsIntegrationTest {
     @Test
     void publishesAndKeepsHistoryOverTls() throws Exception {
         String uri = "rediss://127.0.0.1:" + tlsPort + "?channelPrefix=tls";
-        RedisBackplane a = RedisBackplane.create(uri);
-        RedisBackplane b = RedisBackplane.create(uri);
+        BackplanePipeline a = BackplanePipeline.of(RedisBackplane.create(uri));
+        BackplanePipeline b = BackplanePipeline.of(RedisBackplane.create(uri));
         RecordingListener received = new RecordingListener();
         try {
             a.start("tls-a", m -> { });

@@ -45,6 +45,9 @@ import java.util.function.Supplier;
  * closes its transports (clients see 1001) and nodes.
  */
 public final class BenchServer implements AutoCloseable {
+    /** Makes the default node ids of this process unique. */
+    private static final String RUN = java.util.UUID.randomUUID().toString().substring(0, 6);
+
     private final List<Switchboard> boards = new ArrayList<>();
     private final List<JettyTransport> transports = new ArrayList<>();
     private final Execution execution;
@@ -96,7 +99,8 @@ public final class BenchServer implements AutoCloseable {
         BenchServer server = new BenchServer(execution);
         try {
             for (int i = 0; i < nodes; i++) {
-                String id = settings.nodeId() == null ? "bench-" + (i + 1)
+                // Unique per process start by default: two servers on one backplane must not share an id.
+                String id = settings.nodeId() == null ? "bench-" + RUN + "-" + (i + 1)
                         : nodes == 1 ? settings.nodeId() : settings.nodeId() + "-" + (i + 1);
                 SwitchboardOptions.Builder options = SwitchboardOptions.builder()
                         .nodeId(id)
@@ -177,7 +181,12 @@ public final class BenchServer implements AutoCloseable {
         return n;
     }
 
-    /** @return the WebSocket URI of each node, in node order */
+    /** @return the nodes, in node order */
+    public List<Switchboard> boards() {
+        return List.copyOf(boards);
+    }
+
+    /** @return the nodes' WebSocket URLs, in node order */
     public List<URI> uris() {
         List<URI> out = new ArrayList<>();
         for (JettyTransport t : transports) {

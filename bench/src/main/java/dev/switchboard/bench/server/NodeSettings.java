@@ -18,7 +18,7 @@ import java.util.Objects;
  * to topics starting with it; default: only the {@code join} request joins topics),
  * {@code --max-queued-bytes 65536} and {@code --heartbeat 5s} (the core's defaults when absent).
  *
- * @param nodeId the node id, or null for {@code bench-<i>}
+ * @param nodeId the node id, or null for {@code bench-<random>-<i>} (unique per process start)
  * @param durable durable topic patterns and their retention, in declaration order
  * @param subscribePrefix the prefix clients may subscribe to, or null for none
  * @param maxQueuedBytes the outbound queue bound per connection, or 0 for the core's default (1 MiB)

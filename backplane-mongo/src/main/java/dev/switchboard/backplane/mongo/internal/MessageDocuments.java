@@ -58,14 +58,14 @@ public final class MessageDocuments {
     /**
      * @param nodeId this node
      * @param namespace the cluster's namespace
-     * @return the stages after {@code $changeStream}: inserts of this namespace, by other nodes (or
-     *     echoed), to every node or to this one; projected to the payload only
+     * @return the stages after {@code $changeStream}: inserts of this namespace, to every node or to this
+     *     one, this node's own included (the core's liveness beats must come back); projected to the
+     *     payload only
      */
     public static List<Bson> pipeline(String namespace, String nodeId) {
         Bson match = Filters.and(
                 Filters.eq("operationType", "insert"),
                 Filters.eq("fullDocument." + NAMESPACE, namespace),
-                Filters.or(Filters.ne("fullDocument." + FROM, nodeId), Filters.eq("fullDocument." + ECHO, true)),
                 Filters.in("fullDocument." + TO, Arrays.asList(null, nodeId)));
         return List.of(Aggregates.match(match),
                 Aggregates.project(Projections.include("fullDocument." + PAYLOAD)));

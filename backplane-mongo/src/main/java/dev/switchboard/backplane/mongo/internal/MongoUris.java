@@ -41,6 +41,7 @@ public final class MongoUris {
         }
         int q = uri.indexOf('?');
         Map<String, String> settings = new LinkedHashMap<>();
+        Map<String, String> shared = new LinkedHashMap<>();
         List<String> kept = new ArrayList<>();
         if (q >= 0) {
             for (String pair : uri.substring(q + 1).split("[&;]")) {
@@ -49,7 +50,9 @@ public final class MongoUris {
                 }
                 int eq = pair.indexOf('=');
                 String key = eq < 0 ? pair : pair.substring(0, eq);
-                if (key.toLowerCase(Locale.ROOT).startsWith("switchboard")) {
+                if (dev.switchboard.spi.BackplaneOptions.QUERY_NAMES.contains(key)) {
+                    shared.put(key, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                } else if (key.toLowerCase(Locale.ROOT).startsWith("switchboard")) {
                     String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
                     settings.put(key.toLowerCase(Locale.ROOT), value);
                 } else {
@@ -60,7 +63,7 @@ public final class MongoUris {
         String base = q < 0 ? uri : uri.substring(0, q);
         String cleaned = kept.isEmpty() ? base : base + "?" + String.join("&", kept);
         try {
-            return new Parsed(cleaned, new ConnectionString(cleaned), settings);
+            return new Parsed(cleaned, new ConnectionString(cleaned), settings, shared);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("malformed MongoDB URI " + Backplanes.redact(uri) + ": "
                     + e.getMessage(), e);
@@ -73,12 +76,20 @@ public final class MongoUris {
         private final ConnectionString parsed;
         private final Map<String, String> settings;
         private final Map<String, String> unread;
+        private final Map<String, String> shared;
 
-        private Parsed(String connectionString, ConnectionString parsed, Map<String, String> settings) {
+        private Parsed(String connectionString, ConnectionString parsed, Map<String, String> settings,
+                       Map<String, String> shared) {
+            this.shared = shared;
             this.connectionString = connectionString;
             this.parsed = parsed;
             this.settings = settings;
             this.unread = new LinkedHashMap<>(settings);
+        }
+
+        /** @return the shared backplane options named in the query ({@code namespace}, ...) */
+        public dev.switchboard.spi.UriQuery shared() {
+            return dev.switchboard.spi.UriQuery.of(shared);
         }
 
         /** @return the connection string without Switchboard's settings */

@@ -7,6 +7,7 @@ import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.mongodb.client.model.changestream.FullDocument;
+import dev.switchboard.spi.ReconnectBackoff;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -74,7 +75,7 @@ public final class ResumableChangeStream implements AutoCloseable {
     private final List<Bson> pipeline;
     private final FullDocument fullDocument;
     private final Duration maxAwaitTime;
-    private final Backoff backoff;
+    private final ReconnectBackoff backoff;
     private final java.util.function.Consumer<ChangeStreamDocument<Document>> handler;
     private final Hooks hooks;
     private final BooleanSupplier standaloneServer;
@@ -95,7 +96,7 @@ public final class ResumableChangeStream implements AutoCloseable {
      * @param hooks receives state changes
      */
     public ResumableChangeStream(String name, MongoCollection<Document> collection, List<Bson> pipeline,
-                                 FullDocument fullDocument, Duration maxAwaitTime, Backoff backoff,
+                                 FullDocument fullDocument, Duration maxAwaitTime, ReconnectBackoff backoff,
                                  BooleanSupplier standaloneServer,
                                  java.util.function.Consumer<ChangeStreamDocument<Document>> handler, Hooks hooks) {
         this.name = Objects.requireNonNull(name, "name");

@@ -1,5 +1,6 @@
 package dev.switchboard.backplane.postgres.internal;
 
+import dev.switchboard.spi.ReconnectBackoff;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -43,6 +44,10 @@ public final class ListenLoop implements AutoCloseable {
          */
         void notification(Connection connection, PGNotification notification);
 
+        /** Called on the loop's thread once LISTEN is in place on a (new) connection. */
+        default void listening() {
+        }
+
         /** Called on the loop's thread after the connection failed, before the reconnect delay. */
         default void disconnected() {
         }
@@ -52,7 +57,7 @@ public final class ListenLoop implements AutoCloseable {
     private final JdbcEndpoint endpoint;
     private final List<String> channels;
     private final Handler handler;
-    private final Backoff backoff;
+    private final ReconnectBackoff backoff;
     private final Duration probeInterval;
     private final Object wakeup = new Object();
     private volatile Thread thread;
@@ -70,7 +75,7 @@ public final class ListenLoop implements AutoCloseable {
      * @param backoff reconnect delays
      * @param probeInterval how long the connection may stay silent before a probe query
      */
-    public ListenLoop(String name, JdbcEndpoint endpoint, List<String> channels, Handler handler, Backoff backoff,
+    public ListenLoop(String name, JdbcEndpoint endpoint, List<String> channels, Handler handler, ReconnectBackoff backoff,
                       Duration probeInterval) {
         this.name = Objects.requireNonNull(name, "name");
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -125,6 +130,7 @@ public final class ListenLoop implements AutoCloseable {
                     log.info("{}: reconnected to {} and listening again", name, endpoint.describe());
                 }
                 failures = 0;
+                handler.listening();
                 poll(c);
             } catch (SQLException | RuntimeException e) {
                 listening = false;
@@ -202,6 +208,26 @@ public final class ListenLoop implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     return;
                 }
+            }
+        }
+    }
+
+    /**
+     * Drops the current connection so the loop connects and LISTENs again (a subscription that stopped
+     * delivering while the connection looked fine). Never blocks.
+     */
+    public void reconnect() {
+        Connection c = connection;
+        if (c != null) {
+            try {
+                c.unwrap(org.postgresql.PGConnection.class).cancelQuery();
+            } catch (SQLException | RuntimeException e) {
+                // then the close below
+            }
+            try {
+                c.close();
+            } catch (SQLException | RuntimeException e) {
+                // the loop notices either way
             }
         }
     }

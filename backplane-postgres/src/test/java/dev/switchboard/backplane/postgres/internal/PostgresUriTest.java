@@ -66,8 +66,16 @@ class PostgresUriTest {
         assertThat(o.createSchema()).isFalse();
         assertThat(o.url()).contains("sslmode=disable").doesNotContain("channelPrefix");
         assertThat(o.toString()).doesNotContain("pw");
-        assertThatThrownBy(() -> PostgresBackplaneOptions.of("postgres://h/db?channelPrefix=a-b"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("channelPrefix");
+        assertThatThrownBy(() -> PostgresBackplaneOptions.of("postgres://h/db?namespace=a-b"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("namespace");
+        // The shared options under their shared names; the older names above still work.
+        PostgresBackplaneOptions shared = PostgresBackplaneOptions.of("postgres://h/db?namespace=shop2"
+                + "&publishQueueMessages=7&livenessInterval=250ms");
+        assertThat(shared.backplane().namespace()).isEqualTo("shop2");
+        assertThat(shared.backplane().publishQueueMessages()).isEqualTo(7);
+        assertThat(shared.backplane().livenessInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThatThrownBy(() -> PostgresBackplaneOptions.of("postgres://h/db?livenessInterval=soon"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("livenessInterval");
         assertThatThrownBy(() -> PostgresBackplaneOptions.of("postgres://h/db?attachmentThreshold=9000"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("attachmentThreshold");
         assertThatThrownBy(() -> PostgresBackplaneOptions.of("postgres://h/db?attachmentMaxAge=soon"))

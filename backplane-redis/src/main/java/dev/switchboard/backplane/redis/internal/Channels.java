@@ -18,7 +18,7 @@ public final class Channels {
 
     private final String base;
     private final byte[] all;
-    private final byte[] own;
+    private volatile byte[] own;
     private final Map<String, byte[]> nodes = new ConcurrentHashMap<>();
 
     /**
@@ -40,6 +40,16 @@ public final class Channels {
     /** @return this node's channel */
     public byte[] own() {
         return own;
+    }
+
+    /**
+     * @param nodeId this node's new id
+     * @return the old own channel
+     */
+    public byte[] rename(String nodeId) {
+        byte[] old = own;
+        own = node(nodeId);
+        return old;
     }
 
     /** @param nodeId a node @return its channel */

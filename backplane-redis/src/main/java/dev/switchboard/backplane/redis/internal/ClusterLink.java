@@ -153,6 +153,18 @@ final class ClusterLink implements Link {
     }
 
     @Override
+    public void move(String nodeId) {
+        byte[] old = channels.rename(nodeId);
+        StatefulRedisPubSubConnection<byte[], byte[]> s = shard;
+        if (sharded && s != null) {
+            s.async().sunsubscribe(old);
+        } else if (!sharded) {
+            sub.async().unsubscribe(old);
+        }
+        subscribe();
+    }
+
+    @Override
     public CompletableFuture<Void> closeAsync() {
         return CompletableFuture.allOf(sub.closeAsync(), cmd.closeAsync());
     }

@@ -2,6 +2,7 @@ package dev.switchboard.backplane.redis.internal;
 
 import dev.switchboard.backplane.redis.RedisBackplaneOptions;
 import dev.switchboard.backplane.redis.RedisTopology;
+import dev.switchboard.spi.BackplaneLink;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -9,61 +10,48 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import java.net.SocketAddress;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one backplane connected: makes the first connection (retrying with back-off while Redis is
- * unreachable, since Lettuce reconnects only connections that once succeeded), runs the health probes,
- * renews subscriptions that Redis dropped without closing the connection, replaces a Sentinel link whose
- * master became a replica, and routes what the pub/sub connection receives.
+ * Keeps one backplane connected: makes the first connection (retrying with the core's backoff while Redis
+ * is unreachable, since Lettuce reconnects only connections that once succeeded), reports connection
+ * changes to the core, renews subscriptions when the core's liveness beats stop coming back, replaces a
+ * Sentinel link whose master became a replica, and hands what the pub/sub connection receives to the core.
  *
- * <p>Threading: Lettuce callbacks only queue work (to {@link Delivery} or to this class's single scheduler
- * thread); nothing here blocks an event loop.
+ * <p>Threading: Lettuce callbacks only hand work on (to the core, which queues it, or to this class's
+ * single scheduler thread); nothing here blocks an event loop.
  */
 public final class Connector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Connector.class);
 
     private final RedisBackplaneOptions options;
-    private final String nodeId;
-    private final Delivery delivery;
-    private final Probes probes = new Probes();
+    private final BackplaneLink core;
     private final ClientResources resources;
     private final AbstractRedisClient client;
     private final ScheduledExecutorService scheduler;
-    private final Delay backoff;
-    private final long staleNanos;
     private final io.lettuce.core.RedisURI uri;
-    private final CountDownLatch firstAttempt = new CountDownLatch(1);
-    private final AtomicBoolean probeQueued = new AtomicBoolean();
+    private volatile String nodeId;
     private volatile Link link;
     private volatile Throwable lastError;
     private volatile boolean closed;
-    private int attempts;
-    private long lastResubscribe;
 
     /**
      * Creates the Lettuce client and starts connecting in the background.
      *
      * @param options the options
-     * @param nodeId this node's id
-     * @param delivery where received messages go
+     * @param core the core's side: node id, callbacks, backoff
      */
-    public Connector(RedisBackplaneOptions options, String nodeId, Delivery delivery) {
+    public Connector(RedisBackplaneOptions options, BackplaneLink core) {
         this.options = options;
-        this.nodeId = nodeId;
-        this.delivery = delivery;
-        this.backoff = LettuceConfig.reconnectDelay(options);
-        this.staleNanos = 3 * options.healthCheckInterval().toNanos() + options.publishTimeout().toNanos();
+        this.core = core;
+        this.nodeId = core.nodeId();
         this.resources = LettuceConfig.resources(options);
         // CLIENT LIST on the server then shows which node a connection belongs to.
         String clientName = "switchboard:" + nodeId.replaceAll("\\s", "_");
@@ -85,17 +73,8 @@ public final class Connector implements AutoCloseable {
             return t;
         });
         scheduler.execute(this::connect);
-        long interval = options.healthCheckInterval().toMillis();
+        long interval = options.backplane().livenessInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * @param timeoutMillis how long to wait
-     * @return true when the first connection attempt finished (either way) in time
-     * @throws InterruptedException if interrupted
-     */
-    public boolean awaitFirstAttempt(long timeoutMillis) throws InterruptedException {
-        return firstAttempt.await(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     /** @return the connected link, or null before the first connection succeeded */
@@ -108,10 +87,37 @@ public final class Connector implements AutoCloseable {
         return lastError;
     }
 
-    /** @return true when subscribed and able to publish, as the probes last proved */
-    public boolean confirmed() {
+    /** Subscribes again (the core's beats stopped coming back while the connections look fine). */
+    public void renew() {
+        run(() -> {
+            Link l = link;
+            if (l != null && !closed) {
+                l.resubscribe();
+            }
+        });
+    }
+
+    /**
+     * Moves this node's channel to a new node id.
+     *
+     * @param fresh the new id
+     * @return true when the link moved (or there is none yet: the next one uses the new id)
+     */
+    public boolean rename(String fresh) {
+        nodeId = fresh;
         Link l = link;
-        return l != null && l.isOpen() && probes.confirmed(staleNanos);
+        if (l != null) {
+            l.move(fresh);
+        }
+        return true;
+    }
+
+    private void run(Runnable task) {
+        try {
+            scheduler.execute(task);
+        } catch (RejectedExecutionException closedMeanwhile) {
+            // closing
+        }
     }
 
     private void connect() {
@@ -131,7 +137,7 @@ public final class Connector implements AutoCloseable {
         attempt.whenComplete((l, e) -> {
             try {
                 scheduler.execute(() -> connected(l, e));
-            } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
+            } catch (RejectedExecutionException closedMeanwhile) {
                 if (l != null) {
                     l.closeAsync();
                 }
@@ -140,7 +146,6 @@ public final class Connector implements AutoCloseable {
     }
 
     private void connected(Link l, Throwable e) {
-        firstAttempt.countDown();
         if (closed) {
             if (l != null) {
                 l.closeAsync();
@@ -149,39 +154,30 @@ public final class Connector implements AutoCloseable {
         }
         if (e != null) {
             lastError = unwrap(e);
-            long delay = backoff.createDelay(++attempts).toMillis();
+            int attempts = core.backoff().failures() + 1;
+            long delay = core.backoff().nextDelayMillis();
             if (attempts == 1 || attempts % 10 == 0) {
                 log.warn("Redis backplane of node {} cannot connect to {} ({}); retrying in the background",
                         nodeId, options.endpoint(), lastError.toString());
             }
+            core.disconnected("connecting to " + options.endpoint() + ": " + lastError.getMessage());
             scheduler.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
             return;
         }
-        attempts = 0;
+        core.backoff().reset();
         lastError = null;
         link = l;
         log.info("Redis backplane of node {} connected to {} ({} pub/sub on {})", nodeId, options.endpoint(),
                 l.sharded() ? "sharded" : "classic", l.channels());
-        probe();
+        reportIfOpen();
     }
 
-    /** Publishes probes now (at most one queued request at a time). */
-    private void probeSoon() {
-        if (!closed && probeQueued.compareAndSet(false, true)) {
-            scheduler.execute(() -> {
-                probeQueued.set(false);
-                probe();
-            });
-        }
-    }
-
-    private void probe() {
+    private void reportIfOpen() {
         Link l = link;
-        if (l == null || closed) {
-            return;
+        if (l != null && !closed && l.isOpen()) {
+            core.connected(options.endpoint() + ", " + (l.sharded() ? "sharded" : "classic") + " pub/sub on "
+                    + l.channels());
         }
-        l.publish(l.channels().all(), probes.probe(Probes.ALL));
-        l.publish(l.channels().own(), probes.probe(Probes.NODE));
     }
 
     private void tick() {
@@ -191,22 +187,13 @@ public final class Connector implements AutoCloseable {
                 return;
             }
             l.maintain();
-            probe();
-            long now = System.nanoTime();
-            if (l.isOpen() && probes.silentNanos() > staleNanos && now - lastResubscribe > staleNanos) {
-                // Redis can drop a subscription without closing the connection (a shard's slot moved); probes
-                // that do not come back while the connections are up mean exactly that.
-                lastResubscribe = now;
-                log.info("Redis backplane of node {}: probes not coming back, subscribing again", nodeId);
-                l.resubscribe();
-            }
             l.misplaced().whenComplete((wrong, e) -> {
                 if (Boolean.TRUE.equals(wrong)) {
-                    scheduler.execute(() -> replace(l));
+                    run(() -> replace(l));
                 }
             });
         } catch (RuntimeException e) {
-            log.warn("Redis backplane health check failed", e);
+            log.warn("Redis backplane maintenance failed", e);
         }
     }
 
@@ -217,7 +204,7 @@ public final class Connector implements AutoCloseable {
         log.warn("Redis backplane of node {}: the server behind {} is no longer the master; reconnecting",
                 nodeId, options.endpoint());
         link = null;
-        probes.lost();
+        core.disconnected(options.endpoint() + " is no longer the master, reconnecting");
         l.closeAsync();
         connect();
     }
@@ -259,43 +246,38 @@ public final class Connector implements AutoCloseable {
         }
 
         private void received(byte[] message) {
-            if (Probes.isProbe(message)) {
-                probes.received(message);
-            } else {
-                delivery.offer(message);
+            if (!closed) {
+                core.received(message);
             }
         }
 
         @Override
         public void subscribed(byte[] channel, long count) {
-            probeSoon();
+            reportIfOpen();
         }
 
         @Override
         public void ssubscribed(byte[] channel, long count) {
-            probeSoon();
+            reportIfOpen();
         }
 
-        @Override
-        public void sunsubscribed(byte[] channel, long count) {
-            // Redis drops shard subscriptions when their slot moves; the next tick renews them.
-            probes.lost();
-        }
+        // A shard subscription Redis dropped (its slot moved) shows as missing liveness beats; the core then
+        // asks for renew().
     }
 
-    /** Any connection of this client going down voids the probes' proof until a new probe comes back. */
+    /** A connection of this link going down means down until it is back. */
     private final class StateListener implements RedisConnectionStateListener {
         @Override
         public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-            probeSoon();
+            run(Connector.this::reportIfOpen);
         }
 
         @Override
         public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
             // Short-lived connections (Sentinel look-ups, cluster topology refresh) are not ours to judge by.
             Link l = link;
-            if (l != null && l.owns(connection)) {
-                probes.lost();
+            if (l != null && l.owns(connection) && !closed) {
+                core.disconnected("connection to " + options.endpoint() + " lost, reconnecting");
             }
         }
     }

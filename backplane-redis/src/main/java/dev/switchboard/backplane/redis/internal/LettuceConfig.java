@@ -12,6 +12,7 @@ import io.lettuce.core.protocol.ProtocolKeyword;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import dev.switchboard.spi.ReconnectBackoff;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,9 +25,15 @@ final class LettuceConfig {
     private LettuceConfig() {
     }
 
-    /** @param o the options @return the reconnection back-off: doubling from the minimum to the maximum */
+    /** @param o the options @return Lettuce's reconnect delays, from the core's one backoff */
     static Delay reconnectDelay(RedisBackplaneOptions o) {
-        return Delay.exponential(o.reconnectDelayMin(), o.reconnectDelayMax(), 2, TimeUnit.MILLISECONDS);
+        ReconnectBackoff backoff = ReconnectBackoff.of(o.backplane());
+        return new Delay() {
+            @Override
+            public Duration createDelay(long attempt) {
+                return Duration.ofMillis(backoff.delayMillis((int) Math.min(Math.max(attempt - 1, 0), 30)));
+            }
+        };
     }
 
     /** @param o the options @return one backplane's own event loops and timers */

@@ -52,6 +52,13 @@ public interface Link {
     void resubscribe();
 
     /**
+     * Moves this node's own channel to a new node id: unsubscribes the old one, subscribes the new one.
+     *
+     * @param nodeId the new node id
+     */
+    void move(String nodeId);
+
+    /**
      * @return completes with true when the command connection is no longer talking to the right server (a
      *     Sentinel master that became a replica), so the link must be replaced
      */

@@ -3,10 +3,10 @@ package dev.switchboard.backplane.redis.internal;
 import dev.switchboard.backplane.redis.RedisBackplaneOptions;
 import dev.switchboard.backplane.redis.RedisPubSubMode;
 import dev.switchboard.backplane.redis.RedisTopology;
+import dev.switchboard.spi.UriQuery;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,10 +33,11 @@ public final class RedisUris {
 
     /**
      * @param uri the URI
-     * @param b the builder to set the URI's parts and options on
-     * @throws IllegalArgumentException when the URI is malformed or has an unknown option
+     * @param b the builder to set the URI's parts and Redis options on
+     * @return the query parameters that are not the Redis backplane's own (the shared ones, or unknown)
+     * @throws IllegalArgumentException when the URI is malformed or an option's value is
      */
-    public static void apply(String uri, RedisBackplaneOptions.Builder b) {
+    public static UriQuery apply(String uri, RedisBackplaneOptions.Builder b) {
         int schemeEnd = uri.indexOf("://");
         if (schemeEnd < 0) {
             throw bad(uri, "no scheme");
@@ -92,38 +93,16 @@ public final class RedisUris {
         if (!path.isEmpty()) {
             b.database(parseInt(path, "database"));
         }
-        if (query != null && !query.isEmpty()) {
-            for (String pair : query.split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
-                }
-                int eq = pair.indexOf('=');
-                String key = decode(eq < 0 ? pair : pair.substring(0, eq));
-                String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-                option(b, key, value);
-            }
-        }
-    }
-
-    private static void option(RedisBackplaneOptions.Builder b, String key, String value) {
-        switch (key) {
-            case "channelPrefix" -> b.channelPrefix(value);
-            case "pubSubMode" -> b.pubSubMode(enumValue(value));
-            case "sentinelMasterId" -> b.sentinelMasterId(value);
-            case "database" -> b.database(parseInt(value, key));
-            case "connectTimeout" -> b.connectTimeout(duration(value, key));
-            case "commandTimeout" -> b.commandTimeout(duration(value, key));
-            case "publishTimeout" -> b.publishTimeout(duration(value, key));
-            case "reconnectDelayMin" -> b.reconnectDelayMin(duration(value, key));
-            case "reconnectDelayMax" -> b.reconnectDelayMax(duration(value, key));
-            case "healthCheckInterval" -> b.healthCheckInterval(duration(value, key));
-            case "startTimeout" -> b.startTimeout(duration(value, key));
-            case "maxPendingCommands" -> b.maxPendingCommands(parseInt(value, key));
-            case "maxDeliveryQueueBytes" -> b.maxDeliveryQueueBytes(parseLong(value, key));
-            case "historyTtl" -> b.historyTtl(duration(value, key));
-            default -> throw new IllegalArgumentException("unknown Redis backplane option \"" + key
-                    + "\" (see RedisBackplaneOptions)");
-        }
+        UriQuery params = UriQuery.parse(query);
+        params.take("pubSubMode").ifPresent(v -> b.pubSubMode(enumValue(v)));
+        params.take("sentinelMasterId").ifPresent(b::sentinelMasterId);
+        params.take("database").ifPresent(v -> b.database(parseInt(v, "database")));
+        params.take("connectTimeout").ifPresent(v -> b.connectTimeout(duration(v, "connectTimeout")));
+        params.take("commandTimeout").ifPresent(v -> b.commandTimeout(duration(v, "commandTimeout")));
+        params.take("publishTimeout").ifPresent(v -> b.publishTimeout(duration(v, "publishTimeout")));
+        params.take("maxPendingCommands").ifPresent(v -> b.maxPendingCommands(parseInt(v, "maxPendingCommands")));
+        params.take("historyTtl").ifPresent(v -> b.historyTtl(duration(v, "historyTtl")));
+        return params;
     }
 
     private static RedisPubSubMode enumValue(String value) {
@@ -141,39 +120,12 @@ public final class RedisUris {
      * @return the duration
      */
     static Duration duration(String value, String name) {
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (v.startsWith("p")) {
-                return Duration.parse(v.toUpperCase(Locale.ROOT));
-            }
-            if (v.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-            }
-            long n = v.isEmpty() ? -1 : Character.isDigit(v.charAt(v.length() - 1))
-                    ? Long.parseLong(v) : Long.parseLong(v.substring(0, v.length() - 1));
-            return switch (v.charAt(v.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                case 'd' -> Duration.ofDays(n);
-                default -> Duration.ofMillis(n);
-            };
-        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-            throw new IllegalArgumentException(name + " is not a duration (250ms, 2s, 5m, PT2S): " + value, e);
-        }
+        return UriQuery.duration(name, value);
     }
 
     private static int parseInt(String value, String name) {
         try {
             return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " is not a number: " + value, e);
-        }
-    }
-
-    private static long parseLong(String value, String name) {
-        try {
-            return Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " is not a number: " + value, e);
         }

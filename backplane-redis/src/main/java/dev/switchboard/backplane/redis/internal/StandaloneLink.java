@@ -80,6 +80,13 @@ final class StandaloneLink implements Link {
     }
 
     @Override
+    public void move(String nodeId) {
+        byte[] old = channels.rename(nodeId);
+        sub.async().unsubscribe(old);
+        sub.async().subscribe(channels.all(), channels.own());
+    }
+
+    @Override
     public CompletableFuture<Boolean> misplaced() {
         if (!sentinel || !cmd.isOpen()) {
             return CompletableFuture.completedFuture(false);

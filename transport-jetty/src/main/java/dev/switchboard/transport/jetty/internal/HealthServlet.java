@@ -22,7 +22,7 @@ import java.io.IOException;
  *
  * <p>For an acceptor that is not a {@link Switchboard} node only {@code {"status":"UP"}} is reported.
  * Runs on a Jetty request thread; it reads the connection count and asks the backplane for its
- * {@link dev.switchboard.spi.Backplane#health()}, which backplanes answer from their last known state.
+ * {@link Switchboard#backplaneHealth()}, which the core answers from the backplane's last known state.
  */
 public final class HealthServlet extends HttpServlet {
     private final transient SessionAcceptor acceptor;

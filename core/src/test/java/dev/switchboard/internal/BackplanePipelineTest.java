@@ -1,0 +1,264 @@
+package dev.switchboard.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.BackplaneException;
+import dev.switchboard.spi.Backplane;
+import dev.switchboard.spi.BackplaneCapabilities;
+import dev.switchboard.spi.BackplaneLink;
+import dev.switchboard.spi.BackplaneOptions;
+import dev.switchboard.spi.Outbound;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The policies the core owns for every backplane, against a scripted adapter. */
+class BackplanePipelineTest {
+    private static final long WAIT_MS = 10_000;
+    private final List<BackplanePipeline> pipelines = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void close() {
+        pipelines.forEach(BackplanePipeline::close);
+    }
+
+    /** Records batches; loops messages back (like a pub/sub server) while {@code loopBack}. */
+    private static final class Scripted implements Backplane {
+        final BackplaneOptions options;
+        final List<String> published = new CopyOnWriteArrayList<>();
+        final AtomicInteger renewals = new AtomicInteger();
+        final AtomicInteger beats = new AtomicInteger();
+        volatile boolean loopBack = true;
+        volatile boolean connectAtStart = true;
+        volatile CountDownLatch gate = new CountDownLatch(0);
+        volatile RuntimeException failWith;
+        volatile BackplaneLink link;
+        int maxMessageBytes;
+
+        Scripted(BackplaneOptions options) {
+            this.options = options;
+        }
+
+        @Override
+        public String name() {
+            return "scripted";
+        }
+
+        @Override
+        public BackplaneOptions sharedOptions() {
+            return options;
+        }
+
+        @Override
+        public BackplaneCapabilities capabilities() {
+            return BackplaneCapabilities.defaults().withMaxMessageBytes(maxMessageBytes);
+        }
+
+        @Override
+        public void start(BackplaneLink link) {
+            this.link = link;
+            if (connectAtStart) {
+                link.connected("scripted server");
+            } else {
+                link.disconnected("scripted server unreachable");
+            }
+        }
+
+        @Override
+        public void publish(List<Outbound> batch) throws Exception {
+            gate.await();
+            RuntimeException f = failWith;
+            if (f != null) {
+                throw f;
+            }
+            for (Outbound o : batch) {
+                String text = new String(o.message(), StandardCharsets.UTF_8);
+                if (!text.startsWith("#sbbeat ")) {
+                    published.add(text);
+                } else {
+                    beats.incrementAndGet();
+                }
+                if (loopBack) {
+                    link.received(o.message());
+                }
+            }
+        }
+
+        @Override
+        public void renew() {
+            renewals.incrementAndGet();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static BackplaneOptions.Builder fast() {
+        return BackplaneOptions.builder().livenessInterval(Duration.ofMillis(50)).livenessMissedBeats(2);
+    }
+
+    private BackplanePipeline started(Scripted adapter, BlockingQueue<String> received) {
+        BackplanePipeline p = BackplanePipeline.of(adapter);
+        pipelines.add(p);
+        p.start("n1", m -> received.add(new String(m, StandardCharsets.UTF_8)));
+        return p;
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void upOnlyWhileItsOwnBeatsComeBackAndRenewsTheSubscriptionWhenTheyStop() throws Exception {
+        Scripted adapter = new Scripted(fast().build());
+        BackplanePipeline p = started(adapter, new LinkedBlockingQueue<>());
+        await(() -> p.health().up(), "up once the beats come back");
+        assertThat(p.health().detail()).isEqualTo("scripted server");
+        adapter.loopBack = false;
+        await(() -> !p.health().up(), "down once the beats stay away");
+        assertThat(p.health().detail()).contains("liveness beats");
+        await(() -> adapter.renewals.get() > 0, "the adapter asked to renew its subscriptions");
+        adapter.loopBack = true;
+        await(() -> p.health().up(), "up again");
+    }
+
+    @Test
+    void receivedMessagesReachTheListenerInOrderAndBeatsNever() throws Exception {
+        Scripted adapter = new Scripted(fast().build());
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        BackplanePipeline p = started(adapter, received);
+        await(() -> p.health().up(), "up");
+        for (int i = 0; i < 100; i++) {
+            adapter.link.received(utf8("m" + i));
+        }
+        for (int i = 0; i < 100; i++) {
+            assertThat(received.poll(WAIT_MS, TimeUnit.MILLISECONDS)).isEqualTo("m" + i);
+        }
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void whileDisconnectedEveryPublishIsDroppedAtOnceAndCounted() throws Exception {
+        Scripted adapter = new Scripted(fast().build());
+        adapter.connectAtStart = false;
+        BackplanePipeline p = started(adapter, new LinkedBlockingQueue<>());
+        assertThat(p.health().up()).isFalse();
+        assertThat(p.health().detail()).isEqualTo("scripted server unreachable");
+        p.publish(utf8("a"));
+        p.publish("n2", utf8("b"));
+        assertThat(p.health().droppedMessages()).isEqualTo(2);
+        adapter.link.connected("scripted server");
+        await(() -> p.health().up(), "up after connecting");
+        p.publish(utf8("c"));
+        await(() -> adapter.published.contains("c"), "published once connected");
+        assertThat(adapter.published).containsExactly("c");
+        assertThat(p.health().droppedMessages()).isEqualTo(2);
+    }
+
+    @Test
+    void aFullQueueDropsAndCountsWithoutWaitingAndTheRestGoesOutInOrder() throws Exception {
+        Scripted adapter = new Scripted(fast().publishQueueMessages(5).publishBatchSize(2).build());
+        adapter.gate = new CountDownLatch(1);
+        BackplanePipeline p = started(adapter, new LinkedBlockingQueue<>());
+        // The publishing thread is now held inside the adapter with the first beats: nothing drains.
+        for (int i = 0; i < 20; i++) {
+            p.publish(utf8("q" + i));
+        }
+        assertThat(p.health().droppedMessages()).isEqualTo(15);
+        adapter.gate.countDown();
+        await(() -> adapter.published.size() == 5, "the queued five published");
+        assertThat(adapter.published).containsExactly("q0", "q1", "q2", "q3", "q4");
+    }
+
+    @Test
+    void closingSendsWhatIsQueuedFirst() throws Exception {
+        Scripted adapter = new Scripted(fast().build());
+        adapter.gate = new CountDownLatch(1);
+        BackplanePipeline p = started(adapter, new LinkedBlockingQueue<>());
+        p.publish(utf8("last words"));
+        p.publish(utf8("goodbye"));
+        Thread closer = new Thread(p::close);
+        closer.start();
+        adapter.gate.countDown();
+        closer.join(WAIT_MS);
+        assertThat(adapter.published).containsExactly("last words", "goodbye");
+    }
+
+    @Test
+    void aFailedBatchIsCountedAndPublishesFailFastUntilTheBackplaneTakesMessagesAgain() throws Exception {
+        Scripted adapter = new Scripted(fast().build());
+        BackplanePipeline p = started(adapter, new LinkedBlockingQueue<>());
+        await(() -> p.health().up(), "up");
+        adapter.failWith = new IllegalStateException("server gone");
+        p.publish(utf8("lost"));
+        await(() -> p.health().droppedMessages() == 1, "the failed batch counted");
+        assertThat(p.health().up()).isFalse();
+        assertThat(p.health().detail()).contains("server gone");
+        p.publish(utf8("refused at once"));
+        assertThat(p.health().droppedMessages()).isEqualTo(2);
+        adapter.failWith = null;
+        await(() -> p.health().up(), "up again once the beats go through");
+        p.publish(utf8("after"));
+        await(() -> adapter.published.contains("after"), "published again");
+        assertThat(adapter.published).containsExactly("after");
+    }
+
+    @Test
+    void refusesAMessageLargerThanTheBackplaneCarries() throws Exception {
+        Scripted adapter = new Scripted(fast().build());
+        adapter.maxMessageBytes = 10;
+        BackplanePipeline p = started(adapter, new LinkedBlockingQueue<>());
+        await(() -> p.health().up(), "up");
+        assertThatThrownBy(() -> p.publish(new byte[11])).isInstanceOf(BackplaneException.class)
+                .hasMessageContaining("limit of 10 bytes");
+        p.publish(new byte[10]);
+        await(() -> adapter.published.size() == 1, "the largest allowed message published");
+        assertThat(p.health().droppedMessages()).isZero();
+    }
+
+    @Test
+    void aReceiveQueueOverflowIsCountedInTheDetailWhileBeatsKeepTheBackplaneUp() throws Exception {
+        Scripted adapter = new Scripted(fast().receiveQueueBytes(100).build());
+        CountDownLatch release = new CountDownLatch(1);
+        BackplanePipeline p = BackplanePipeline.of(adapter);
+        pipelines.add(p);
+        p.start("n1", m -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        await(() -> p.health().up(), "up");
+        for (int i = 0; i < 10; i++) {
+            adapter.link.received(new byte[40]);
+        }
+        assertThat(p.health().detail()).contains("received messages dropped");
+        int beats = adapter.beats.get();
+        // Ten more beats: five liveness timeouts, any of which would have turned health down.
+        await(() -> adapter.beats.get() >= beats + 10, "more beats");
+        assertThat(p.health().up()).as("beats bypass the receive queue").isTrue();
+        release.countDown();
+    }
+}
