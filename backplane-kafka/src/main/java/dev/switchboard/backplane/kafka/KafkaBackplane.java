@@ -1,24 +1,23 @@
 package dev.switchboard.backplane.kafka;
 
+import dev.switchboard.BackplaneException;
 import dev.switchboard.backplane.kafka.internal.ClientConfigs;
 import dev.switchboard.backplane.kafka.internal.KafkaBus;
 import dev.switchboard.backplane.kafka.internal.KafkaHistory;
 import dev.switchboard.spi.Backplane;
-import dev.switchboard.spi.BackplaneHealth;
+import dev.switchboard.spi.BackplaneCapabilities;
+import dev.switchboard.spi.BackplaneLink;
+import dev.switchboard.spi.BackplaneOptions;
 import dev.switchboard.spi.History;
-import java.nio.charset.StandardCharsets;
+import dev.switchboard.spi.Outbound;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A backplane on Kafka: the nodes of a cluster publish to one bus topic and each reads all of it, and durable
@@ -31,29 +30,15 @@ import org.slf4j.LoggerFactory;
  *     .build();
  * }</pre>
  *
- * <p>Health is proved, not assumed: every {@code healthCheckInterval} the node publishes a probe to itself
- * through the bus topic, and it is up only while its probes come back. While it is down, publishes are dropped
- * at once and counted (fail fast; nothing is buffered to be sent later). See {@code docs/backplane-kafka.md}.
+ * <p>The core's pipeline queues, batches, proves liveness and reports health; this adapter connects, publishes
+ * a batch and reads the bus. See {@code docs/backplane-kafka.md}.
  */
-public final class KafkaBackplane implements Backplane, KafkaBus.Events {
-    private static final Logger log = LoggerFactory.getLogger(KafkaBackplane.class);
-    private static final byte[] PROBE = "\0sb-probe\0".getBytes(StandardCharsets.US_ASCII);
-
+public final class KafkaBackplane implements Backplane {
     private final KafkaBackplaneOptions options;
-    private final AtomicLong dropped = new AtomicLong();
-    private volatile String nodeId;
-    private volatile Consumer<byte[]> listener;
+    private final KafkaHistory history;
     private volatile Admin admin;
     private volatile KafkaBus bus;
-    private final KafkaHistory history;
-    private volatile ScheduledExecutorService timer;
     private volatile boolean closed;
-    private volatile boolean subscribed;
-    private volatile String detail = "not started";
-    /** When this node's last probe came back, and when something last failed (System.nanoTime()). */
-    private volatile long lastProbeBack;
-    private volatile long lastFailure = System.nanoTime();
-    private volatile long connectedAt;
 
     private KafkaBackplane(KafkaBackplaneOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -74,142 +59,84 @@ public final class KafkaBackplane implements Backplane, KafkaBus.Events {
         return new KafkaBackplane(KafkaBackplaneOptions.of(uri));
     }
 
+    @Override
+    public String name() {
+        return "kafka";
+    }
+
     /** @return the settings */
     public KafkaBackplaneOptions options() {
         return options;
     }
 
     @Override
-    public synchronized void start(String nodeId, Consumer<byte[]> listener) {
-        if (bus != null || closed) {
-            throw new IllegalStateException("a KafkaBackplane is started once");
-        }
-        this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
-        this.listener = Objects.requireNonNull(listener, "listener");
-        this.detail = "connecting to " + options.bootstrapServers();
-        this.admin = Admin.create(ClientConfigs.admin(options, "switchboard-admin-" + nodeId));
-        history.open(nodeId, admin);
-        this.bus = new KafkaBus(options, nodeId, admin, this);
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "switchboard-kafka-probe-" + nodeId);
-            t.setDaemon(true);
-            return t;
-        });
-        bus.start();
-        long every = options.healthCheckInterval().toMillis();
-        timer.scheduleWithFixedDelay(this::probe, every, every, TimeUnit.MILLISECONDS);
-    }
-
-    private void probe() {
-        if (!subscribed || closed) {
-            return;
-        }
-        long now = System.nanoTime();
-        byte[] p = Arrays.copyOf(PROBE, PROBE.length + 8);
-        for (int i = 0; i < 8; i++) {
-            p[PROBE.length + i] = (byte) (now >>> (8 * i));
-        }
-        bus.publish(nodeId, p);
-    }
-
-    private long window() {
-        return 3 * options.healthCheckInterval().toNanos() + options.publishTimeout().toNanos();
-    }
-
-    private boolean up() {
-        long back = lastProbeBack;
-        return subscribed && back - lastFailure > 0 && System.nanoTime() - back < window();
+    public BackplaneOptions sharedOptions() {
+        return options.backplane();
     }
 
     /**
-     * Up, or just connected with no failure since and the first probe still on its way: what is published
-     * then gets through, so the node's first heartbeats are not dropped.
+     * @return durable history; messages for one node travel on the shared bus topic (the other nodes drop them
+     *     before decoding); at most {@code maxMessageBytes}
      */
-    private boolean accepting() {
-        long since = connectedAt;
-        return up() || subscribed && since - lastFailure > 0 && lastProbeBack - since < 0
-                && System.nanoTime() - since < window();
+    @Override
+    public BackplaneCapabilities capabilities() {
+        return new BackplaneCapabilities(false, true, false, true, false, options.maxMessageBytes());
+    }
+
+    /**
+     * Starts connecting in the background and waits at most {@link BackplaneOptions#startTimeout()} for the
+     * first attempt.
+     *
+     * @throws IllegalStateException when called twice or after {@link #close()}
+     */
+    @Override
+    public synchronized void start(BackplaneLink link) {
+        Objects.requireNonNull(link, "link");
+        if (bus != null || closed) {
+            throw new IllegalStateException(closed ? "closed" : "already started");
+        }
+        admin = Admin.create(ClientConfigs.admin(options, "switchboard-admin-" + link.nodeId()));
+        history.open(link.nodeId(), admin);
+        bus = new KafkaBus(options, link.nodeId(), admin, link);
+        bus.start();
+        try {
+            bus.awaitFirstAttempt(options.backplane().startTimeout().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
-    public void publish(byte[] message) {
-        send(null, message);
-    }
-
-    @Override
-    public void publish(String nodeId, byte[] message) {
-        send(Objects.requireNonNull(nodeId, "nodeId"), message);
-    }
-
-    private void send(String target, byte[] message) {
+    public void publish(List<Outbound> batch) throws Exception {
         KafkaBus b = bus;
-        if (b == null || closed || !accepting()) {
-            // Fail fast: a message published while Kafka is unreachable is dropped, not kept for later.
-            dropped.incrementAndGet();
-            return;
+        if (b == null || closed) {
+            throw new BackplaneException(closed ? "Kafka backplane closed" : "Kafka backplane not started", null);
         }
-        if (message.length > options.maxMessageBytes()) {
-            dropped.incrementAndGet();
-            log.warn("Kafka backplane {}: a message of {} bytes is larger than maxMessageBytes ({}); dropped",
-                    nodeId, message.length, options.maxMessageBytes());
-            return;
+        CompletableFuture<?>[] sent = new CompletableFuture<?>[batch.size()];
+        for (int i = 0; i < sent.length; i++) {
+            sent[i] = b.publish(batch.get(i).target(), batch.get(i).message());
         }
-        b.publish(target, message);
+        try {
+            // The producer times each record out by itself (delivery.timeout.ms); the margin guards a lost callback.
+            CompletableFuture.allOf(sent).get(options.publishTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception c ? c : e;
+        }
     }
 
     @Override
-    public BackplaneHealth health() {
-        boolean up = up();
-        String d = detail;
-        if (subscribed && !up) {
-            d = "probes are not coming back through " + options.topic() + " (" + d + ")";
+    public boolean rename(String nodeId) {
+        KafkaBus b = bus;
+        if (b == null) {
+            return false;
         }
-        return new BackplaneHealth(up, "kafka", d, dropped.get());
+        b.rename(nodeId);
+        return true;
     }
 
     @Override
     public Optional<History> history() {
         return Optional.of(history);
-    }
-
-    // ---- KafkaBus.Events ----
-
-    @Override
-    public void received(byte[] message) {
-        if (message.length == PROBE.length + 8 && Arrays.equals(message, 0, PROBE.length, PROBE, 0, PROBE.length)) {
-            long sent = 0;
-            for (int i = 0; i < 8; i++) {
-                sent |= (message[PROBE.length + i] & 0xffL) << (8 * i);
-            }
-            if (sent - lastFailure > 0) {   // sent after the last failure: proves the way as it is now
-                lastProbeBack = System.nanoTime();
-            }
-            return;
-        }
-        listener.accept(message);
-    }
-
-    @Override
-    public void connected(String d) {
-        detail = d;
-        connectedAt = System.nanoTime();
-        subscribed = true;
-        log.info("Kafka backplane {} reading {}", nodeId, d);
-        timer.execute(this::probe);
-    }
-
-    @Override
-    public void disconnected(String d) {
-        detail = d;
-        lastFailure = System.nanoTime();
-    }
-
-    @Override
-    public void publishFailed(Exception failure) {
-        dropped.incrementAndGet();
-        lastFailure = System.nanoTime();
-        detail = "publishing to " + options.topic() + " failed: " + failure.getMessage();
-        log.debug("Kafka backplane {}: publish failed", nodeId, failure);
     }
 
     @Override
@@ -218,10 +145,6 @@ public final class KafkaBackplane implements Backplane, KafkaBus.Events {
             return;
         }
         closed = true;
-        subscribed = false;
-        if (timer != null) {
-            timer.shutdownNow();
-        }
         if (bus != null) {
             bus.close();
         }
@@ -229,7 +152,6 @@ public final class KafkaBackplane implements Backplane, KafkaBus.Events {
         if (admin != null) {
             admin.close(Duration.ZERO);
         }
-        detail = "closed";
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.switchboard.backplane.kafka;
 
 import dev.switchboard.backplane.kafka.internal.KafkaUris;
+import dev.switchboard.spi.BackplaneOptions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,13 +17,16 @@ import java.util.Objects;
  *         .clientProperty("security.protocol", "SSL").build();
  * }</pre>
  *
- * <p>URI form: {@code kafka://host:port[,host:port…][/]?option=value&…}, where every builder property below is
- * also a query parameter of the same name, and {@code kafka.<setting>=value} passes a Kafka client setting
- * through ({@code kafka.security.protocol=SASL_SSL}). An unknown parameter is an error.
+ * <p>URI form: {@code kafka://host:port[,host:port…][/]?option=value&…}, where every builder property below and
+ * every shared backplane option ({@link BackplaneOptions}: {@code namespace}, {@code livenessInterval},
+ * {@code reconnectDelayMin}, …) is also a query parameter of the same name, and {@code kafka.<setting>=value}
+ * passes a Kafka client setting through ({@code kafka.security.protocol=SASL_SSL}). An unknown parameter is an
+ * error.
  *
  * @param bootstrapServers the Kafka bootstrap servers, {@code host:port[,host:port…]}
- * @param namespace prefix of the Kafka topics this backplane derives (the bus topic's default name and the
- *     history topics), so several applications can share one Kafka cluster (default {@code switchboard})
+ * @param backplane the options every backplane shares; its {@code namespace} prefixes the Kafka topics this
+ *     backplane derives (the bus topic's default name and the history topics), so several applications can
+ *     share one Kafka cluster (default {@code switchboard})
  * @param topic the bus topic every node publishes to and reads (default {@code <namespace>-bus}); created with
  *     one partition when missing
  * @param replicationFactor the replication factor of topics the backplane creates; {@code -1} (default) takes
@@ -34,24 +38,16 @@ import java.util.Objects;
  * @param publishTimeout how long a publish may wait for the broker's acknowledgement
  *     ({@code delivery.timeout.ms}, default 5 s); unacknowledged in time = dropped and counted
  * @param commandTimeout limit of a history call and of an admin call (default 5 s)
- * @param healthCheckInterval how often the node publishes a probe to itself through the bus topic (default
- *     1 s); health is down when none came back for three intervals plus the publish timeout
- * @param reconnectDelayMin first delay between connection attempts (default 100 ms)
- * @param reconnectDelayMax the delay doubles up to this (default 5 s)
  * @param maxMessageBytes the largest message (producer {@code max.request.size} and the topics'
  *     {@code max.message.bytes}, default 8 MiB); larger publishes are dropped and counted
  * @param clientProperties Kafka client settings passed to the producers, the consumers and the admin client as
  *     they are (security, SASL, {@code client.id}…); they cannot change what the backplane sets itself
  *     (serializers, acknowledgements, offsets)
  */
-public record KafkaBackplaneOptions(String bootstrapServers, String namespace, String topic, short replicationFactor,
-                                    Duration linger, Duration fetchMaxWait, Duration publishTimeout,
-                                    Duration commandTimeout, Duration healthCheckInterval,
-                                    Duration reconnectDelayMin, Duration reconnectDelayMax, int maxMessageBytes,
+public record KafkaBackplaneOptions(String bootstrapServers, BackplaneOptions backplane, String topic,
+                                    short replicationFactor, Duration linger, Duration fetchMaxWait,
+                                    Duration publishTimeout, Duration commandTimeout, int maxMessageBytes,
                                     Map<String, String> clientProperties) {
-
-    /** The default namespace. */
-    public static final String DEFAULT_NAMESPACE = "switchboard";
 
     /** Validates and copies. */
     public KafkaBackplaneOptions {
@@ -59,11 +55,8 @@ public record KafkaBackplaneOptions(String bootstrapServers, String namespace, S
         if (bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("bootstrapServers must name at least one host:port");
         }
-        Objects.requireNonNull(namespace, "namespace");
-        if (namespace.isBlank()) {
-            throw new IllegalArgumentException("namespace must not be blank");
-        }
-        topic = topic == null ? namespace + "-bus" : topic;
+        Objects.requireNonNull(backplane, "backplane");
+        topic = topic == null ? backplane.namespace().replace(':', '.') + "-bus" : topic;
         if (!topic.matches("[a-zA-Z0-9._-]{1,249}")) {
             throw new IllegalArgumentException("topic must be 1-249 of a-z, A-Z, 0-9, '.', '_', '-': \"" + topic + "\"");
         }
@@ -74,12 +67,6 @@ public record KafkaBackplaneOptions(String bootstrapServers, String namespace, S
         positive(fetchMaxWait, "fetchMaxWait");
         positive(publishTimeout, "publishTimeout");
         positive(commandTimeout, "commandTimeout");
-        positive(healthCheckInterval, "healthCheckInterval");
-        positive(reconnectDelayMin, "reconnectDelayMin");
-        positive(reconnectDelayMax, "reconnectDelayMax");
-        if (reconnectDelayMax.compareTo(reconnectDelayMin) < 0) {
-            throw new IllegalArgumentException("reconnectDelayMax < reconnectDelayMin");
-        }
         if (publishTimeout.compareTo(linger.plusSeconds(1)) < 0) {
             throw new IllegalArgumentException("publishTimeout must be at least linger + 1 s");
         }
@@ -117,25 +104,37 @@ public record KafkaBackplaneOptions(String bootstrapServers, String namespace, S
         return new Builder(bootstrapServers);
     }
 
+    /** @return the namespace of the shared options */
+    public String namespace() {
+        return backplane.namespace();
+    }
+
+    /** @return the first delay between connection attempts, from the shared options */
+    public Duration reconnectDelayMin() {
+        return backplane.reconnectDelayMin();
+    }
+
+    /** @return the longest delay between connection attempts, from the shared options */
+    public Duration reconnectDelayMax() {
+        return backplane.reconnectDelayMax();
+    }
+
     /** @return the URI form of these options, without client properties (they may hold secrets) */
     @Override
     public String toString() {
-        return "kafka://" + bootstrapServers + "/?topic=" + topic + "&namespace=" + namespace;
+        return "kafka://" + bootstrapServers + "/?topic=" + topic + "&namespace=" + backplane.namespace();
     }
 
     /** Builds {@link KafkaBackplaneOptions}. Not thread-safe. */
     public static final class Builder {
         private final String bootstrapServers;
-        private String namespace = DEFAULT_NAMESPACE;
+        private BackplaneOptions backplane = BackplaneOptions.defaults();
         private String topic;
         private short replicationFactor = -1;
         private Duration linger = Duration.ofMillis(1);
         private Duration fetchMaxWait = Duration.ofMillis(100);
         private Duration publishTimeout = Duration.ofSeconds(5);
         private Duration commandTimeout = Duration.ofSeconds(5);
-        private Duration healthCheckInterval = Duration.ofSeconds(1);
-        private Duration reconnectDelayMin = Duration.ofMillis(100);
-        private Duration reconnectDelayMax = Duration.ofSeconds(5);
         private int maxMessageBytes = 8 << 20;
         private final Map<String, String> clientProperties = new LinkedHashMap<>();
 
@@ -143,9 +142,15 @@ public record KafkaBackplaneOptions(String bootstrapServers, String namespace, S
             this.bootstrapServers = bootstrapServers;
         }
 
-        /** @param v the namespace @return this */
+        /** @param v the options every backplane shares @return this */
+        public Builder backplane(BackplaneOptions v) {
+            backplane = Objects.requireNonNull(v, "backplane");
+            return this;
+        }
+
+        /** @param v the namespace (a shortcut into the shared options) @return this */
         public Builder namespace(String v) {
-            namespace = v;
+            backplane = backplane.toBuilder().namespace(v).build();
             return this;
         }
 
@@ -188,24 +193,6 @@ public record KafkaBackplaneOptions(String bootstrapServers, String namespace, S
             return this;
         }
 
-        /** @param v the probe interval @return this */
-        public Builder healthCheckInterval(Duration v) {
-            healthCheckInterval = v;
-            return this;
-        }
-
-        /** @param v the first reconnect delay @return this */
-        public Builder reconnectDelayMin(Duration v) {
-            reconnectDelayMin = v;
-            return this;
-        }
-
-        /** @param v the longest reconnect delay @return this */
-        public Builder reconnectDelayMax(Duration v) {
-            reconnectDelayMax = v;
-            return this;
-        }
-
         /** @param v the largest message in bytes @return this */
         public Builder maxMessageBytes(int v) {
             maxMessageBytes = v;
@@ -224,9 +211,8 @@ public record KafkaBackplaneOptions(String bootstrapServers, String namespace, S
 
         /** @return the options @throws IllegalArgumentException when a value is invalid */
         public KafkaBackplaneOptions build() {
-            return new KafkaBackplaneOptions(bootstrapServers, namespace, topic, replicationFactor, linger,
-                    fetchMaxWait, publishTimeout, commandTimeout, healthCheckInterval, reconnectDelayMin,
-                    reconnectDelayMax, maxMessageBytes, clientProperties);
+            return new KafkaBackplaneOptions(bootstrapServers, backplane, topic, replicationFactor, linger,
+                    fetchMaxWait, publishTimeout, commandTimeout, maxMessageBytes, clientProperties);
         }
     }
 }

@@ -25,7 +25,7 @@ class KafkaBackplaneOptionsTest {
         assertThat(o.fetchMaxWait()).isEqualTo(Duration.ofMillis(50));
         assertThat(o.publishTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(o.commandTimeout()).isEqualTo(Duration.ofSeconds(4));
-        assertThat(o.healthCheckInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(o.backplane().livenessInterval()).as("the shared option, by its old name").isEqualTo(Duration.ofMillis(500));
         assertThat(o.replicationFactor()).isEqualTo((short) 3);
         assertThat(o.maxMessageBytes()).isEqualTo(1 << 20);
         assertThat(o.clientProperties()).isEqualTo(Map.of("security.protocol", "SASL_SSL"));

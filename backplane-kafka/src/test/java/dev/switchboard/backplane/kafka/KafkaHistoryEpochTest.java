@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.Retention;
 import dev.switchboard.StreamPosition;
 import dev.switchboard.backplane.kafka.internal.TopicNames;
+import dev.switchboard.internal.BackplanePipeline;
 import dev.switchboard.spi.History;
 import dev.switchboard.testkit.Await;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,8 @@ class KafkaHistoryEpochTest {
     void aRecreatedLogIsANewEpochFromOffsetOne() throws Exception {
         String namespace = "epoch-" + UUID.randomUUID().toString().substring(0, 8);
         String uri = "kafka://" + KafkaBroker.bootstrap() + "/?namespace=" + namespace;
-        try (KafkaBackplane a = KafkaBackplane.create(uri); KafkaBackplane b = KafkaBackplane.create(uri);
+        try (BackplanePipeline a = BackplanePipeline.of(KafkaBackplane.create(uri));
+             BackplanePipeline b = BackplanePipeline.of(KafkaBackplane.create(uri));
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrap()))) {
             a.start("epoch-a", m -> { });
             b.start("epoch-b", m -> { });

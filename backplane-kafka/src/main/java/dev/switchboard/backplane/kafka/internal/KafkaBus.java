@@ -1,11 +1,14 @@
 package dev.switchboard.backplane.kafka.internal;
 
 import dev.switchboard.backplane.kafka.KafkaBackplaneOptions;
+import dev.switchboard.spi.BackplaneLink;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -14,7 +17,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
@@ -36,45 +38,32 @@ import org.slf4j.LoggerFactory;
  * carries header {@code sb-to}; other nodes drop it before the core sees it.
  *
  * <p>One thread per node connects (creates the topic when missing, assigns every partition, seeks to the end)
- * with back-off, then polls and hands each message to the listener on that thread.
+ * with the core's back-off, then polls and hands each message to the core's link on that thread. A broker that
+ * goes away mid-stream does not fail the poll: the core notices through its liveness beats.
  */
 public final class KafkaBus implements AutoCloseable {
     /** Header naming the one node a message is for. */
     static final String TO = "sb-to";
     private static final Logger log = LoggerFactory.getLogger(KafkaBus.class);
 
-    /** What the bus reports. Called on the bus's thread or the producer's I/O thread; must not block. */
-    public interface Events {
-        /** @param message a message for this node (a broadcast, or directed to it) */
-        void received(byte[] message);
-
-        /** @param detail the bus topic is assigned and read from its end */
-        void connected(String detail);
-
-        /** @param detail why the bus is reconnecting */
-        void disconnected(String detail);
-
-        /** @param failure a publish that failed (broker unreachable, timed out, too large) */
-        void publishFailed(Exception failure);
-    }
-
     private final KafkaBackplaneOptions options;
-    private final String nodeId;
-    private final Events events;
+    private final BackplaneLink events;
+    private final CountDownLatch firstAttempt = new CountDownLatch(1);
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Admin admin;
     private final Thread thread;
-    private final byte[] key;
+    private volatile byte[] key;
+    private volatile String nodeId;
     private volatile boolean closed;
 
     /**
      * @param options the options
      * @param nodeId this node's id
      * @param admin the node's admin client (not closed by the bus)
-     * @param events where messages and states go
+     * @param events the core's side: where messages and states go, and the back-off
      */
-    public KafkaBus(KafkaBackplaneOptions options, String nodeId, Admin admin, Events events) {
+    public KafkaBus(KafkaBackplaneOptions options, String nodeId, Admin admin, BackplaneLink events) {
         this.options = options;
         this.nodeId = nodeId;
         this.events = events;
@@ -94,35 +83,57 @@ public final class KafkaBus implements AutoCloseable {
     }
 
     /**
-     * Hands a message to the producer; never waits for the broker (at most the producer's {@code max.block.ms}
-     * for missing metadata). Failures go to {@link Events#publishFailed}.
+     * @param millis the longest wait
+     * @throws InterruptedException when interrupted
+     */
+    public void awaitFirstAttempt(long millis) throws InterruptedException {
+        firstAttempt.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Moves this node's directed messages to a new id (its records' key and the {@code sb-to} it accepts).
+     *
+     * @param id the new node id
+     */
+    public void rename(String id) {
+        nodeId = id;
+        key = id.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Hands a message to the producer (waiting at most the producer's {@code max.block.ms} for missing
+     * metadata).
      *
      * @param target the node it is for, or null for every node
      * @param message the bytes
+     * @return completes when the partition leader acknowledged it, or exceptionally
      */
-    public void publish(String target, byte[] message) {
+    public CompletableFuture<Void> publish(String target, byte[] message) {
         RecordHeaders headers = new RecordHeaders();
         if (target != null) {
             headers.add(TO, target.getBytes(StandardCharsets.UTF_8));
         }
-        Callback done = (md, e) -> {
-            if (e != null) {
-                events.publishFailed(e);
-            }
-        };
+        CompletableFuture<Void> done = new CompletableFuture<>();
         try {
-            producer.send(new ProducerRecord<>(options.topic(), null, key, message, headers), done);
+            producer.send(new ProducerRecord<>(options.topic(), null, key, message, headers), (md, e) -> {
+                if (e != null) {
+                    done.completeExceptionally(e);
+                } else {
+                    done.complete(null);
+                }
+            });
         } catch (RuntimeException e) {
-            events.publishFailed(e);
+            done.completeExceptionally(e);
         }
+        return done;
     }
 
     private void run() {
-        long delay = options.reconnectDelayMin().toMillis();
         while (!closed) {
             try {
                 connect();
-                delay = options.reconnectDelayMin().toMillis();
+                events.backoff().reset();
+                firstAttempt.countDown();
                 poll();
             } catch (WakeupException e) {
                 return;
@@ -131,13 +142,11 @@ public final class KafkaBus implements AutoCloseable {
                     return;
                 }
                 events.disconnected("connecting to " + options.bootstrapServers() + ": " + rootMessage(e));
+                firstAttempt.countDown();
                 log.debug("Kafka bus {}: {}", nodeId, e.toString());
-                try {
-                    Thread.sleep(delay);
-                } catch (InterruptedException ie) {
+                if (!events.backoff().pause()) {
                     return;
                 }
-                delay = Math.min(delay * 2, options.reconnectDelayMax().toMillis());
             } catch (InterruptedException e) {
                 return;
             }
@@ -181,11 +190,7 @@ public final class KafkaBus implements AutoCloseable {
                 if (r.value() == null || !forMe(r.headers().lastHeader(TO))) {
                     continue;
                 }
-                try {
-                    events.received(r.value());
-                } catch (RuntimeException e) {
-                    log.warn("Kafka bus {}: the listener failed; going on with the next message", nodeId, e);
-                }
+                events.received(r.value());
             }
         }
     }
