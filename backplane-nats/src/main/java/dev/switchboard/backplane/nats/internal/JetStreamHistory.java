@@ -86,20 +86,36 @@ public final class JetStreamHistory implements History {
     public CompletableFuture<StreamPosition> append(String topic, byte[] message, Retention retention) {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(retention, "retention");
-        return connected("append").thenCompose(c -> stream(c, topic, retention).thenCompose(s -> {
+        return connected("append").thenCompose(c -> append(c, topic, message, retention, true))
+                .exceptionallyCompose(e -> failed("append to " + topic, e));
+    }
+
+    private CompletableFuture<StreamPosition> append(Connection c, String topic, byte[] message, Retention retention,
+                                                     boolean again) {
+        return stream(c, topic, retention).thenCompose(s -> {
             try {
                 PublishOptions expect = PublishOptions.builder().expectedStream(names.stream(topic))
                         .streamTimeout(timeout).build();
                 return c.jetStream(jsOptions()).publishAsync(names.historySubject(topic), message, expect)
                         .thenApply(ack -> new StreamPosition(s.epoch(), ack.getSeqno()));
             } catch (Exception e) {
-                return CompletableFuture.failedFuture(e);
+                return CompletableFuture.<StreamPosition>failedFuture(e);
             }
-        })).whenComplete((p, e) -> {
-            if (e != null) {
-                streams.remove(topic); // it may be gone: look it up again next time
+        }).exceptionallyCompose(e -> {
+            streams.remove(topic); // it may be gone: look it up again
+            // No stream listens (deleted, or a server that lost its store): nothing was stored, so once more.
+            return again && noResponders(e) ? append(c, topic, message, retention, false)
+                    : CompletableFuture.failedFuture(e);
+        });
+    }
+
+    private static boolean noResponders(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("No Responders")) {
+                return true;
             }
-        }).exceptionallyCompose(e -> failed("append to " + topic, e));
+        }
+        return false;
     }
 
     @Override
