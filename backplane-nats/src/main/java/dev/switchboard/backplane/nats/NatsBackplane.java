@@ -222,7 +222,11 @@ public final class NatsBackplane implements Backplane {
     @Override
     public synchronized void renew() {
         if (dispatcher != null && !closed) {
-            dispatcher.unsubscribe(names.all()).unsubscribe(ownSubject).subscribe(names.all()).subscribe(ownSubject);
+            try {
+                dispatcher.unsubscribe(names.all()).unsubscribe(ownSubject).subscribe(names.all()).subscribe(ownSubject);
+            } catch (IllegalStateException e) {
+                log.debug("NATS subscriptions not renewed now (jnats resubscribes after reconnecting): {}", e.toString());
+            }
         }
     }
 
@@ -231,10 +235,16 @@ public final class NatsBackplane implements Backplane {
         if (closed) {
             return false;
         }
+        String moved = names.node(nodeId);
         if (dispatcher != null) {
-            dispatcher.unsubscribe(ownSubject).subscribe(names.node(nodeId));
+            try {
+                dispatcher.unsubscribe(ownSubject).subscribe(moved);
+            } catch (IllegalStateException e) {
+                log.warn("NATS backplane cannot move its node subject to {} now: {}", moved, e.toString());
+                return false;
+            }
         }
-        ownSubject = names.node(nodeId);
+        ownSubject = moved;
         return true;
     }
 
@@ -253,8 +263,12 @@ public final class NatsBackplane implements Backplane {
                 return;
             }
             closed = true;
-            if (dispatcher != null) {
-                dispatcher.unsubscribe(names.all()).unsubscribe(ownSubject);
+            if (dispatcher != null && connection.getStatus() == Connection.Status.CONNECTED) {
+                try {
+                    dispatcher.unsubscribe(names.all()).unsubscribe(ownSubject);
+                } catch (IllegalStateException e) {
+                    // closing anyway; the handler drops what still arrives
+                }
             }
             c = connection;
             if (connector != null) {
