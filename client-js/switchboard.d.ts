@@ -135,6 +135,15 @@ export interface EventOrigin {
   source?: string;
   /** When it happened, RFC 3339 (e.g. `2026-03-04T05:06:07.123Z`). */
   time?: string;
+  /** The W3C trace context the event belongs to, when it belongs to one. */
+  traceparent?: string;
+  tracestate?: string;
+}
+
+/** A W3C trace context to send with an emit or request (the server's handler runs in that trace). */
+export interface TraceOptions {
+  traceparent?: string;
+  tracestate?: string;
 }
 
 /** What `on` listeners receive besides the data. */
@@ -195,7 +204,7 @@ export interface SubscribeReply {
   recovered?: boolean;
 }
 
-export interface RequestOptions {
+export interface RequestOptions extends TraceOptions {
   /** Overrides requestTimeoutMs; Infinity waits forever. */
   timeoutMs?: number;
 }
@@ -294,7 +303,7 @@ export interface Client {
    * Fire-and-forget. True when sent or queued for the next connection; false when dropped.
    * @throws SwitchboardError "too_large" when over the server's maxFrameBytes.
    */
-  emit(event: string, data?: unknown): boolean;
+  emit(event: string, data?: unknown, options?: TraceOptions): boolean;
   /** Request-reply; rejects with SwitchboardError (error reply, "timeout", "unavailable", "too_large"). */
   request<T = any>(event: string, data?: unknown, options?: RequestOptions): Promise<T>;
   /** Answers server requests for `event`; a thrown SwitchboardError replies with its code. */

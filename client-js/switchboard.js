@@ -195,9 +195,9 @@ class Client {
    * false when dropped (closed client, or the disconnected queue is full). Throws a
    * SwitchboardError `too_large` when the frame exceeds the server's maxFrameBytes.
    */
-  emit(event, data) {
+  emit(event, data, options = {}) {
     requireEvent(event);
-    const text = this.#encode({ type: "emit", event, data: orNull(data) });
+    const text = this.#encode(withTrace({ type: "emit", event }, options, data));
     if (text instanceof SwitchboardError) throw text;
     if (this.#ready) {
       this.#ws.send(text);
@@ -214,7 +214,7 @@ class Client {
       return Promise.reject(e);
     }
     const id = this.#nextId++;
-    return this.#call({ type: "request", id, event, data: orNull(data) }, options.timeoutMs);
+    return this.#call(withTrace({ type: "request", id, event }, options, data), options.timeoutMs);
   }
 
   /** Registers the answer to server `request` frames for `event` (one handler per event). */
@@ -959,12 +959,24 @@ function utf8Length(text) {
 }
 
 // A throwing listener must not break frame handling; report it the way the platform does.
-// The event's own metadata (an emit API message id, a CloudEvent's source and time), when it has any.
+// The event's own metadata (an emit API message id, a CloudEvent's source and time, its W3C trace
+// context), when it has any.
 function withMetadata(target, frame) {
-  for (const key of ["id", "source", "time"]) {
+  for (const key of ["id", "source", "time", "traceparent", "tracestate"]) {
     if (typeof frame[key] === "string") target[key] = frame[key];
   }
   return target;
+}
+
+// The optional W3C trace context of an emit or request (`options.traceparent`, `options.tracestate`),
+// then the data, so frames without one stay as they were.
+function withTrace(frame, options, data) {
+  if (typeof options.traceparent === "string") {
+    frame.traceparent = options.traceparent;
+    if (typeof options.tracestate === "string") frame.tracestate = options.tracestate;
+  }
+  frame.data = orNull(data);
+  return frame;
 }
 
 function guard(fn) {

@@ -167,3 +167,21 @@ test("frames over maxFrameBytes are refused locally with too_large", async () =>
   assert.deepEqual(await socket.nextFrame(), { type: "emit", event: "chat.send", data: "small" });
   await client.close();
 });
+
+test("emit and request carry a W3C trace context when given one, and listeners see an event's", async () => {
+  const tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  const { client, socket } = await connected();
+  client.emit("chat.send", "hi", { traceparent: tp, tracestate: "congo=t61rcWkgMzE" });
+  assert.deepEqual(await socket.nextFrame(),
+    { type: "emit", event: "chat.send", traceparent: tp, tracestate: "congo=t61rcWkgMzE", data: "hi" });
+  const reply = client.request("echo", 1, { traceparent: tp });
+  const sent = await socket.nextFrame();
+  assert.equal(sent.traceparent, tp);
+  socket.push({ type: "reply", id: sent.id, data: 1 });
+  await reply;
+  const got = [];
+  client.on("ordered", (data, meta) => got.push(meta.traceparent));
+  socket.push({ type: "event", event: "ordered", traceparent: tp, data: 1 });
+  assert.deepEqual(got, [tp]);
+  await client.close();
+});

@@ -269,6 +269,7 @@ public interface Switchboard extends SessionAcceptor, AutoCloseable {
         private java.net.URI cloudEventSource = java.net.URI.create("/switchboard");
         private dev.switchboard.emit.EmitOptions emitOptions = dev.switchboard.emit.EmitOptions.defaults();
         private ConnectionLimits connectionLimits = ConnectionLimits.none();
+        private dev.switchboard.spi.Tracing tracing = dev.switchboard.spi.Tracing.NONE;
 
         private Builder() {
         }
@@ -347,12 +348,23 @@ public interface Switchboard extends SessionAcceptor, AutoCloseable {
             return this;
         }
 
+        /**
+         * @param tracing spans around handlers and emits, e.g. {@code OtelTracing.create(openTelemetry)} from
+         *     {@code switchboard-tracing-otel} (default {@link dev.switchboard.spi.Tracing#NONE}: W3C trace context
+         *     is still carried from what comes in to what goes out, without spans)
+         * @return this
+         */
+        public Builder tracing(dev.switchboard.spi.Tracing tracing) {
+            this.tracing = Objects.requireNonNull(tracing, "tracing");
+            return this;
+        }
+
         /** @return a started node */
         public Switchboard build() {
             return DefaultSwitchboard.start(options, backplane == null ? new LocalBackplane() : backplane,
                     authenticator, subscriptionPolicy, eventListener,
                     mapper == null ? new ObjectMapper() : mapper, clock, connectionLimits, cloudEventSource,
-                    emitOptions);
+                    emitOptions, tracing);
         }
     }
 }

@@ -218,4 +218,24 @@ class CloudEventsProtocolTest {
             handler.onClosed(1006, "");
         }
     }
+
+    @Test
+    void aCloudEventsTracingExtensionIsTheHandlersTraceAndGoesOutAsTheExtension() throws Exception {
+        String tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        java.util.concurrent.CompletableFuture<String> seen = new java.util.concurrent.CompletableFuture<>();
+        board.on("chat.send", (conn, data) -> {
+            seen.complete(TraceContext.current().map(TraceContext::traceparent).orElse("none"));
+            board.to(Audience.user("bob")).emit("chat.message", data);
+        });
+        InMemoryClient alice = cloudEventsClient("alice");
+        InMemoryClient bob = cloudEventsClient("bob");
+
+        alice.send("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/browser\",\"type\":\"chat.send\","
+                + "\"traceparent\":\"" + tp + "\",\"data\":\"hi\"}");
+
+        assertThat(seen.get(2, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(tp);
+        com.fasterxml.jackson.databind.JsonNode out = bob.nextFrame(WAIT);
+        assertThat(out.path("type").asText()).isEqualTo("chat.message");
+        assertThat(out.path("traceparent").asText()).isEqualTo(tp);
+    }
 }

@@ -97,6 +97,33 @@ public final class CloudEventsHttpService implements HttpService {
         }
     }
 
+    /**
+     * Events without the distributed-tracing extension take the request's W3C {@code traceparent} and
+     * {@code tracestate} headers (what an instrumented broker or trigger sends), so their handlers run in that
+     * trace.
+     */
+    private static List<CloudEvent> withHttpTraceContext(List<CloudEvent> events, HttpRequest request) {
+        dev.switchboard.TraceContext trace = dev.switchboard.TraceContext.parse(request.header("traceparent"),
+                request.header("tracestate")).orElse(null);
+        if (trace == null) {
+            return events;
+        }
+        List<CloudEvent> out = new ArrayList<>(events.size());
+        for (CloudEvent e : events) {
+            if (e.getExtension("traceparent") != null) {
+                out.add(e);
+                continue;
+            }
+            io.cloudevents.core.builder.CloudEventBuilder b = io.cloudevents.core.builder.CloudEventBuilder.from(e)
+                    .withExtension("traceparent", trace.traceparent());
+            if (trace.tracestate() != null) {
+                b.withExtension("tracestate", trace.tracestate());
+            }
+            out.add(b.build());
+        }
+        return out;
+    }
+
     private HttpResponse serve(HttpRequest request) {
         if (!request.method().equals("POST")) {
             return Problems.methodNotAllowed(request);
@@ -124,6 +151,7 @@ public final class CloudEventsHttpService implements HttpService {
             return HttpResponse.problem(400, ErrorCode.BAD_REQUEST,
                     "not a valid CloudEvent: " + CloudEventsWire.describe(e), null);
         }
+        events = withHttpTraceContext(events, request);
         List<CloudEventHandler> handlers = new ArrayList<>(events.size());
         Set<String> unhandled = new LinkedHashSet<>();
         for (CloudEvent e : events) {

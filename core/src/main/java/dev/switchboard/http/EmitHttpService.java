@@ -103,12 +103,18 @@ public final class EmitHttpService implements HttpService {
             return HttpResponse.problem(400, ErrorCode.BAD_REQUEST, e.getMessage(), e.field());
         }
         EmitResult result;
+        // The caller's W3C trace context (headers traceparent, tracestate) goes with the routed event.
+        dev.switchboard.TraceContext trace = dev.switchboard.TraceContext.parse(request.header("traceparent"),
+                request.header("tracestate")).orElse(null);
+        dev.switchboard.TraceContext previous = dev.switchboard.TraceContext.swap(trace);
         try {
             result = emits.accept(message);
         } catch (BackplaneException e) {
             log.warn("Emit {} ({}) failed: {}", message.id(), message.type(), e.getMessage());
             return HttpResponse.problem(503, ErrorCode.UNAVAILABLE,
                     "the message could not be stored; retry with the same id", null);
+        } finally {
+            dev.switchboard.TraceContext.swap(previous);
         }
         log.debug("Emit {} ({}) from {}: {}", message.id(), message.type(), caller.name(),
                 result.duplicate() ? "duplicate" : result.localRecipients() + " local recipient(s)");

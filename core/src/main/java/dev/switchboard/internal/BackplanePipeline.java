@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class BackplanePipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BackplanePipeline.class);
     private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** How long closing waits for queued messages to go out. */
+    static final long FLUSH_MILLIS = 1000;
 
     private final Backplane adapter;
     private final BackplaneOptions options;
@@ -61,11 +63,15 @@ public final class BackplanePipeline implements AutoCloseable {
     private final AtomicLong outboundBytes = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
+    /** Messages taken into the queue and not yet sent or dropped. */
+    private final AtomicLong pending = new AtomicLong();
     private final Object wakeup = new Object();
-    private final java.util.concurrent.CountDownLatch firstReport = new java.util.concurrent.CountDownLatch(1);
+    /** Counted down once the backplane is proven up, or the adapter reported it cannot connect. */
+    private final java.util.concurrent.CountDownLatch settled = new java.util.concurrent.CountDownLatch(1);
     private volatile String nodeId;
     private volatile boolean started;
     private volatile boolean closed;
+    private volatile boolean closing;
     private volatile boolean connected;
     private volatile boolean publishFailing;
     private volatile String connectionDetail = "not started";
@@ -106,7 +112,8 @@ public final class BackplanePipeline implements AutoCloseable {
 
     /**
      * Starts the adapter and the pipeline's two threads, and waits up to
-     * {@link BackplaneOptions#startTimeout()} for the adapter's first report (connected or not).
+     * {@link BackplaneOptions#startTimeout()} until the backplane is up (connected, and this node's first
+     * beats came back) or the adapter reported that it cannot connect (yet).
      *
      * @param nodeId this node's id
      * @param listener receives every message of other nodes (and possibly this node's own), on the
@@ -130,8 +137,8 @@ public final class BackplanePipeline implements AutoCloseable {
         publisher.start();
         adapter.start(new Link());
         try {
-            // So that a node's first messages (its cluster heartbeat) find the backplane connected.
-            firstReport.await(options.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            // So that a started node is up, and its first messages (its cluster heartbeat) go out.
+            settled.await(options.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -204,7 +211,9 @@ public final class BackplanePipeline implements AutoCloseable {
             drop(1, "the publish queue is full (" + options.publishQueueBytes() + " bytes)");
             return;
         }
+        pending.incrementAndGet();
         if (!outbound.offer(o)) {
+            pending.decrementAndGet();
             outboundBytes.addAndGet(-size);
             drop(1, "the publish queue is full (" + options.publishQueueMessages() + " messages)");
         }
@@ -278,6 +287,7 @@ public final class BackplanePipeline implements AutoCloseable {
             drop(batch.size(), "publish failed: " + e);
         } finally {
             outboundBytes.addAndGet(-bytes);
+            pending.addAndGet(-batch.size());
         }
     }
 
@@ -293,6 +303,7 @@ public final class BackplanePipeline implements AutoCloseable {
                 bytes += o.message().length;
             }
             outboundBytes.addAndGet(-bytes);
+            pending.addAndGet(-queued.size());
             if (!queued.isEmpty()) {
                 dropped.addAndGet(queued.size());
             }
@@ -374,6 +385,9 @@ public final class BackplanePipeline implements AutoCloseable {
         }
         if (beats.mine(b)) {
             beats.cameBack(b);
+            if (settled.getCount() > 0 && alive(System.nanoTime())) {
+                settled.countDown();
+            }
         } else if (b.kind() == Beats.ALL) {
             duplicate(new Conflict(b.nodeId(), b.instance(), b.startedAtMillis(), b.address(), System.nanoTime()));
         }
@@ -427,6 +441,7 @@ public final class BackplanePipeline implements AutoCloseable {
         stopped = true;
         connected = false;
         outbound.clear();
+        pending.set(0);
         outboundBytes.set(0);
         inbox.clear();
         adapter.close();
@@ -471,13 +486,21 @@ public final class BackplanePipeline implements AutoCloseable {
         return new BackplaneHealth(up, name, detail, dropped.get());
     }
 
-    /** Stops both threads at once (queued messages are dropped) and closes the adapter. Idempotent. */
+    /**
+     * Gives what is queued (a node's last messages and its goodbye) up to {@link #FLUSH_MILLIS} to go out
+     * while the backplane is up, then stops both threads (what is left is dropped) and closes the adapter.
+     * Idempotent.
+     */
     @Override
     public void close() {
         synchronized (this) {
-            if (closed) {
+            if (closed || closing) {
                 return;
             }
+            closing = true;
+        }
+        flush();
+        synchronized (this) {
             closed = true;
         }
         synchronized (wakeup) {
@@ -491,6 +514,17 @@ public final class BackplanePipeline implements AutoCloseable {
             p.interrupt();
         }
         adapter.close();
+    }
+
+    private void flush() {
+        if (publisher == null || stopped) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FLUSH_MILLIS);
+        while (pending.get() > 0 && connected && !publishFailing && System.nanoTime() < deadline) {
+            // The publishing thread signals nothing per batch; a short poll is enough at shutdown.
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        }
     }
 
     /** The adapter's view of the pipeline. */
@@ -510,7 +544,6 @@ public final class BackplanePipeline implements AutoCloseable {
         @Override
         public void connected(String detail) {
             connectionDetail = detail == null ? "" : detail;
-            firstReport.countDown();
             if (!connected) {
                 connected = true;
                 beatDue = System.nanoTime();
@@ -524,7 +557,7 @@ public final class BackplanePipeline implements AutoCloseable {
         public void disconnected(String detail) {
             connectionDetail = detail == null || detail.isEmpty() ? "disconnected" : detail;
             lostAt = System.nanoTime();
-            firstReport.countDown();
+            settled.countDown();
             if (connected) {
                 connected = false;
                 log.warn("{} backplane of node {} is down: {}", adapter.name(), nodeId, connectionDetail);

@@ -105,6 +105,12 @@ public final class CloudEventsWire {
         if (root.path("offset").isIntegralNumber()) {
             b.withExtension("offset", root.get("offset").asLong());
         }
+        if (meta.trace() != null) { // the CloudEvents distributed-tracing extension
+            b.withExtension("traceparent", meta.trace().traceparent());
+            if (meta.trace().tracestate() != null) {
+                b.withExtension("tracestate", meta.trace().tracestate());
+            }
+        }
         return EncodedFrame.ofBytes(format.serialize(b.build()));
     }
 
@@ -138,7 +144,10 @@ public final class CloudEventsWire {
         CloudEvent event;
         try {
             event = CloudEventJson.validated(format.deserialize(text.getBytes(StandardCharsets.UTF_8)), mapper);
-            return new Frame.Emit(event.getType(), CloudEventJson.data(event, mapper));
+            Object tp = event.getExtension("traceparent");
+            Object ts = event.getExtension("tracestate");
+            return new Frame.Emit(event.getType(), CloudEventJson.data(event, mapper), tp instanceof String p
+                    ? dev.switchboard.TraceContext.parse(p, ts instanceof String t ? t : null).orElse(null) : null);
         } catch (RuntimeException e) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "not a valid CloudEvent: " + describe(e), null);
         }

@@ -39,6 +39,12 @@ final class ClusterCodec {
                 root.put("epoch", r.durable().epoch());
                 root.put("offset", r.durable().offset());
             }
+            if (r.trace() != null) {
+                root.put("traceparent", r.trace().traceparent());
+                if (r.trace().tracestate() != null) {
+                    root.put("tracestate", r.trace().tracestate());
+                }
+            }
             root.put("frame", new String(r.frame(), StandardCharsets.UTF_8));
         } else if (message instanceof ClusterMessage.Heartbeat h) {
             root.put("kind", "heartbeat");
@@ -91,8 +97,11 @@ final class ClusterCodec {
                     durable = new ClusterMessage.Durable(root.path("topic").asText(), root.path("epoch").asText(),
                             root.path("offset").asLong());
                 }
+                dev.switchboard.TraceContext trace = dev.switchboard.TraceContext.parse(
+                        root.path("traceparent").textValue(), root.path("tracestate").textValue()).orElse(null);
                 return new ClusterMessage.Routed(from, audienceFromTree(root.path("audience")),
-                        frame.asText().getBytes(StandardCharsets.UTF_8), root.path("echo").asBoolean(false), durable);
+                        frame.asText().getBytes(StandardCharsets.UTF_8), root.path("echo").asBoolean(false), durable,
+                        trace);
             }
             case "heartbeat" -> {
                 return new ClusterMessage.Heartbeat(from, root.path("connections").asLong(),

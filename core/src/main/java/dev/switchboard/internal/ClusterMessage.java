@@ -2,6 +2,7 @@ package dev.switchboard.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.Audience;
+import dev.switchboard.TraceContext;
 
 /**
  * The messages nodes exchange over a backplane (cluster protocol version 1). Each carries the sending
@@ -22,9 +23,16 @@ sealed interface ClusterMessage {
      *
      * @param echo true when the sending node delivers it too (a prepared, transactional publish)
      * @param durable the topic position when the frame belongs to a durable topic, else null
+     * @param trace the event's W3C trace context (also in the frame), so the receiving node can trace its
+     *     delivery without reading the frame; null for none
      */
-    record Routed(String from, Audience audience, byte[] frame, boolean echo, Durable durable)
-            implements ClusterMessage { }
+    record Routed(String from, Audience audience, byte[] frame, boolean echo, Durable durable, TraceContext trace)
+            implements ClusterMessage {
+        /** A routed message without trace context. */
+        Routed(String from, Audience audience, byte[] frame, boolean echo, Durable durable) {
+            this(from, audience, frame, echo, durable, null);
+        }
+    }
 
     /** The position of a durable topic's message: its topic, epoch and offset. */
     record Durable(String topic, String epoch, long offset) { }

@@ -100,11 +100,14 @@ public final class DefaultSwitchboard implements Switchboard {
     private final CloudEventsWire cloudEventsWire;
     private final EmitService emitService;
     private final Admission admission;
+    private final dev.switchboard.spi.Tracing tracing;
 
     private DefaultSwitchboard(SwitchboardOptions options, Backplane backplane, Authenticator authenticator,
                                SubscriptionPolicy subscriptionPolicy, EventListener listener, ObjectMapper mapper,
-                               Clock clock, ConnectionLimits limits, URI cloudEventSource, EmitOptions emitOptions) {
+                               Clock clock, ConnectionLimits limits, URI cloudEventSource, EmitOptions emitOptions,
+                               dev.switchboard.spi.Tracing tracing) {
         this.options = options;
+        this.tracing = tracing;
         this.backplane = new BackplanePipeline(backplane, options.onDuplicateNodeId(),
                 listener::backplanePublishFailed, this::rejoined);
         this.authenticator = authenticator;
@@ -130,7 +133,7 @@ public final class DefaultSwitchboard implements Switchboard {
         this.durable = new DurableTopics(history, registry, codec, timer, clock, options.historyTimeout(),
                 GAP_DELAY_MILLIS);
         this.router = new Router(this.backplane, registry, durable, codec, new ClusterCodec(mapper),
-                listener, rejectedMessages, this::onControlMessage);
+                listener, rejectedMessages, this::onControlMessage, tracing);
         this.cluster = new ClusterView(this::nodeId, mapper, clock, timer, options.clusterHeartbeat().toMillis(),
                 options.clusterQueryTimeout().toMillis(), this.backplane.isLocalOnly(), router::publish,
                 router::publishTo, new LocalAnswers(), rejectedMessages);
@@ -156,9 +159,9 @@ public final class DefaultSwitchboard implements Switchboard {
     public static DefaultSwitchboard start(SwitchboardOptions options, Backplane backplane, Authenticator authenticator,
                                            SubscriptionPolicy policy, EventListener listener, ObjectMapper mapper,
                                            Clock clock, ConnectionLimits limits, URI cloudEventSource,
-                                           EmitOptions emitOptions) {
+                                           EmitOptions emitOptions, dev.switchboard.spi.Tracing tracing) {
         DefaultSwitchboard node = new DefaultSwitchboard(options, backplane, authenticator, policy, listener, mapper,
-                clock, limits, cloudEventSource, emitOptions);
+                clock, limits, cloudEventSource, emitOptions, tracing);
         node.backplane.start(options.nodeId(), node.router::onBackplaneMessage);
         node.cluster.start();
         long hb = options.heartbeat().toMillis();
@@ -346,7 +349,26 @@ public final class DefaultSwitchboard implements Switchboard {
 
     @Override
     public Optional<CloudEventHandler> cloudEventHandler(String type) {
-        return Optional.ofNullable(cloudEventHandlers.get(Objects.requireNonNull(type, "type")));
+        CloudEventHandler handler = cloudEventHandlers.get(Objects.requireNonNull(type, "type"));
+        if (handler == null) {
+            return Optional.empty();
+        }
+        // Runs under the event's trace context (the distributed-tracing extension), so its emits carry it on.
+        return Optional.of(event -> {
+            Object tp = event.getExtension("traceparent");
+            Object ts = event.getExtension("tracestate");
+            dev.switchboard.TraceContext parent = tp instanceof String s
+                    ? dev.switchboard.TraceContext.parse(s, ts instanceof String t ? t : null).orElse(null) : null;
+            try (TraceScope scope = TraceScope.open(tracing, dev.switchboard.spi.Tracing.Kind.CLOUD_EVENT_HANDLER,
+                    type, parent)) {
+                try {
+                    handler.handle(event);
+                } catch (Exception e) {
+                    scope.failed(e);
+                    throw e;
+                }
+            }
+        });
     }
 
     @Override
@@ -664,6 +686,10 @@ public final class DefaultSwitchboard implements Switchboard {
 
     EventListener listener() {
         return listener;
+    }
+
+    dev.switchboard.spi.Tracing tracing() {
+        return tracing;
     }
 
     FrameCodec codec() {

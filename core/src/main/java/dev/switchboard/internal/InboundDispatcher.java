@@ -14,6 +14,7 @@ import dev.switchboard.protocol.Frame;
 import dev.switchboard.protocol.ProtocolException;
 import dev.switchboard.protocol.WireError;
 import dev.switchboard.spi.EncodedFrame;
+import dev.switchboard.spi.Tracing;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -190,11 +191,14 @@ final class InboundDispatcher implements Inbound {
             sendError(WireError.of(ErrorCode.UNKNOWN_EVENT, "no handler for event " + WireError.quote(e.event())));
             return;
         }
-        try {
-            intercept("emit", e.event(), e.data());
-            handler.invokeEmit(conn, e.data());
-        } catch (Throwable t) {
-            sendError(toWireError(e.event(), t));
+        try (TraceScope scope = TraceScope.open(node.tracing(), Tracing.Kind.EMIT_HANDLER, e.event(), e.trace())) {
+            try {
+                intercept("emit", e.event(), e.data());
+                handler.invokeEmit(conn, e.data());
+            } catch (Throwable t) {
+                scope.failed(t);
+                sendError(toWireError(e.event(), t));
+            }
         }
     }
 
@@ -209,12 +213,15 @@ final class InboundDispatcher implements Inbound {
             // The common fast path: a non-blocking handler that answers at once is answered here, on
             // the thread that read the request, with no future, no timeout and no hand-off.
             Object value;
-            try {
-                intercept("request", r.event(), r.data());
-                value = handler.invokeRequest(conn, r.data());
-            } catch (Throwable t) {
-                answerNow(r, null, t);
-                return;
+            try (TraceScope scope = TraceScope.open(node.tracing(), Tracing.Kind.REQUEST_HANDLER, r.event(), r.trace())) {
+                try {
+                    intercept("request", r.event(), r.data());
+                    value = handler.invokeRequest(conn, r.data());
+                } catch (Throwable t) {
+                    scope.failed(t);
+                    answerNow(r, null, t);
+                    return;
+                }
             }
             if (!(value instanceof CompletionStage<?> stage)) {
                 answerNow(r, value, null);
@@ -227,16 +234,19 @@ final class InboundDispatcher implements Inbound {
         }
         CompletableFuture<Object> result = new CompletableFuture<>();
         Runnable task = () -> {
-            try {
-                intercept("request", r.event(), r.data());
-                Object value = handler.invokeRequest(conn, r.data());
-                if (value instanceof CompletionStage<?> stage) {
-                    stage.whenComplete((v, f) -> complete(result, v, f));
-                } else {
-                    result.complete(value);
+            try (TraceScope scope = TraceScope.open(node.tracing(), Tracing.Kind.REQUEST_HANDLER, r.event(), r.trace())) {
+                try {
+                    intercept("request", r.event(), r.data());
+                    Object value = handler.invokeRequest(conn, r.data());
+                    if (value instanceof CompletionStage<?> stage) {
+                        stage.whenComplete((v, f) -> complete(result, v, f));
+                    } else {
+                        result.complete(value);
+                    }
+                } catch (Throwable t) {
+                    scope.failed(t);
+                    result.completeExceptionally(t);
                 }
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
             }
         };
         awaitAnswer(r, result);

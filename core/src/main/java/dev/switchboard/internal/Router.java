@@ -8,8 +8,10 @@ import dev.switchboard.PreparedMessage;
 import dev.switchboard.Retention;
 import dev.switchboard.SendResult;
 import dev.switchboard.StreamPosition;
+import dev.switchboard.TraceContext;
 import dev.switchboard.protocol.FrameCodec;
 import dev.switchboard.spi.EncodedFrame;
+import dev.switchboard.spi.Tracing;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -33,13 +35,17 @@ final class Router {
     private final EventListener listener;
     private final AtomicLong rejected;
     private final Consumer<ClusterMessage> control;
+    private final Tracing tracing;
 
     /**
      * @param control receives the cluster messages of other nodes that are not routed messages
      *     (heartbeats, queries, replies), on the backplane pipeline's delivery thread
+     * @param tracing spans around routing (only for events that carry a trace context)
      */
     Router(BackplanePipeline backplane, DefaultRegistry registry, DurableTopics durable, FrameCodec codec,
-           ClusterCodec clusterCodec, EventListener listener, AtomicLong rejected, Consumer<ClusterMessage> control) {
+           ClusterCodec clusterCodec, EventListener listener, AtomicLong rejected, Consumer<ClusterMessage> control,
+           Tracing tracing) {
+        this.tracing = tracing;
         this.backplane = backplane;
         this.registry = registry;
         this.durable = durable;
@@ -67,6 +73,17 @@ final class Router {
         public int emit(String event, Object data, EventMetadata metadata) {
             Objects.requireNonNull(event, "event");
             Objects.requireNonNull(metadata, "metadata");
+            // The event belongs to the trace it names, else to the one of the handler emitting it, if any.
+            TraceContext parent = metadata.trace() != null ? metadata.trace() : TraceContext.current().orElse(null);
+            if (parent == null) {
+                return route(event, data, metadata);
+            }
+            try (TraceScope scope = TraceScope.open(tracing, Tracing.Kind.PUBLISH, event, parent)) {
+                return route(event, data, metadata.withTrace(scope.context()));
+            }
+        }
+
+        private int route(String event, Object data, EventMetadata metadata) {
             String topic = singleTopic(audience);
             Retention retention = localOnly || !audience.exceptConnections().isEmpty()
                     || !audience.exceptUsers().isEmpty() ? null : durable.retention(topic);
@@ -76,7 +93,7 @@ final class Router {
             byte[] frame = codec.encodeEvent(event, topic, null, data, metadata);
             int local = deliverLocally(audience, EncodedFrame.ofBytes(frame));
             if (!localOnly && !backplane.isLocalOnly()) {
-                publish(new ClusterMessage.Routed(backplane.nodeId(), audience, frame, false, null));
+                publish(new ClusterMessage.Routed(backplane.nodeId(), audience, frame, false, null, metadata.trace()));
             }
             listener.messageRouted(event, local);
             return local;
@@ -92,7 +109,7 @@ final class Router {
                     ? registry.topicSize(topic) : 0;
             if (!backplane.isLocalOnly()) {
                 publish(new ClusterMessage.Routed(backplane.nodeId(), audience, a.frame(), false,
-                        new ClusterMessage.Durable(topic, p.epoch(), p.offset())));
+                        new ClusterMessage.Durable(topic, p.epoch(), p.offset()), metadata.trace()));
             }
             listener.messageRouted(event, local);
             return local;
@@ -174,6 +191,20 @@ final class Router {
             return;
         }
         if (message instanceof ClusterMessage.Routed r) {
+            if (r.trace() != null && tracing != Tracing.NONE) {
+                try (TraceScope ignored = TraceScope.open(tracing, Tracing.Kind.DELIVER, "deliver", r.trace())) {
+                    deliver(r);
+                }
+            } else {
+                deliver(r);
+            }
+        } else {
+            control.accept(message);
+        }
+    }
+
+    private void deliver(ClusterMessage.Routed r) {
+        {
             ClusterMessage.Durable d = r.durable();
             if (d != null && durable.retention(d.topic()) != null) {
                 // Only through the topic's stream: it orders by offset, and new members' cursors hold
@@ -182,8 +213,6 @@ final class Router {
             } else {
                 deliverLocally(r.audience(), EncodedFrame.ofBytes(r.frame()));
             }
-        } else {
-            control.accept(message);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.TraceContext;
 import java.util.Objects;
 
 /**
@@ -40,15 +41,25 @@ public sealed interface Frame {
         }
     }
 
-    /** A fire-and-forget event from the client. */
-    record Emit(String event, JsonNode data) implements Frame {
+    /**
+     * A fire-and-forget event from the client; {@code trace} (optional {@code traceparent} and
+     * {@code tracestate} fields) is the W3C trace context the client sends it in, or null.
+     */
+    record Emit(String event, JsonNode data, TraceContext trace) implements Frame {
         public Emit { Objects.requireNonNull(event, "event"); }
+        /** An emit without trace context. */
+        public Emit(String event, JsonNode data) { this(event, data, null); }
         public String type() { return "emit"; }
     }
 
-    /** A request, in either direction; {@code id} is chosen by the requester. */
-    record Request(JsonNode id, String event, JsonNode data) implements Frame {
+    /**
+     * A request, in either direction; {@code id} is chosen by the requester; {@code trace} as for
+     * {@link Emit}, or null.
+     */
+    record Request(JsonNode id, String event, JsonNode data, TraceContext trace) implements Frame {
         public Request { Objects.requireNonNull(id, "id"); Objects.requireNonNull(event, "event"); }
+        /** A request without trace context. */
+        public Request(JsonNode id, String event, JsonNode data) { this(id, event, data, null); }
         public String type() { return "request"; }
     }
 

@@ -70,6 +70,8 @@ public final class FrameCodec {
                     case "offset" -> e.offset = value(p, token);
                     case "heartbeatMs" -> e.heartbeatMs = value(p, token);
                     case "maxFrameBytes" -> e.maxFrameBytes = value(p, token);
+                    case "traceparent" -> e.traceparent = stringOrTree(p, token);
+                    case "tracestate" -> e.tracestate = stringOrTree(p, token);
                     default -> p.skipChildren();
                 }
             }
@@ -87,8 +89,8 @@ public final class FrameCodec {
         }
         JsonNode data = e.data;
         return switch (type) {
-            case "emit" -> new Frame.Emit(text(e.event, "event", type, null), data);
-            case "request" -> new Frame.Request(required(id, type), text(e.event, "event", type, id), data);
+            case "emit" -> new Frame.Emit(text(e.event, "event", type, null), data, trace(e));
+            case "request" -> new Frame.Request(required(id, type), text(e.event, "event", type, id), data, trace(e));
             case "reply" -> new Frame.Reply(required(id, type), data, error(e.error));
             case "subscribe" -> new Frame.Subscribe(required(id, type), text(e.topic, "topic", type, id),
                     nullIfMissing(e.since));
@@ -133,6 +135,16 @@ public final class FrameCodec {
         JsonNode heartbeatMs;
         JsonNode maxFrameBytes;
         JsonNode expiresInMs;
+        Object traceparent;
+        Object tracestate;
+    }
+
+    /** @return the frame's trace context; a malformed one is ignored, as the W3C recommends */
+    private static dev.switchboard.TraceContext trace(Envelope e) {
+        if (!(e.traceparent instanceof String tp)) {
+            return null;
+        }
+        return dev.switchboard.TraceContext.parse(tp, e.tracestate instanceof String ts ? ts : null).orElse(null);
     }
 
     private Object stringOrTree(JsonParser p, JsonToken token) throws IOException {
@@ -175,10 +187,12 @@ public final class FrameCodec {
                 g.writeStringField("token", a.token());
             } else if (frame instanceof Frame.Emit e) {
                 g.writeStringField("event", e.event());
+                writeTrace(g, e.trace());
                 writeData(g, e.data());
             } else if (frame instanceof Frame.Request r) {
                 writeId(g, r.id());
                 g.writeStringField("event", r.event());
+                writeTrace(g, r.trace());
                 writeData(g, r.data());
             } else if (frame instanceof Frame.Reply r) {
                 writeId(g, r.id());
@@ -278,6 +292,16 @@ public final class FrameCodec {
         if (metadata.time() != null) {
             g.writeStringField("time", metadata.time().toString());
         }
+        writeTrace(g, metadata.trace());
+    }
+
+    private static void writeTrace(JsonGenerator g, dev.switchboard.TraceContext trace) throws IOException {
+        if (trace != null) {
+            g.writeStringField("traceparent", trace.traceparent());
+            if (trace.tracestate() != null) {
+                g.writeStringField("tracestate", trace.tracestate());
+            }
+        }
     }
 
     private static final byte[] EVENT_PREFIX = "{\"type\":\"event\",".getBytes(StandardCharsets.UTF_8);
@@ -334,13 +358,15 @@ public final class FrameCodec {
                 time = null;
             }
         }
-        if (id == null && source == null && time == null) {
+        dev.switchboard.TraceContext trace = dev.switchboard.TraceContext.parse(textOrNull(eventFrame.get("traceparent")),
+                textOrNull(eventFrame.get("tracestate"))).orElse(null);
+        if (id == null && source == null && time == null && trace == null) {
             return EventMetadata.NONE;
         }
         try {
-            return new EventMetadata(id, source, time);
+            return new EventMetadata(id, source, time, trace);
         } catch (IllegalArgumentException e) {
-            return new EventMetadata(null, null, time);
+            return new EventMetadata(null, null, time, trace);
         }
     }
 

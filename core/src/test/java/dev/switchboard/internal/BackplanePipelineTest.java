@@ -192,6 +192,20 @@ class BackplanePipelineTest {
     }
 
     @Test
+    void closingSendsWhatIsQueuedFirst() throws Exception {
+        Scripted adapter = new Scripted(fast().build());
+        adapter.gate = new CountDownLatch(1);
+        BackplanePipeline p = started(adapter, new LinkedBlockingQueue<>());
+        p.publish(utf8("last words"));
+        p.publish(utf8("goodbye"));
+        Thread closer = new Thread(p::close);
+        closer.start();
+        adapter.gate.countDown();
+        closer.join(WAIT_MS);
+        assertThat(adapter.published).containsExactly("last words", "goodbye");
+    }
+
+    @Test
     void aFailedBatchIsCountedAndPublishesFailFastUntilTheBackplaneTakesMessagesAgain() throws Exception {
         Scripted adapter = new Scripted(fast().build());
         BackplanePipeline p = started(adapter, new LinkedBlockingQueue<>());

@@ -66,4 +66,20 @@ class LogContextTest {
         assertThat(seen.get("connection")).isEqualTo(seen.get("expected"));
         assertThat(MDC.get("switchboard.connection")).as("the test thread's MDC is untouched").isNull();
     }
+
+    @Test
+    void aHandlerOfATracedRequestHasTheTraceAndSpanIdsInTheMdc() throws Exception {
+        board = Switchboard.builder().build();
+        CompletableFuture<Map<String, String>> onRequest = new CompletableFuture<>();
+        board.onRequest("r", (conn, data) -> onRequest.complete(Map.of(
+                "trace", String.valueOf(MDC.get("trace_id")), "span", String.valueOf(MDC.get("span_id")))));
+
+        InMemoryClient client = InMemoryTransport.attach(board).connect();
+        client.send("{\"type\":\"request\",\"id\":1,\"event\":\"r\","
+                + "\"traceparent\":\"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\"}");
+
+        assertThat(onRequest.get(2, TimeUnit.SECONDS)).isEqualTo(
+                Map.of("trace", "4bf92f3577b34da6a3ce929d0e0e4736", "span", "00f067aa0ba902b7"));
+        assertThat(MDC.get("trace_id")).as("the test thread's MDC is untouched").isNull();
+    }
 }

@@ -49,6 +49,28 @@ class SeedChatTest {
         return chat;
     }
 
+    /**
+     * Waits until node {@code to} has handled what node {@code from} published so far: {@code from}'s answer to
+     * a cluster query travels behind it on the backplane, in publish order.
+     */
+    private static void caughtUp(ChatExample from, ChatExample to) {
+        String fromId = from.board().nodeId();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try {
+                if (to.board().cluster().connectionCount().get(10, TimeUnit.SECONDS).answered().contains(fromId)) {
+                    return;
+                }
+            } catch (Exception e) {
+                throw new AssertionError("cluster query failed", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(to.board().nodeId() + " never heard from " + fromId);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // node not known yet
+        }
+    }
+
     private PlainSocket plain(ChatExample node, String pathAndQuery) {
         PlainSocket s = PlainSocket.connect(URI.create("ws://localhost:" + node.port() + pathAndQuery));
         resources.add(s);
@@ -66,6 +88,7 @@ class SeedChatTest {
         PlainSocket alice = plain(nodeA, "/chat/Alice?age=20");
         alice.expect("Hi Alice! You have succesfully connected to the chat", "Alice with age 20 connected to chat");
 
+        caughtUp(nodeA, nodeB); // else Alice's greeting may reach node B after Bob joined, and Bob hears it
         PlainSocket bob = plain(nodeB, "/chat/Bob?age=25");
         bob.expect("Hi Bob! You have succesfully connected to the chat", "Bob with age 25 connected to chat");
         alice.expect("Bob with age 25 connected to chat");

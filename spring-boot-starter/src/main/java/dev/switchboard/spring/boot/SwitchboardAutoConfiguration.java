@@ -89,6 +89,11 @@ public class SwitchboardAutoConfiguration {
         if (mapper != null) {
             builder.mapper(mapper);
         }
+        // A Tracing bean (OtelTracing.create(openTelemetry) from switchboard-tracing-otel) gets spans.
+        dev.switchboard.spi.Tracing tracing = beans.getBeanProvider(dev.switchboard.spi.Tracing.class).getIfUnique();
+        if (tracing != null) {
+            builder.tracing(tracing);
+        }
         Switchboard board = builder.build();
         try {
             for (SwitchboardProperties.DurableTopic topic : properties.getDurableTopics()) {

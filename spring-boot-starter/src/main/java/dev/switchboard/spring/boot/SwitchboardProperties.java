@@ -99,8 +99,7 @@ public class SwitchboardProperties {
                 .handlerQueue(handlerQueue)
                 .clusterHeartbeat(clusterHeartbeat)
                 .clusterQueryTimeout(clusterQueryTimeout)
-                .historyTimeout(historyTimeout)
-                .drainTimeout(shutdownTimeout);
+                .historyTimeout(historyTimeout);
         if (nodeId != null && !nodeId.isBlank()) {
             b.nodeId(nodeId.trim());
         }

@@ -161,4 +161,44 @@ class HttpApiAcrossNodesIntegrationTest {
         assertThat(nodeB.connectionCount()).isEqualTo(1);
         assertThat(nodeA.connectionCount()).isZero();
     }
+
+    private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+    private static final String TRACEPARENT = "00-" + TRACE_ID + "-00f067aa0ba902b7-01";
+
+    @Test
+    void theTraceContextOfAnEmitCallGoesThroughTheBackplaneIntoTheDeliveredFrames() throws Exception {
+        RecordingClient v1 = connect(httpB, "alice");
+        v1.assertFrame("welcome");
+        RecordingClient ce = connect(httpB, "alice", "cloudevents.json");
+
+        assertThat(post(httpA, "/api/emit", """
+                {"id":"n-2","type":"notifications.drawer","users":["alice"],"payload":{"title":"Traced"}}""",
+                "Content-Type", "application/json", "Authorization", "Bearer " + KEY,
+                "traceparent", TRACEPARENT, "tracestate", "congo=t61rcWkgMzE")).isEqualTo(202);
+
+        JsonNode f = v1.assertFrame("event");
+        assertThat(f.path("traceparent").asText()).isEqualTo(TRACEPARENT);
+        assertThat(f.path("tracestate").asText()).isEqualTo("congo=t61rcWkgMzE");
+        JsonNode e = ce.nextFrame();
+        assertThat(e.path("traceparent").asText()).as("the distributed-tracing extension").isEqualTo(TRACEPARENT);
+    }
+
+    @Test
+    void aCloudEventsTraceReachesItsHandlerAndWhatTheHandlerEmitsOnTheOtherNode() throws Exception {
+        RecordingClient alice = connect(httpB, "alice");
+        alice.assertFrame("welcome");
+        java.util.concurrent.CompletableFuture<String> seen = new java.util.concurrent.CompletableFuture<>();
+        nodeA.onCloudEvent("order.traced", event -> {
+            seen.complete(dev.switchboard.TraceContext.current().map(dev.switchboard.TraceContext::traceId)
+                    .orElse("none"));
+            nodeA.to(Audience.user("alice")).emit("order.enriched", "traced");
+        });
+
+        assertThat(post(httpA, "/events", "{}", "Content-Type", "application/json", "ce-specversion", "1.0",
+                "ce-id", "evt-9", "ce-source", "/commerce", "ce-type", "order.traced",
+                "ce-traceparent", TRACEPARENT)).isEqualTo(202);
+
+        assertThat(seen.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(TRACE_ID);
+        assertThat(alice.assertFrame("event").path("traceparent").asText()).isEqualTo(TRACEPARENT);
+    }
 }
