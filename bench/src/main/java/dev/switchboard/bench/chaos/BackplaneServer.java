@@ -9,7 +9,7 @@ import java.nio.file.Path;
  */
 interface BackplaneServer extends AutoCloseable {
 
-    /** @return the backplane's name in reports: {@code redis}, {@code postgres}, {@code mongo} */
+    /** @return the backplane's name in reports: {@code redis}, {@code postgres}, {@code mongo}, {@code nats} */
     String name();
 
     /**

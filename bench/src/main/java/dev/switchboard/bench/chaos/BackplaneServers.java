@@ -5,7 +5,7 @@ import java.util.List;
 /** The backplane servers the soak can own, by {@code --backplane} name. */
 final class BackplaneServers {
     /** Every name {@link #create} knows, in the order the documentation lists them. */
-    static final List<String> NAMES = List.of("redis", "postgres", "mongo");
+    static final List<String> NAMES = List.of("redis", "postgres", "mongo", "nats");
 
     private BackplaneServers() {
     }
@@ -20,6 +20,7 @@ final class BackplaneServers {
             case "redis" -> new RedisServer();
             case "postgres" -> new PostgresServer();
             case "mongo" -> new MongoServer();
+            case "nats" -> new NatsServer();
             default -> throw new IllegalArgumentException("--backplane must be one of " + NAMES + ": " + name);
         };
     }
