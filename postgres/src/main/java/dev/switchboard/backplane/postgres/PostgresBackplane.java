@@ -1,5 +1,6 @@
 package dev.switchboard.backplane.postgres;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.switchboard.PreparedMessage;
 import dev.switchboard.backplane.postgres.internal.Attachments;
 import dev.switchboard.backplane.postgres.internal.BackplaneReceiver;
@@ -7,10 +8,10 @@ import dev.switchboard.backplane.postgres.internal.BackplaneSchema;
 import dev.switchboard.backplane.postgres.internal.Notifier;
 import dev.switchboard.backplane.postgres.internal.Payloads;
 import dev.switchboard.backplane.postgres.internal.PostgresHistory;
-import dev.switchboard.postgres.internal.ConnectionPool;
 import dev.switchboard.postgres.internal.Identifiers;
 import dev.switchboard.postgres.internal.JdbcEndpoint;
 import dev.switchboard.postgres.internal.ListenLoop;
+import dev.switchboard.postgres.internal.Pools;
 import dev.switchboard.postgres.internal.Threads;
 import dev.switchboard.spi.Backplane;
 import dev.switchboard.spi.BackplaneCapabilities;
@@ -20,7 +21,6 @@ import dev.switchboard.spi.History;
 import dev.switchboard.spi.Outbound;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -56,8 +56,8 @@ import org.slf4j.LoggerFactory;
  * <p>Each node holds one dedicated connection that LISTENs on {@code <namespace>_all} and
  * {@code <namespace>_node_<nodeId>} and polls on its own thread, reconnecting and LISTENing again by
  * itself with the core's backoff. The core's pipeline hands it batches, each sent in one transaction
- * (one {@code pg_notify} statement) on a connection from the {@link DataSource} (or a small pool of its
- * own); the pipeline owns the queue, dropping while the server is down, liveness and health.
+ * (one {@code pg_notify} statement) on a connection from the application's {@link DataSource} (or a
+ * HikariCP pool of its own); the pipeline owns the queue, dropping while the server is down, liveness and health.
  * Messages whose payload would exceed {@link PostgresBackplaneOptions#attachmentThreshold()} bytes are
  * stored in the attachments table and announced by reference; old attachments are deleted on a
  * schedule.
@@ -76,7 +76,7 @@ public final class PostgresBackplane implements Backplane {
     private final Attachments attachments;
     private final Notifier notifier;
     private final DataSource dataSource;
-    private final ConnectionPool ownPool;
+    private final HikariDataSource ownPool;
     private final JdbcEndpoint listenEndpoint;
     private final ThreadPoolExecutor historyExecutor;
     private final PostgresHistory history;
@@ -99,8 +99,8 @@ public final class PostgresBackplane implements Backplane {
             this.dataSource = options.dataSource();
             this.ownPool = null;
         } else {
-            this.ownPool = new ConnectionPool(new JdbcEndpoint(options.url(), options.user(), options.password()),
-                    options.poolSize(), Duration.ofSeconds(10));
+            this.ownPool = Pools.open(new JdbcEndpoint(options.url(), options.user(), options.password()),
+                    options.poolSize(), "backplane");
             this.dataSource = ownPool;
         }
         this.historyExecutor = new ThreadPoolExecutor(options.poolSize(), options.poolSize(), 30, TimeUnit.SECONDS,
@@ -209,7 +209,7 @@ public final class PostgresBackplane implements Backplane {
                         core.disconnected(listen == null ? "disconnected" : listen.detail());
                         // The pool's idle connections most likely died with this one.
                         if (ownPool != null) {
-                            ownPool.evictIdle();
+                            Pools.evictIdle(ownPool);
                         }
                     }
                 }, core.backoff(), options.backplane().livenessTimeout());

@@ -25,13 +25,16 @@ import javax.sql.DataSource;
  * }</pre>
  *
  * @param url the {@code jdbc:postgresql:} URL for the LISTEN connection and, without a
- *     {@code dataSource}, for the backplane's own small pool; null only with both {@code dataSource}
+ *     {@code dataSource}, for the backplane's own HikariCP pool; null only with both {@code dataSource}
  *     and {@code listenUrl}
  * @param user the user, or null (from the URL or the driver's default)
  * @param password the password, or null; never printed by {@link #toString()}
- * @param dataSource the application's pool for publishing, durable topics and attachments, or null
- *     to use a pool of {@code poolSize} connections to {@code url} (default: none). It must not be a
- *     PgBouncer in transaction mode for LISTEN, which is why LISTEN always uses {@code listenUrl}.
+ * @param dataSource the application's pool (any {@link DataSource}: a Spring Boot application's
+ *     HikariCP, a container's) for publishing, durable topics and attachments, or null to use a HikariCP
+ *     pool of {@code poolSize} connections to {@code url} (default: none). The backplane borrows a
+ *     connection per batch and per history call and never closes the pool. LISTEN never goes through it
+ *     (a pool, or PgBouncer in transaction mode, would lose the session's LISTEN): it has a dedicated
+ *     pgjdbc connection to {@code listenUrl}.
  * @param listenUrl the URL of the dedicated LISTEN connection, or null for {@code url} (default)
  * @param schema the schema of the backplane's tables (default {@code public})
  * @param tablePrefix the tables' prefix: {@code <prefix>_attachments}, {@code <prefix>_topics},
@@ -44,7 +47,8 @@ import javax.sql.DataSource;
  * @param attachmentMaxAge attachments older than this are deleted; must exceed the longest time a
  *     receiver may take to read one (default 5 minutes)
  * @param attachmentCleanupPeriod how often each node deletes old attachments (default 1 minute)
- * @param poolSize the connections of the backplane's own pool when no {@code dataSource} is given
+ * @param poolSize the most connections of the backplane's own HikariCP pool ({@code maximumPoolSize}),
+ *     opened on demand, when no {@code dataSource} is given; also the threads of durable-topic calls
  *     (default 4)
  * @param asyncCommit commit the publisher's own transactions with {@code synchronous_commit = off};
  *     notifications are never stored, so nothing is lost that a flush would have kept (default true)
@@ -264,7 +268,7 @@ public record PostgresBackplaneOptions(String url, String user, String password,
             return this;
         }
 
-        /** @param v the application's pool for publishing and storage @return this */
+        /** @param v the application's pool for publishing and storage; it is never closed by the backplane @return this */
         public Builder dataSource(DataSource v) {
             dataSource = v;
             return this;
@@ -338,7 +342,7 @@ public record PostgresBackplaneOptions(String url, String user, String password,
             return this;
         }
 
-        /** @param v the own pool's size @return this */
+        /** @param v the own HikariCP pool's most connections, and the durable-topic threads @return this */
         public Builder poolSize(int v) {
             poolSize = v;
             return this;

@@ -1,6 +1,7 @@
 package dev.switchboard.crud.postgres;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.switchboard.ErrorCode;
 import dev.switchboard.SwitchboardException;
 import dev.switchboard.crud.Page;
@@ -10,15 +11,14 @@ import dev.switchboard.crud.Repository;
 import dev.switchboard.crud.postgres.internal.CollectionSchema;
 import dev.switchboard.crud.postgres.internal.Items;
 import dev.switchboard.crud.postgres.internal.ListSql;
-import dev.switchboard.postgres.internal.ConnectionPool;
 import dev.switchboard.postgres.internal.JdbcEndpoint;
+import dev.switchboard.postgres.internal.Pools;
 import dev.switchboard.postgres.internal.Sql;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -47,8 +47,11 @@ import org.slf4j.LoggerFactory;
  * {@link dev.switchboard.crud.InMemoryRepository}'s filter and sort semantics; field names in sort and
  * filters are limited to letters, digits, '_', '.' and '-' ({@code bad_request} otherwise).
  *
- * <p>Methods block on JDBC (they run on Switchboard's handler threads) and are thread-safe. An
- * unreachable server is {@code unavailable}; other SQL failures are {@code internal}.
+ * <p>Connections come from the application's {@link DataSource} when the options give one, else from a
+ * HikariCP pool of the repository's own ({@link PostgresTableOptions#poolSize()} connections, opened on
+ * demand, closed by {@link #close()}). Methods block on JDBC (they run on Switchboard's handler threads)
+ * and are thread-safe. An unreachable server is {@code unavailable} (after at most 5 s waiting for a
+ * connection from the own pool); other SQL failures are {@code internal}.
  */
 public final class PostgresRepository implements Repository, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostgresRepository.class);
@@ -56,7 +59,7 @@ public final class PostgresRepository implements Repository, AutoCloseable {
     private final PostgresTableOptions options;
     private final CollectionSchema schema;
     private final DataSource dataSource;
-    private final ConnectionPool ownPool;
+    private final HikariDataSource ownPool;
     private final String table;
     private volatile boolean tableReady;
 
@@ -68,8 +71,8 @@ public final class PostgresRepository implements Repository, AutoCloseable {
             this.dataSource = options.dataSource();
             this.ownPool = null;
         } else {
-            this.ownPool = new ConnectionPool(new JdbcEndpoint(options.url(), options.user(), options.password()),
-                    options.poolSize(), Duration.ofSeconds(10));
+            this.ownPool = Pools.open(new JdbcEndpoint(options.url(), options.user(), options.password()),
+                    options.poolSize(), "repository");
             this.dataSource = ownPool;
         }
         this.tableReady = !options.createTable();
@@ -92,6 +95,9 @@ public final class PostgresRepository implements Repository, AutoCloseable {
     }
 
     /**
+     * A repository on the application's own pool, e.g. a Spring Boot application's {@code DataSource} bean;
+     * the repository borrows a connection per call and never closes the pool.
+     *
      * @param dataSource the application's pool
      * @param table the table, in schema {@code public}, created if missing
      * @return the repository
@@ -284,7 +290,7 @@ public final class PostgresRepository implements Repository, AutoCloseable {
             } catch (SQLException e) {
                 if (retry && attempt == 1 && Sql.isOutage(e)) {
                     if (ownPool != null) {
-                        ownPool.evictIdle();
+                        Pools.evictIdle(ownPool);
                     }
                     continue;
                 }

@@ -19,8 +19,11 @@ import javax.sql.DataSource;
  *     {@code listenUrl} (or with a {@code dataSource} for a repository without change feed)
  * @param user the user, or null (from the URL or the driver's default)
  * @param password the password, or null; never printed by {@link #toString()}
- * @param dataSource the application's pool for the repository's queries, or null for a pool of
- *     {@code poolSize} connections to {@code url} (default: none)
+ * @param dataSource the application's pool (any {@link DataSource}: a Spring Boot application's
+ *     HikariCP, a container's) for the repository's queries, or null for a HikariCP pool of
+ *     {@code poolSize} connections to {@code url} (default: none). The repository borrows a connection per
+ *     call and never closes it. The change feed never uses it: it LISTENs on a dedicated pgjdbc connection
+ *     to {@code listenUrl} or {@code url}.
  * @param listenUrl the URL of the change feed's dedicated LISTEN connection, or null for {@code url}
  * @param schema the table's schema (default {@code public})
  * @param table the table, quoted as given (the repository factory uses the collection's name)
@@ -33,7 +36,8 @@ import javax.sql.DataSource;
  * @param reconnectMin the change feed's first reconnect delay (default 200 ms)
  * @param reconnectMax the change feed's longest reconnect delay (default 5 s)
  * @param probeInterval how long the change feed's connection may be silent before a probe (default 10 s)
- * @param poolSize the connections of the repository's own pool, without a {@code dataSource}
+ * @param poolSize the most connections of the repository's own HikariCP pool ({@code maximumPoolSize}),
+ *     opened on demand, without a {@code dataSource}
  *     (default 4)
  * @param quota the repository's item-count and item-size limits (default none; URI options
  *     {@code maxItems} and {@code maxItemBytes})
@@ -208,7 +212,7 @@ public record PostgresTableOptions(String url, String user, String password, Dat
             return this;
         }
 
-        /** @param v the application's pool @return this */
+        /** @param v the application's pool; the repository never closes it @return this */
         public Builder dataSource(DataSource v) {
             dataSource = v;
             return this;
@@ -257,7 +261,7 @@ public record PostgresTableOptions(String url, String user, String password, Dat
             return this;
         }
 
-        /** @param v the own pool's size @return this */
+        /** @param v the own HikariCP pool's most connections @return this */
         public Builder poolSize(int v) {
             poolSize = v;
             return this;

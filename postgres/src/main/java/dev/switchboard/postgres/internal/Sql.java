@@ -5,6 +5,7 @@ import dev.switchboard.ErrorCode;
 import dev.switchboard.SwitchboardException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 
 /** Small JDBC helpers shared by the backplane, the history and the repository. */
 public final class Sql {
@@ -37,11 +38,15 @@ public final class Sql {
 
     /**
      * @param e a JDBC failure
-     * @return true when it means the server is unreachable or going away (SQLSTATE classes 08 and 57P),
-     *     rather than a problem with the statement
+     * @return true when it means the server is unreachable or going away (SQLSTATE classes 08 and 57P, too
+     *     many connections, or no pooled connection within the pool's timeout), rather than a problem with
+     *     the statement
      */
     public static boolean isOutage(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException) {
+                return true;
+            }
             if (t instanceof SQLException s && s.getSQLState() != null) {
                 String state = s.getSQLState();
                 if (state.startsWith("08") || state.startsWith("57P") || state.equals("53300")) {
