@@ -279,13 +279,20 @@ public final class PostgresRepository implements Repository, AutoCloseable {
     }
 
     /**
-     * Runs work on a pooled connection. A read ({@code retry}) that fails because its connection had
-     * died (a server restart shorter than the pool's idle check) runs once more on a fresh connection.
+     * Runs work on a pooled connection. A read ({@code retry}) whose connection died under it (a server
+     * restart the pool had not noticed yet) runs once more on a fresh connection; when no connection can be
+     * had at all, there is nothing to retry.
      */
     private <T> T call(String what, boolean retry, Work<T> work) {
         ensureTable();
         for (int attempt = 1; ; attempt++) {
-            try (Connection c = dataSource.getConnection()) {
+            Connection borrowed;
+            try {
+                borrowed = dataSource.getConnection();
+            } catch (SQLException e) {
+                throw Sql.storageFailure(options.table() + ": " + what + " failed", e);
+            }
+            try (Connection c = borrowed) {
                 return work.run(c);
             } catch (SQLException e) {
                 if (retry && attempt == 1 && Sql.isOutage(e)) {
