@@ -56,6 +56,7 @@ if [ "$mode" = suite ]; then
     "${cross[@]}" --receivers "${RECEIVERS:-1000}" --scenarios "${SCENARIOS:-rpc,paced,fanout,connections,crossnode}" \
     "${common[@]}" | tee -a "$out"
 elif [ "$mode" = scale ]; then
+  export GEN_HEAP="${GEN_HEAP:-8g}" # 10,000 receivers: 2 GiB runs out
   start switchboard switchboard --port "$P"
   start baseline baseline --port $((P + 10))
   start socketio socketio --port $((P + 20))
