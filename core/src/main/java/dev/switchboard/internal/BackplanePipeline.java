@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *       live nodes share an id (issue 19); see {@link DuplicateNodeIdAction}.</li>
  *   <li><b>Trust</b>: with a {@link ClusterTrust} key every message (beats included) is signed as it is
  *       handed to the adapter, and every received one is verified before anything reads it
- *       ({@link ClusterSigner}); what fails is dropped and counted in {@link #untrustedMessages()}.</li>
+ *       ({@link ClusterSigner}); what fails is dropped and counted ({@link dev.switchboard.Cluster#untrustedMessages()}).</li>
  * </ul>
  *
  * <p>Messages starting with {@code #sbbeat } are the beats ({@link Beats}); they never reach the listener.
