@@ -163,6 +163,22 @@ public final class DefaultSwitchboard implements Switchboard {
     private static final long GAP_DELAY_MILLIS = 300;
 
     /**
+     * A message from the backplane, on the pipeline's delivery thread: a large fan-out it starts is written
+     * by the handler pool ({@link DeferredWrites}), so this thread goes on to the next message and the
+     * messages that arrive meanwhile join the same writes.
+     */
+    private void onBackplaneMessage(byte[] bytes, boolean trusted) {
+        DeferredWrites writes = DeferredWrites.begin();
+        try {
+            router.onBackplaneMessage(bytes, trusted);
+        } finally {
+            if (writes != null) {
+                writes.end(null, handlers);
+            }
+        }
+    }
+
+    /**
      * Builds and starts a node; called by {@link Switchboard.Builder#build()}.
      *
      * @return the started node
@@ -174,7 +190,7 @@ public final class DefaultSwitchboard implements Switchboard {
                                            dev.switchboard.ClusterTrust trust) {
         DefaultSwitchboard node = new DefaultSwitchboard(options, backplane, authenticator, policy, listener, mapper,
                 clock, limits, cloudEventSource, emitOptions, tracing, trust);
-        node.backplane.start(options.nodeId(), node.router::onBackplaneMessage);
+        node.backplane.start(options.nodeId(), node::onBackplaneMessage);
         node.cluster.start();
         long hb = options.heartbeat().toMillis();
         node.timer.scheduleAtFixedRate(node::heartbeatTick, hb, hb, TimeUnit.MILLISECONDS);
