@@ -4,9 +4,10 @@
 # RUNS alternating runs per scenario, then one table with the ratios first. Writes everything to
 # bench/target/suite-<time>.md. Takes about 25 minutes with the defaults (3 runs).
 #   bench/run-suite.sh            # rpc, paced fanout, flat-out fanout, 10,000 connections, crossnode over Redis
-#   bench/run-suite.sh scale      # fanout to 100 / 1,000 / 10,000 receivers, then 1 / 2 / 3 nodes over Redis
+#   bench/run-suite.sh scale      # fanout to 100 / 1,000 / 10,000 receivers (paced at DELIVERY_RATE, 50,000
+#                                 # deliveries/s in all), then 1 / 2 / 3 nodes over Redis
 # Environment: RUNS (3), RECEIVERS (1000), CLIENTS (50), CONNECTIONS (10000), RATE (50 msg/s for the paced
-# runs), DURATION (10s), WARMUP (3s), PORT (8700: Switchboard on PORT..PORT+3, bare Jetty on PORT+10,
+# runs), DURATION (10s), WARMUP (3s), PRIME (20s: unmeasured runs first, every JIT warm), PORT (8700: Switchboard on PORT..PORT+3, bare Jetty on PORT+10,
 # Socket.IO on PORT+20..PORT+23), REDIS (redis://127.0.0.1:6379; "none" skips what needs Redis),
 # SCENARIOS (the suite's --scenarios), and those of run-server.sh / run-bench.sh (SERVER_GC, SERVER_JAVA, ...).
 # Needs: the bench jar (mvn -B -q -pl bench -am package -DskipTests), Node.js 18+ with npm (the Socket.IO peer
@@ -16,7 +17,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 mode="${1:-suite}"
 P="${PORT:-8700}"; REDIS="${REDIS:-redis://127.0.0.1:6379}"
 common=(--runs "${RUNS:-3}" --clients "${CLIENTS:-50}" --connections "${CONNECTIONS:-10000}" --rate "${RATE:-50}"
-        --duration "${DURATION:-10s}" --warmup "${WARMUP:-3s}")
+        --duration "${DURATION:-10s}" --warmup "${WARMUP:-3s}" --prime "${PRIME:-20s}")
 mkdir -p "$here/target"
 out="$here/target/$mode-$(date +%Y%m%d-%H%M%S).md"
 pids=()
@@ -55,11 +56,13 @@ if [ "$mode" = suite ]; then
     "${cross[@]}" --receivers "${RECEIVERS:-1000}" --scenarios "${SCENARIOS:-rpc,paced,fanout,connections,crossnode}" \
     "${common[@]}" | tee -a "$out"
 elif [ "$mode" = scale ]; then
+  export GEN_HEAP="${GEN_HEAP:-8g}" # 10,000 receivers: 2 GiB runs out
   start switchboard switchboard --port "$P"
   start baseline baseline --port $((P + 10))
   start socketio socketio --port $((P + 20))
   "$here/run-bench.sh" suite --switchboard "$(sb "$P")" --baseline "$(sb $((P + 10)))" --socketio "$(sio $((P + 20)))" \
-    --receivers "${RECEIVERS:-100,1000,10000}" --scenarios "${SCENARIOS:-paced,fanout}" "${common[@]}" | tee -a "$out"
+    --receivers "${RECEIVERS:-100,1000,10000}" --scenarios "${SCENARIOS:-paced,fanout}" \
+    --delivery-rate "${DELIVERY_RATE:-50000}" "${common[@]}" | tee -a "$out"
   stop
   if redis_up; then
     start switchboard-3 switchboard --port $((P + 1)) --nodes 3 --backplane "$REDIS"
@@ -67,7 +70,8 @@ elif [ "$mode" = scale ]; then
     echo "# nodes over Redis: publisher on node 1, receivers spread over the first N nodes" | tee -a "$out"
     "$here/run-bench.sh" suite --switchboard "$(sb $((P + 1))),$(sb $((P + 2))),$(sb $((P + 3)))" \
       --socketio "$(sio $((P + 21))),$(sio $((P + 22))),$(sio $((P + 23)))" --nodes 1,2,3 \
-      --receivers "${SCALE_RECEIVERS:-1000}" --scenarios "${SCENARIOS:-paced,fanout}" "${common[@]}" | tee -a "$out"
+      --receivers "${SCALE_RECEIVERS:-1000}" --scenarios "${SCENARIOS:-paced,fanout}" \
+      --delivery-rate "${DELIVERY_RATE:-50000}" "${common[@]}" | tee -a "$out"
   else
     echo "# no Redis at $REDIS: the nodes table is skipped" | tee -a "$out"
   fi

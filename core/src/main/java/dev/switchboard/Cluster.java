@@ -45,4 +45,13 @@ public interface Cluster {
      *     of a cluster protocol version it does not speak (each is logged)
      */
     long rejectedMessages();
+
+    /**
+     * @return how many backplane messages this node dropped since it started for want of trust: unsigned,
+     *     signed with a key it does not hold, altered, or stamped too far from its clock (see
+     *     {@link ClusterTrust}); always 0 on a node without a cluster key
+     */
+    default long untrustedMessages() {
+        return 0;
+    }
 }

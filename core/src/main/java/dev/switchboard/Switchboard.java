@@ -273,6 +273,7 @@ public interface Switchboard extends SessionAcceptor, AutoCloseable {
         private dev.switchboard.emit.EmitOptions emitOptions = dev.switchboard.emit.EmitOptions.defaults();
         private ConnectionLimits connectionLimits = ConnectionLimits.none();
         private dev.switchboard.spi.Tracing tracing = dev.switchboard.spi.Tracing.NONE;
+        private ClusterTrust clusterTrust = ClusterTrust.none();
 
         private Builder() {
         }
@@ -290,6 +291,16 @@ public interface Switchboard extends SessionAcceptor, AutoCloseable {
                 throw new IllegalArgumentException("cloudEventSource must not be empty");
             }
             this.cloudEventSource = java.net.URI.create(source);
+            return this;
+        }
+
+        /**
+         * @param trust the shared keys with which the nodes sign and verify every backplane message (default
+         *     {@link ClusterTrust#none()}: unsigned, as before); give every node of a cluster the same
+         * @return this
+         */
+        public Builder clusterTrust(ClusterTrust trust) {
+            this.clusterTrust = Objects.requireNonNull(trust, "trust");
             return this;
         }
 
@@ -367,7 +378,7 @@ public interface Switchboard extends SessionAcceptor, AutoCloseable {
             return DefaultSwitchboard.start(options, backplane == null ? new LocalBackplane() : backplane,
                     authenticator, subscriptionPolicy, eventListener,
                     mapper == null ? new ObjectMapper() : mapper, clock, connectionLimits, cloudEventSource,
-                    emitOptions, tracing);
+                    emitOptions, tracing, clusterTrust);
         }
     }
 }

@@ -33,11 +33,21 @@ class DurableTopicTest {
     }
 
     private Switchboard node(Backplane backplane, MutableClock clock) {
-        return node(backplane, clock, Duration.ZERO);
+        return node(backplane, clock, dev.switchboard.ClusterTrust.none(), Duration.ZERO);
     }
 
     private Switchboard node(Backplane backplane, MutableClock clock, Duration historyCheck) {
+        return node(backplane, clock, dev.switchboard.ClusterTrust.none(), historyCheck);
+    }
+
+    private Switchboard node(Backplane backplane, MutableClock clock, dev.switchboard.ClusterTrust trust) {
+        return node(backplane, clock, trust, Duration.ZERO);
+    }
+
+    private Switchboard node(Backplane backplane, MutableClock clock, dev.switchboard.ClusterTrust trust,
+                             Duration historyCheck) {
         Switchboard.Builder b = Switchboard.builder()
+                .clusterTrust(trust)
                 .options(SwitchboardOptions.builder().nodeId("n" + nodes.size()).historyTimeout(Duration.ofSeconds(1))
                         .clusterHeartbeat(Duration.ofMillis(200)).historyCheckInterval(historyCheck).build())
                 .backplane(backplane)
@@ -402,6 +412,23 @@ class DurableTopicTest {
         bpA.publish(java.util.List.of(new dev.switchboard.spi.Outbound(null, m.bytes())));
         assertThat(onA.nextFrame(WAIT).path("data").path("id").asInt()).isEqualTo(7);
         assertThat(onB.nextFrame(WAIT).path("data").path("id").asInt()).isEqualTo(7);
+    }
+
+    @Test
+    void aPreparedMessageIsSignedWhenTheNodesHaveAKey() throws Exception {
+        dev.switchboard.ClusterTrust trust = dev.switchboard.ClusterTrust.builder()
+                .key("durable-topic-test-key-0123456789-abcdef").build();
+        InMemoryBackplane.Bus bus = InMemoryBackplane.bus();
+        Backplane bpA = bus.backplane();
+        Switchboard a = node(bpA, null, trust);
+        Switchboard b = node(bus.backplane(), null, trust);
+        InMemoryClient onB = connect(b);
+        subscribe(onB, "orders", null);
+        PreparedMessage m = a.to(Audience.topic("orders")).prepare("order.paid", Map.of("id", 8));
+        assertThat(new String(m.bytes(), java.nio.charset.StandardCharsets.UTF_8)).startsWith("#sbsig1 " + trust.keyId() + " ");
+        bpA.publish(java.util.List.of(new dev.switchboard.spi.Outbound(null, m.bytes())));
+        assertThat(onB.nextFrame(WAIT).path("data").path("id").asInt()).isEqualTo(8);
+        assertThat(b.cluster().untrustedMessages()).isZero();
     }
 
     @Test

@@ -29,7 +29,12 @@ import java.util.Map;
  * {@code rpc,paced,fanout,connections,crossnode}); {@code --runs} (3); {@code --receivers} (1000, or a
  * comma-separated list for the scale table); {@code --nodes} (1, or a list such as {@code 1,2,3});
  * {@code --clients} (50); {@code --connections} (10000); {@code --rate} (50 msg/s for the paced fanout
- * and crossnode); {@code --duration} (10s); {@code --warmup} (3s); {@code --hold} (5s);
+ * and crossnode); {@code --delivery-rate} (none: when set, the paced fanout publishes this many deliveries
+ * per second in all, {@code rate = delivery-rate ÷ receivers}, so that a scale table compares the same load
+ * for 100 and for 10,000 receivers); {@code --duration} (10s); {@code --warmup} (3s); {@code --hold} (5s);
+ * {@code --prime} (0s: before the first measured run, each server gets an unmeasured rpc and flat-out fanout
+ * run this long, and each crossnode pair a paced crossnode run, so that every runtime's JIT — the JVM's C2,
+ * V8's TurboFan — is warm before anything is measured, not only in the runs after the first);
  * {@code --out} (a file the lines and the table are also written to).
  */
 public final class Suite {
@@ -38,7 +43,8 @@ public final class Suite {
             "baseline", "bare Jetty");
 
     /** One figure of one scenario in the table: its label and which way is better. */
-    private record Row(String key, String scenario, String figure, String label, boolean higherIsBetter) { }
+    private record Row(String key, String scenario, String figure, String label, boolean higherIsBetter,
+                       boolean firstRunOnly) { }
 
     private final Map<String, List<String>> targets = new LinkedHashMap<>();
     private final Map<String, List<String>> crossnode = new LinkedHashMap<>();
@@ -49,9 +55,11 @@ public final class Suite {
     private final int clients;
     private final int connections;
     private final String rate;
+    private final int deliveryRate;
     private final String duration;
     private final String warmup;
     private final String hold;
+    private final String prime;
     private final PrintStream out;
     private final StringBuilder log = new StringBuilder();
     private final List<Row> rows = new ArrayList<>();
@@ -86,9 +94,12 @@ public final class Suite {
         clients = args.integer("clients", 50);
         connections = args.integer("connections", 10_000);
         rate = args.string("rate", "50");
+        deliveryRate = args.integer("delivery-rate", 0);
         duration = args.string("duration", "10s");
         warmup = args.string("warmup", "3s");
         hold = args.string("hold", "5s");
+        prime = args.string("prime", "0s");
+        Args.parseDuration("prime", prime);
         Args.parseDuration("duration", duration);
         Args.parseDuration("warmup", warmup);
         Args.parseDuration("hold", hold);
@@ -140,7 +151,9 @@ public final class Suite {
     private String run() throws InterruptedException {
         line("# suite: runs=" + runs + " receivers=" + receivers + " nodes=" + nodes + " clients=" + clients
                 + " connections=" + connections + " rate=" + rate + " duration=" + duration + " warmup=" + warmup
-                + " cpus=" + Runtime.getRuntime().availableProcessors() + " java=" + Runtime.version());
+                + " cpus=" + Runtime.getRuntime().availableProcessors() + " java=" + Runtime.version()
+                + " prime=" + prime);
+        prime();
         for (String scenario : scenarios) {
             switch (scenario) {
                 case "rpc" -> measure(targets, row("rpc", "rpc", "calls_per_s",
@@ -163,8 +176,9 @@ public final class Suite {
                         for (int c : receivers) {
                             String k = "paced/" + c + "/" + n;
                             String where = where(n);
-                            measure(nodes(n), c, rate, row(k, "fanout", "p99_ms",
-                                    "fanout to " + fmt(c) + where + ", " + rate + " msg/s: end-to-end p99 ms", false),
+                            String paced = deliveryRate > 0 ? Integer.toString(Math.max(1, deliveryRate / c)) : rate;
+                            measure(nodes(n), c, paced, row(k, "fanout", "p99_ms",
+                                    "fanout to " + fmt(c) + where + ", " + paced + " msg/s: end-to-end p99 ms", false),
                                     row(k, "fanout", "p50_ms", "same: end-to-end p50 ms", false),
                                     row(k, "fanout", "ack_p99_ms", "same: publisher's ack p99 ms", false));
                         }
@@ -172,7 +186,10 @@ public final class Suite {
                 }
                 case "connections" -> measure(targets, row("connections", "connections", "connects_per_s",
                         fmt(connections) + " idle connections: connects/s", true),
-                        row("connections", "connections", "heap_per_conn_kib", "same: heap KiB per connection", false),
+                        // Later runs reuse the buffers Jetty's pool kept from the previous run's connections, so
+                        // only a fresh server's first run shows what a connection costs.
+                        freshRow(row("connections", "connections", "heap_per_conn_kib",
+                                "same: heap KiB per connection (first run, fresh server)", false)),
                         row("connections", "connections", "rss_per_conn_kib", "same: RSS KiB per connection", false));
                 case "crossnode" -> {
                     for (int c : receivers) {
@@ -192,15 +209,48 @@ public final class Suite {
         return table;
     }
 
+    /** The unmeasured runs of {@code --prime}: each server's JIT warm before the first measured run. */
+    private void prime() throws InterruptedException {
+        if (Args.parseDuration("prime", prime).isZero()) {
+            return;
+        }
+        List<String> timing = List.of("--duration", prime, "--warmup", "0s");
+        for (Map.Entry<String, List<String>> t : targets.entrySet()) {
+            List<String> rpc = new ArrayList<>(timing);
+            rpc.addAll(List.of("--url", String.join(",", t.getValue()), "--clients", Integer.toString(clients)));
+            line("# prime " + t.getKey() + ": " + Bench.run("rpc", rpc.toArray(new String[0])).line());
+            List<String> fanout = new ArrayList<>(timing);
+            fanout.addAll(List.of("--publish-url", t.getValue().get(0), "--url", t.getValue().get(0),
+                    "--receivers", Integer.toString(receivers.get(0)), "--rate", "0"));
+            line("# prime " + t.getKey() + ": " + Bench.run("fanout", fanout.toArray(new String[0])).line());
+        }
+        if (scenarios.contains("crossnode")) {
+            for (Map.Entry<String, List<String>> t : crossnode.entrySet()) {
+                List<String> cross = new ArrayList<>(timing);
+                cross.addAll(List.of("--publish-url", t.getValue().get(0), "--url", t.getValue().get(1),
+                        "--receivers", Integer.toString(receivers.get(0)), "--rate", rate));
+                line("# prime " + t.getKey() + " crossnode: "
+                        + Bench.run("crossnode", cross.toArray(new String[0])).line());
+            }
+        }
+    }
+
     /** @return how a row names its node count: nothing when the suite runs single nodes only */
     private String where(int n) {
         return nodes.size() == 1 && n == 1 ? "" : ", " + n + (n == 1 ? " node" : " nodes");
     }
 
     private Row row(String key, String scenario, String figure, String label, boolean higher) {
-        Row r = new Row(key, scenario, figure, label, higher);
+        Row r = new Row(key, scenario, figure, label, higher, false);
         rows.add(r);
         return r;
+    }
+
+    /** @return the row, counting only each server's first run */
+    private Row freshRow(Row r) {
+        Row fresh = new Row(r.key(), r.scenario(), r.figure(), r.label(), r.higherIsBetter(), true);
+        rows.set(rows.indexOf(r), fresh);
+        return fresh;
     }
 
     /** @return each server's first n nodes, for servers that have that many */
@@ -231,6 +281,9 @@ public final class Suite {
                 Figures f = Bench.run(figures[0].scenario(), args(figures[0].scenario(), servers.get(server), c, atRate));
                 line("# " + server + " run " + (r + 1) + ": " + f.line());
                 for (Row row : figures) {
+                    if (row.firstRunOnly() && r > 0) {
+                        continue;
+                    }
                     results.computeIfAbsent(row.key() + "|" + row.figure(), k -> new LinkedHashMap<>())
                             .computeIfAbsent(server, k -> new ArrayList<>()).add(f.number(row.figure()));
                 }

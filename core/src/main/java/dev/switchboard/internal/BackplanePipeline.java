@@ -1,6 +1,7 @@
 package dev.switchboard.internal;
 
 import dev.switchboard.BackplaneException;
+import dev.switchboard.ClusterTrust;
 import dev.switchboard.DuplicateNodeIdAction;
 import dev.switchboard.ErrorCode;
 import dev.switchboard.spi.Backplane;
@@ -11,12 +12,9 @@ import dev.switchboard.spi.BackplaneOptions;
 import dev.switchboard.spi.History;
 import dev.switchboard.spi.Outbound;
 import dev.switchboard.spi.ReconnectBackoff;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -42,6 +40,9 @@ import org.slf4j.LoggerFactory;
  *       to be connected, the adapter is asked to {@link Backplane#renew() renew} its subscriptions.</li>
  *   <li><b>Duplicate node ids</b>: a beat carrying this node's id but another instance's token means two
  *       live nodes share an id (issue 19); see {@link DuplicateNodeIdAction}.</li>
+ *   <li><b>Trust</b>: with a {@link ClusterTrust} key every message (beats included) is signed as it is
+ *       handed to the adapter, and every received one is verified before anything reads it
+ *       ({@link ClusterSigner}); what fails is dropped and counted ({@link dev.switchboard.Cluster#untrustedMessages()}).</li>
  * </ul>
  *
  * <p>Messages starting with {@code #sbbeat } are the beats ({@link Beats}); they never reach the listener.
@@ -55,16 +56,13 @@ public final class BackplanePipeline implements AutoCloseable {
     private final Backplane adapter;
     private final BackplaneOptions options;
     private final BackplaneCapabilities capabilities;
-    private final DuplicateNodeIdAction onDuplicate;
     private final Consumer<Throwable> publishFailed;
     private final Consumer<String> renamed;
     private final Beats beats = new Beats();
-    private final BlockingQueue<Outbound> outbound;
-    private final AtomicLong outboundBytes = new AtomicLong();
+    private final DuplicateIds duplicates;
+    private final PublishQueue outbound;
+    private final ClusterSigner signer;
     private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong published = new AtomicLong();
-    /** Messages taken into the queue and not yet sent or dropped. */
-    private final AtomicLong pending = new AtomicLong();
     private final Object wakeup = new Object();
     /** Counted down once the backplane is proven up, or the adapter reported it cannot connect. */
     private final java.util.concurrent.CountDownLatch settled = new java.util.concurrent.CountDownLatch(1);
@@ -80,34 +78,37 @@ public final class BackplanePipeline implements AutoCloseable {
     private volatile long lastRenew = System.nanoTime();
     private volatile long lastWarn;
     private volatile long beatDue;
-    private volatile Conflict conflict;
     private volatile boolean stopped;
     private Thread publisher;
     private volatile Inbox inbox;
-
-    /** Another live node with this node's id, as its beats describe it. */
-    private record Conflict(String nodeId, String instance, long startedAtMillis, String address, long seenAt) { }
 
     /**
      * @param adapter the technology adapter
      * @param onDuplicate what to do when another live node has this node's id
      * @param publishFailed told of every failed batch (the event listener's hook)
      * @param renamed told of the node's fresh id after a {@link DuplicateNodeIdAction#REJOIN}
+     * @param trust the keys that sign and verify messages ({@link ClusterTrust#none()} for none)
      */
     public BackplanePipeline(Backplane adapter, DuplicateNodeIdAction onDuplicate, Consumer<Throwable> publishFailed,
-                             Consumer<String> renamed) {
+                             Consumer<String> renamed, ClusterTrust trust) {
         this.adapter = Objects.requireNonNull(adapter, "adapter");
         this.options = Objects.requireNonNull(adapter.sharedOptions(), "options");
         this.capabilities = Objects.requireNonNull(adapter.capabilities(), "capabilities");
-        this.onDuplicate = Objects.requireNonNull(onDuplicate, "onDuplicate");
         this.publishFailed = Objects.requireNonNull(publishFailed, "publishFailed");
         this.renamed = Objects.requireNonNull(renamed, "renamed");
-        this.outbound = new ArrayBlockingQueue<>(options.publishQueueMessages());
+        this.duplicates = new DuplicateIds(beats, Objects.requireNonNull(onDuplicate, "onDuplicate"));
+        this.outbound = new PublishQueue(options.publishQueueMessages(), options.publishQueueBytes());
+        this.signer = new ClusterSigner(Objects.requireNonNull(trust, "trust"), System::currentTimeMillis, this::nodeId);
     }
 
     /** @param adapter the adapter @return a pipeline that stops on a duplicate id and tells no one else */
     public static BackplanePipeline of(Backplane adapter) {
-        return new BackplanePipeline(adapter, DuplicateNodeIdAction.STOP, e -> { }, id -> { });
+        return of(adapter, ClusterTrust.none());
+    }
+
+    /** @param adapter the adapter @param trust the keys @return a pipeline that stops on a duplicate id */
+    public static BackplanePipeline of(Backplane adapter, ClusterTrust trust) {
+        return new BackplanePipeline(adapter, DuplicateNodeIdAction.STOP, e -> { }, id -> { }, trust);
     }
 
     /**
@@ -119,7 +120,13 @@ public final class BackplanePipeline implements AutoCloseable {
      * @param listener receives every message of other nodes (and possibly this node's own), on the
      *     pipeline's delivery thread, in arrival order
      */
-    public synchronized void start(String nodeId, Consumer<byte[]> listener) {
+    public void start(String nodeId, Consumer<byte[]> listener) {
+        Objects.requireNonNull(listener, "listener");
+        start(nodeId, (m, trusted) -> listener.accept(m));
+    }
+
+    /** As {@link #start(String, Consumer)}, telling the listener whether each message may speak for a node. */
+    synchronized void start(String nodeId, Inbox.Listener listener) {
         if (started || closed) {
             throw new IllegalStateException(closed ? "closed" : "already started");
         }
@@ -127,15 +134,17 @@ public final class BackplanePipeline implements AutoCloseable {
         Objects.requireNonNull(listener, "listener");
         started = true;
         if (capabilities.localOnly()) {
-            adapter.start(new Link());
+            adapter.start(link());
             return;
         }
+        signer.warnIfUnauthenticated(adapter.name());
         connectionDetail = "connecting";
-        inbox = new Inbox("switchboard-backplane-delivery-" + nodeId, options.receiveQueueBytes(), listener);
+        inbox = new Inbox("switchboard-backplane-delivery-" + nodeId, options.receiveQueueBytes(), listener,
+                adapter.name() + " backplane of node " + nodeId);
         publisher = daemon("switchboard-backplane-publish-" + nodeId, this::publishLoop);
         inbox.start();
         publisher.start();
-        adapter.start(new Link());
+        adapter.start(link());
         try {
             // So that a started node is up, and its first messages (its cluster heartbeat) go out.
             settled.await(options.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -163,6 +172,11 @@ public final class BackplanePipeline implements AutoCloseable {
     /** @return true when there is no other node (nothing is published) */
     public boolean isLocalOnly() {
         return capabilities.localOnly();
+    }
+
+    /** @return what signs this node's messages and verifies (and counts) what it receives */
+    ClusterSigner signer() {
+        return signer;
     }
 
     /** @return the adapter's history store, if any */
@@ -193,10 +207,10 @@ public final class BackplanePipeline implements AutoCloseable {
 
     private void offer(Outbound o) {
         int max = capabilities.maxMessageBytes();
-        if (max > 0 && o.message().length > max) {
+        if (max > 0 && o.message().length + signer.overhead() > max) {
             throw new BackplaneException(ErrorCode.TOO_LARGE, "message of " + o.message().length
-                    + " bytes is larger than the " + adapter.name() + " backplane's limit of " + max
-                    + " bytes; nothing was sent", null);
+                    + " bytes (and " + signer.overhead() + " of signature) is larger than the " + adapter.name()
+                    + " backplane's limit of " + max + " bytes; nothing was sent", null);
         }
         if (capabilities.localOnly()) {
             return;
@@ -205,17 +219,9 @@ public final class BackplanePipeline implements AutoCloseable {
             drop(1, null);
             return;
         }
-        long size = o.message().length;
-        if (outboundBytes.addAndGet(size) > options.publishQueueBytes() && outboundBytes.get() != size) {
-            outboundBytes.addAndGet(-size);
-            drop(1, "the publish queue is full (" + options.publishQueueBytes() + " bytes)");
-            return;
-        }
-        pending.incrementAndGet();
-        if (!outbound.offer(o)) {
-            pending.decrementAndGet();
-            outboundBytes.addAndGet(-size);
-            drop(1, "the publish queue is full (" + options.publishQueueMessages() + " messages)");
+        String full = outbound.offer(o);
+        if (full != null) {
+            drop(1, full);
         }
     }
 
@@ -252,14 +258,10 @@ public final class BackplanePipeline implements AutoCloseable {
                     }
                     continue;
                 }
-                Outbound first = outbound.poll(Math.max(1, beatDue - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (first == null) {
-                    continue;
+                List<Outbound> batch = outbound.next(beatDue - System.nanoTime(), options.publishBatchSize());
+                if (batch != null) {
+                    send(batch);
                 }
-                List<Outbound> batch = new ArrayList<>();
-                batch.add(first);
-                outbound.drainTo(batch, options.publishBatchSize() - 1);
-                send(batch);
             } catch (InterruptedException e) {
                 if (closed) {
                     return;
@@ -271,13 +273,8 @@ public final class BackplanePipeline implements AutoCloseable {
     }
 
     private void send(List<Outbound> batch) {
-        long bytes = 0;
-        for (Outbound o : batch) {
-            bytes += o.message().length;
-        }
         try {
-            adapter.publish(batch);
-            published.addAndGet(batch.size());
+            adapter.publish(signer.sign(batch)); // the one point where messages leave: signed as late as can be
             if (publishFailing) {
                 publishFailing = false;
                 log.info("{} backplane of node {} publishes again", adapter.name(), nodeId);
@@ -286,8 +283,7 @@ public final class BackplanePipeline implements AutoCloseable {
             failed(e);
             drop(batch.size(), "publish failed: " + e);
         } finally {
-            outboundBytes.addAndGet(-bytes);
-            pending.addAndGet(-batch.size());
+            outbound.done(batch);
         }
     }
 
@@ -296,17 +292,7 @@ public final class BackplanePipeline implements AutoCloseable {
         if (!publishFailing) {
             publishFailing = true;
             // Fail fast: what is queued would only fail too, and late.
-            List<Outbound> queued = new ArrayList<>();
-            outbound.drainTo(queued);
-            long bytes = 0;
-            for (Outbound o : queued) {
-                bytes += o.message().length;
-            }
-            outboundBytes.addAndGet(-bytes);
-            pending.addAndGet(-queued.size());
-            if (!queued.isEmpty()) {
-                dropped.addAndGet(queued.size());
-            }
+            dropped.addAndGet(outbound.clear());
         }
         try {
             publishFailed.accept(e);
@@ -319,8 +305,8 @@ public final class BackplanePipeline implements AutoCloseable {
         String id = nodeId;
         long now = System.nanoTime();
         try {
-            adapter.publish(List.of(new Outbound(null, beats.encode(Beats.ALL, id, now)),
-                    new Outbound(id, beats.encode(Beats.SELF, id, now))));
+            adapter.publish(signer.sign(List.of(new Outbound(null, beats.encode(Beats.ALL, id, now)),
+                    new Outbound(id, beats.encode(Beats.SELF, id, now)))));
             if (publishFailing) {
                 publishFailing = false;
                 log.info("{} backplane of node {} publishes again", adapter.name(), id);
@@ -346,10 +332,8 @@ public final class BackplanePipeline implements AutoCloseable {
                 log.warn("Renewing the {} backplane's subscriptions failed", adapter.name(), e);
             }
         }
-        Conflict c = conflict;
-        if (c != null && now - c.seenAt() > timeout && !stopped) {
-            conflict = null;
-            log.info("Node id {} is no longer announced by another node ({}); healthy again", nodeId, c.address());
+        if (!stopped) {
+            duplicates.expire(now, timeout);
         }
     }
 
@@ -359,24 +343,24 @@ public final class BackplanePipeline implements AutoCloseable {
 
     // ---- receiving ----
 
-    private void received(byte[] message) {
+    private void received(byte[] bytes) {
         if (closed || stopped) {
             return;
         }
-        if (Beats.isBeat(message)) {
-            beatReceived(Beats.parse(message));
+        ClusterSigner.Admitted admitted = signer.admit(bytes);
+        if (admitted == null) {
             return;
         }
-        long n = inbox.offer(message);
-        if (n > 0) {
-            long now = System.nanoTime();
-            if (n == 1 || now - lastWarn > WARN_EVERY_NANOS) {
-                lastWarn = now;
-                log.warn("{} backplane of node {}: the receive queue is full ({} bytes), dropped received "
-                        + "messages, {} so far; the node is slower than the traffic", adapter.name(), nodeId,
-                        options.receiveQueueBytes(), n);
+        byte[] message = admitted.message();
+        if (Beats.isBeat(message)) {
+            if (admitted.trusted()) {
+                beatReceived(Beats.parse(message));
+            } else {
+                signer.drop("an unsigned liveness beat");
             }
+            return;
         }
+        inbox.offer(message, admitted.trusted());
     }
 
     private void beatReceived(Beats.Beat b) {
@@ -389,60 +373,26 @@ public final class BackplanePipeline implements AutoCloseable {
                 settled.countDown();
             }
         } else if (b.kind() == Beats.ALL) {
-            duplicate(new Conflict(b.nodeId(), b.instance(), b.startedAtMillis(), b.address(), System.nanoTime()));
+            DuplicateIds.Conflict other = duplicates.seen(b, stopped);
+            if (other != null) {
+                daemon("switchboard-duplicate-" + other.nodeId(), () -> act(other)).start();
+            }
         }
     }
 
-    private void duplicate(Conflict other) {
-        Conflict before = conflict;
-        conflict = other;
-        if (before != null || stopped) {
-            return;
-        }
-        long startedAtMillis = beats.startedAtMillis();
-        boolean iAct = startedAtMillis > other.startedAtMillis()
-                || (startedAtMillis == other.startedAtMillis() && beats.instance().compareTo(other.instance()) > 0);
-        log.error("Node id {} is in use by another live node at {} (started {}, this node started {}): the two "
-                + "would silently drop each other's messages. {}", other.nodeId(), other.address(),
-                java.time.Instant.ofEpochMilli(other.startedAtMillis()), java.time.Instant.ofEpochMilli(startedAtMillis),
-                !iAct ? "That node started later and gives way; this one keeps its id."
-                        : onDuplicate == DuplicateNodeIdAction.REJOIN ? "This node rejoins under a fresh id."
-                        : "This node leaves the cluster (onDuplicateNodeId=STOP); give every node its own id.");
-        if (iAct) {
-            Thread t = daemon("switchboard-duplicate-" + other.nodeId(), () -> act(other));
-            t.start();
-        }
-    }
-
-    private synchronized void act(Conflict other) {
+    private synchronized void act(DuplicateIds.Conflict other) {
         if (closed) {
             return;
         }
-        if (onDuplicate == DuplicateNodeIdAction.REJOIN) {
-            String fresh = other.nodeId() + "-" + java.util.UUID.randomUUID().toString().substring(0, 4);
-            boolean moved;
-            try {
-                moved = adapter.rename(fresh);
-            } catch (RuntimeException e) {
-                log.warn("The {} backplane could not move node {} to {}", adapter.name(), other.nodeId(), fresh, e);
-                moved = false;
-            }
-            if (moved) {
-                beats.forget(System.nanoTime());
-                nodeId = fresh;
-                conflict = null;
-                log.error("Node {} rejoined the cluster as {}", other.nodeId(), fresh);
-                renamed.accept(fresh);
-                return;
-            }
-            log.error("The {} backplane cannot move a node to a fresh id; node {} leaves the cluster instead",
-                    adapter.name(), other.nodeId());
+        String fresh = duplicates.rejoin(adapter, other);
+        if (fresh != null) {
+            nodeId = fresh;
+            renamed.accept(fresh);
+            return;
         }
         stopped = true;
         connected = false;
         outbound.clear();
-        pending.set(0);
-        outboundBytes.set(0);
         inbox.clear();
         adapter.close();
     }
@@ -458,17 +408,15 @@ public final class BackplanePipeline implements AutoCloseable {
         long now = System.nanoTime();
         boolean up = false;
         String detail;
-        Conflict c = conflict;
+        DuplicateIds.Conflict c = duplicates.current();
         if (closed) {
             detail = "closed";
         } else if (stopped) {
-            detail = "left the cluster: node id " + nodeId + " is in use by another node"
-                    + (c != null ? " at " + c.address() + " (started " + java.time.Instant.ofEpochMilli(c.startedAtMillis()) + ")" : "");
+            detail = "left the cluster: node id " + nodeId + " is in use by another node" + (c != null ? " " + c.where() : "");
         } else if (!started) {
             detail = "not started";
         } else if (c != null) {
-            detail = "node id " + nodeId + " is in use by another live node at " + c.address() + " (started "
-                    + java.time.Instant.ofEpochMilli(c.startedAtMillis()) + ")";
+            detail = "node id " + nodeId + " is in use by another live node " + c.where();
         } else if (!connected) {
             detail = connectionDetail;
         } else if (publishFailing) {
@@ -520,53 +468,31 @@ public final class BackplanePipeline implements AutoCloseable {
         if (publisher == null || stopped) {
             return;
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FLUSH_MILLIS);
-        while (pending.get() > 0 && connected && !publishFailing && System.nanoTime() < deadline) {
-            // The publishing thread signals nothing per batch; a short poll is enough at shutdown.
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        outbound.awaitSent(FLUSH_MILLIS, () -> connected && !publishFailing);
+    }
+
+    private void up(String detail) {
+        connectionDetail = detail == null ? "" : detail;
+        if (!connected) {
+            connected = true;
+            beatDue = System.nanoTime();
+            synchronized (wakeup) {
+                wakeup.notifyAll();
+            }
         }
     }
 
-    /** The adapter's view of the pipeline. */
-    private final class Link implements BackplaneLink {
-        private final ReconnectBackoff backoff = ReconnectBackoff.of(options);
-
-        @Override
-        public String nodeId() {
-            return nodeId;
+    private void down(String detail) {
+        connectionDetail = detail == null || detail.isEmpty() ? "disconnected" : detail;
+        lostAt = System.nanoTime();
+        settled.countDown();
+        if (connected) {
+            connected = false;
+            log.warn("{} backplane of node {} is down: {}", adapter.name(), nodeId, connectionDetail);
         }
+    }
 
-        @Override
-        public void received(byte[] message) {
-            BackplanePipeline.this.received(message);
-        }
-
-        @Override
-        public void connected(String detail) {
-            connectionDetail = detail == null ? "" : detail;
-            if (!connected) {
-                connected = true;
-                beatDue = System.nanoTime();
-                synchronized (wakeup) {
-                    wakeup.notifyAll();
-                }
-            }
-        }
-
-        @Override
-        public void disconnected(String detail) {
-            connectionDetail = detail == null || detail.isEmpty() ? "disconnected" : detail;
-            lostAt = System.nanoTime();
-            settled.countDown();
-            if (connected) {
-                connected = false;
-                log.warn("{} backplane of node {} is down: {}", adapter.name(), nodeId, connectionDetail);
-            }
-        }
-
-        @Override
-        public ReconnectBackoff backoff() {
-            return backoff;
-        }
+    private BackplaneLink link() {
+        return new PipelineLink(this::nodeId, this::received, this::up, this::down, ReconnectBackoff.of(options));
     }
 }

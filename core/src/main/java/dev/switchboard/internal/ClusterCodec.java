@@ -92,6 +92,10 @@ final class ClusterCodec {
                 if (!frame.isTextual() || !root.path("audience").isObject()) {
                     throw new IOException("route message without \"frame\" or \"audience\"");
                 }
+                byte[] frameBytes = frame.asText().getBytes(StandardCharsets.UTF_8);
+                if (!EventFrames.valid(frameBytes)) {
+                    throw new IOException("route message whose frame is not one JSON event frame");
+                }
                 ClusterMessage.Durable durable = null;
                 if (root.path("topic").isTextual() && root.path("epoch").isTextual() && root.path("offset").canConvertToLong()) {
                     durable = new ClusterMessage.Durable(root.path("topic").asText(), root.path("epoch").asText(),
@@ -100,7 +104,7 @@ final class ClusterCodec {
                 dev.switchboard.TraceContext trace = dev.switchboard.TraceContext.parse(
                         root.path("traceparent").textValue(), root.path("tracestate").textValue()).orElse(null);
                 return new ClusterMessage.Routed(from, audienceFromTree(root.path("audience")),
-                        frame.asText().getBytes(StandardCharsets.UTF_8), root.path("echo").asBoolean(false), durable,
+                        frameBytes, root.path("echo").asBoolean(false), durable,
                         trace);
             }
             case "heartbeat" -> {

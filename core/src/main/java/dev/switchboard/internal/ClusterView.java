@@ -53,6 +53,7 @@ final class ClusterView implements Cluster {
     private final Map<String, PendingQuery> queries = new ConcurrentHashMap<>();
     private final AtomicLong queryIds = new AtomicLong();
     private final AtomicLong rejected;
+    private final java.util.function.LongSupplier untrusted;
     private volatile boolean closed;
 
     /** Sends a cluster message to one node. */
@@ -71,7 +72,7 @@ final class ClusterView implements Cluster {
 
     ClusterView(java.util.function.Supplier<String> self, ObjectMapper mapper, Clock clock, ScheduledExecutorService timer, long heartbeatMillis,
                 long queryTimeoutMillis, boolean alone, Consumer<ClusterMessage> broadcast, DirectSender direct,
-                LocalAnswers local, AtomicLong rejected) {
+                LocalAnswers local, AtomicLong rejected, java.util.function.LongSupplier untrusted) {
         this.self = self;
         this.mapper = mapper;
         this.clock = clock;
@@ -83,6 +84,7 @@ final class ClusterView implements Cluster {
         this.direct = direct;
         this.local = local;
         this.rejected = rejected;
+        this.untrusted = untrusted;
     }
 
     /** Announces this node and starts the heartbeat. */
@@ -182,6 +184,11 @@ final class ClusterView implements Cluster {
     @Override
     public long rejectedMessages() {
         return rejected.get();
+    }
+
+    @Override
+    public long untrustedMessages() {
+        return untrusted.getAsLong();
     }
 
     @Override

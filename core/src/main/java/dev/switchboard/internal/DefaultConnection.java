@@ -399,7 +399,7 @@ final class DefaultConnection implements Connection, SessionHandler {
             dispatcher.onText(text);
         } finally {
             if (writes != null) {
-                writes.end(outbound);
+                writes.end(outbound, node.handlerExecutor());
             }
         }
     }

@@ -116,11 +116,11 @@ public final class DefaultSwitchboard implements Switchboard {
     private DefaultSwitchboard(SwitchboardOptions options, Backplane backplane, Authenticator authenticator,
                                SubscriptionPolicy subscriptionPolicy, EventListener listener, ObjectMapper mapper,
                                Clock clock, ConnectionLimits limits, URI cloudEventSource, EmitOptions emitOptions,
-                               dev.switchboard.spi.Tracing tracing) {
+                               dev.switchboard.spi.Tracing tracing, dev.switchboard.ClusterTrust trust) {
         this.options = options;
         this.tracing = tracing;
         this.backplane = new BackplanePipeline(backplane, options.onDuplicateNodeId(),
-                listener::backplanePublishFailed, this::rejoined);
+                listener::backplanePublishFailed, this::rejoined, trust);
         this.authenticator = authenticator;
         this.subscriptionPolicy = subscriptionPolicy;
         this.listener = listener;
@@ -147,7 +147,7 @@ public final class DefaultSwitchboard implements Switchboard {
                 listener, rejectedMessages, this::onControlMessage, tracing);
         this.cluster = new ClusterView(this::nodeId, mapper, clock, timer, options.clusterHeartbeat().toMillis(),
                 options.clusterQueryTimeout().toMillis(), this.backplane.isLocalOnly(), router::publish,
-                router::publishTo, new LocalAnswers(), rejectedMessages);
+                router::publishTo, new LocalAnswers(), rejectedMessages, this.backplane.signer()::untrusted);
     }
 
     /** The {@code Retry-After} of an upgrade refused while draining: by then a balancer knows another node. */
@@ -163,6 +163,22 @@ public final class DefaultSwitchboard implements Switchboard {
     private static final long GAP_DELAY_MILLIS = 300;
 
     /**
+     * A message from the backplane, on the pipeline's delivery thread: a large fan-out it starts is written
+     * by the handler pool ({@link DeferredWrites}), so this thread goes on to the next message and the
+     * messages that arrive meanwhile join the same writes.
+     */
+    private void onBackplaneMessage(byte[] bytes, boolean trusted) {
+        DeferredWrites writes = DeferredWrites.begin();
+        try {
+            router.onBackplaneMessage(bytes, trusted);
+        } finally {
+            if (writes != null) {
+                writes.end(null, handlers);
+            }
+        }
+    }
+
+    /**
      * Builds and starts a node; called by {@link Switchboard.Builder#build()}.
      *
      * @return the started node
@@ -170,10 +186,11 @@ public final class DefaultSwitchboard implements Switchboard {
     public static DefaultSwitchboard start(SwitchboardOptions options, Backplane backplane, Authenticator authenticator,
                                            SubscriptionPolicy policy, EventListener listener, ObjectMapper mapper,
                                            Clock clock, ConnectionLimits limits, URI cloudEventSource,
-                                           EmitOptions emitOptions, dev.switchboard.spi.Tracing tracing) {
+                                           EmitOptions emitOptions, dev.switchboard.spi.Tracing tracing,
+                                           dev.switchboard.ClusterTrust trust) {
         DefaultSwitchboard node = new DefaultSwitchboard(options, backplane, authenticator, policy, listener, mapper,
-                clock, limits, cloudEventSource, emitOptions, tracing);
-        node.backplane.start(options.nodeId(), node.router::onBackplaneMessage);
+                clock, limits, cloudEventSource, emitOptions, tracing, trust);
+        node.backplane.start(options.nodeId(), node::onBackplaneMessage);
         node.cluster.start();
         long hb = options.heartbeat().toMillis();
         node.timer.scheduleAtFixedRate(node::heartbeatTick, hb, hb, TimeUnit.MILLISECONDS);

@@ -248,8 +248,9 @@ final class DurableTopics {
             if (since == null) {
                 if (retention.isLastValue() && !entries.isEmpty()) {
                     HistoryEntry last = entries.get(entries.size() - 1);
-                    if (last.offset() == latest.offset()) {
-                        frames.add(EncodedFrame.ofBytes(codec.withOffset(last.message(), last.offset())));
+                    EncodedFrame f = last.offset() == latest.offset() ? stamped(topic, last) : null;
+                    if (f != null) {
+                        frames.add(f);
                     }
                 }
                 return new Recovery(latest, false, frames);
@@ -258,11 +259,28 @@ final class DurableTopics {
                     && contiguous(entries, since.offset(), latest.offset());
             if (recovered) {
                 for (HistoryEntry e : entries) {
-                    frames.add(EncodedFrame.ofBytes(codec.withOffset(e.message(), e.offset())));
+                    EncodedFrame f = stamped(topic, e);
+                    if (f != null) {
+                        frames.add(f);
+                    }
                 }
             }
             return new Recovery(latest, recovered, frames);
         });
+    }
+
+    /**
+     * @param topic the topic
+     * @param e an entry read from the history store
+     * @return its frame with its offset, or null (logged) when the entry is not one event frame: whoever
+     *     can write to the store must not reach clients with raw text or request frames
+     */
+    private EncodedFrame stamped(String topic, HistoryEntry e) {
+        if (!EventFrames.valid(e.message())) {
+            log.warn("Durable topic \"{}\": history entry {} is not an event frame; not sent", topic, e.offset());
+            return null;
+        }
+        return EncodedFrame.ofBytes(codec.withOffset(e.message(), e.offset()));
     }
 
     /** @return the entries still within the retention's age */

@@ -2,7 +2,6 @@ package dev.switchboard.internal;
 
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,21 +14,42 @@ final class Inbox {
     private static final Logger log = LoggerFactory.getLogger(Inbox.class);
     private static final byte[] STOP = new byte[0];
 
-    private final Consumer<byte[]> listener;
+    /** Receives the messages of the cluster, on the delivery thread. */
+    interface Listener {
+        /**
+         * @param message the message, without its signature
+         * @param trusted false only for an unsigned message admitted by
+         *     {@link dev.switchboard.ClusterTrust#acceptUnsigned()} on a node that has a key: fit to route to
+         *     clients, not to speak for a node
+         */
+        void received(byte[] message, boolean trusted);
+    }
+
+    /** A queued message. */
+    private record Item(byte[] message, boolean trusted) { }
+
+    private static final Item STOP_ITEM = new Item(STOP, true);
+    private static final long WARN_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
+    private final Listener listener;
+    private final String what;
     private final long maxBytes;
-    private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final Thread thread;
     private volatile boolean closed;
+    private volatile long lastWarn;
 
     /**
      * @param name the delivery thread's name
      * @param maxBytes the queue's bound
      * @param listener the core's listener
+     * @param what names the backplane and node in log lines
      */
-    Inbox(String name, long maxBytes, Consumer<byte[]> listener) {
+    Inbox(String name, long maxBytes, Listener listener, String what) {
         this.listener = listener;
+        this.what = what;
         this.maxBytes = maxBytes;
         this.thread = new Thread(this::run, name);
         thread.setDaemon(true);
@@ -39,19 +59,30 @@ final class Inbox {
         thread.start();
     }
 
-    /** @param m a received message @return the count of dropped messages so far when it was dropped, else 0 */
-    long offer(byte[] m) {
+    /**
+     * Queues a message, or drops (counts, and logs at most every 10 s) it when the queue is full.
+     *
+     * @param m a received message
+     * @param trusted whether it may speak for a node (see {@link Listener})
+     */
+    void offer(byte[] m, boolean trusted) {
         if (closed) {
-            return 0;
+            return;
         }
         long size = m.length;
         long after = queuedBytes.addAndGet(size);
         if (after > maxBytes && after != size) {
             queuedBytes.addAndGet(-size);
-            return dropped.incrementAndGet();
+            long n = dropped.incrementAndGet();
+            long now = System.nanoTime();
+            if (n == 1 || now - lastWarn > WARN_EVERY_NANOS) {
+                lastWarn = now;
+                log.warn("{}: the receive queue is full ({} bytes), dropped received messages, {} so far; the node "
+                        + "is slower than the traffic", what, maxBytes, n);
+            }
+            return;
         }
-        queue.add(m);
-        return 0;
+        queue.add(new Item(m, trusted));
     }
 
     /** @return how many received messages were dropped because the queue was full */
@@ -67,7 +98,7 @@ final class Inbox {
 
     private void run() {
         while (true) {
-            byte[] m;
+            Item m;
             try {
                 m = queue.take();
             } catch (InterruptedException e) {
@@ -76,12 +107,12 @@ final class Inbox {
                 }
                 continue;
             }
-            if (m == STOP || closed) {
+            if (m == STOP_ITEM || closed) {
                 return;
             }
-            queuedBytes.addAndGet(-m.length);
+            queuedBytes.addAndGet(-m.message().length);
             try {
-                listener.accept(m);
+                listener.received(m.message(), m.trusted());
             } catch (RuntimeException | LinkageError | AssertionError e) {
                 log.warn("Backplane listener failed on a message; delivery goes on", e);
             }
@@ -92,6 +123,6 @@ final class Inbox {
     void close() {
         closed = true;
         queue.clear();
-        queue.add(STOP);
+        queue.add(STOP_ITEM);
     }
 }

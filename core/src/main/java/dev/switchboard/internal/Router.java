@@ -124,8 +124,8 @@ final class Router {
                         + topic + "\": its offset is assigned when it is published");
             }
             byte[] frame = codec.encodeEvent(event, topic, null, data);
-            return new PreparedMessage(event,
-                    clusterCodec.encode(new ClusterMessage.Routed(backplane.nodeId(), audience, frame, true, null)));
+            return new PreparedMessage(event, backplane.signer().sign(
+                    clusterCodec.encode(new ClusterMessage.Routed(backplane.nodeId(), audience, frame, true, null))));
         }
 
         @Override
@@ -172,8 +172,14 @@ final class Router {
         }
     }
 
-    /** Takes what the backplane delivers; runs on the backplane pipeline's delivery thread and never throws. */
-    void onBackplaneMessage(byte[] bytes) {
+    /**
+     * Takes what the backplane delivers; runs on the backplane pipeline's delivery thread and never throws.
+     *
+     * @param bytes the message, its signature (if any) verified and removed
+     * @param trusted false for an unsigned message admitted while the cluster moves to signing: it may be
+     *     routed to clients, but it cannot announce a node, ask a cluster query or answer one
+     */
+    void onBackplaneMessage(byte[] bytes, boolean trusted) {
         ClusterMessage message;
         try {
             message = clusterCodec.decode(bytes);
@@ -188,6 +194,11 @@ final class Router {
         }
         boolean echo = message instanceof ClusterMessage.Routed r && r.echo();
         if (backplane.nodeId().equals(message.from()) && !echo) {
+            return;
+        }
+        if (!trusted && !(message instanceof ClusterMessage.Routed)) {
+            backplane.signer().drop("an unsigned " + message.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)
+                    + " message (membership and cluster queries need a signature)");
             return;
         }
         if (message instanceof ClusterMessage.Routed r) {

@@ -226,8 +226,10 @@ final class TopicStream {
                     for (HistoryEntry e : read.entries()) {
                         if (e.offset() == delivered + 1) {
                             EncodedFrame arrived = pending.remove(e.offset());
-                            write(e.offset(), arrived != null ? arrived
-                                    : EncodedFrame.ofBytes(codec.withOffset(e.message(), e.offset())));
+                            EncodedFrame f = arrived != null ? arrived : stamped(e);
+                            if (f != null) {
+                                write(e.offset(), f);
+                            }
                         }
                     }
                 }
@@ -249,6 +251,18 @@ final class TopicStream {
                 drain();
             }
         });
+    }
+
+    /**
+     * @return the entry's frame with its offset, or null (logged) when the entry is not one event frame: whoever
+     *     can write to the store must not reach clients with raw text or request frames
+     */
+    private EncodedFrame stamped(HistoryEntry e) {
+        if (!EventFrames.valid(e.message())) {
+            log.warn("Durable topic \"{}\": history entry {} is not an event frame; not sent", topic, e.offset());
+            return null;
+        }
+        return EncodedFrame.ofBytes(codec.withOffset(e.message(), e.offset()));
     }
 
     private void skip(long to) {

@@ -261,4 +261,28 @@ class BackplanePipelineTest {
         assertThat(p.health().up()).as("beats bypass the receive queue").isTrue();
         release.countDown();
     }
+
+    @Test
+    void withAKeyEveryMessageLeavesSignedAndAnUnsignedBeatCannotPushTheNodeOut() throws Exception {
+        Scripted adapter = new Scripted(fast().build());
+        dev.switchboard.ClusterTrust trust = dev.switchboard.ClusterTrust.builder()
+                .key("pipeline-test-key-0123456789-abcdefghij").build();
+        BackplanePipeline p = BackplanePipeline.of(adapter, trust);
+        pipelines.add(p);
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        p.start("n1", m -> received.add(new String(m, StandardCharsets.UTF_8)));
+        await(() -> p.health().up(), "up on its own signed beats");
+        p.publish(utf8("hello"));
+        assertThat(received.poll(WAIT_MS, TimeUnit.MILLISECONDS)).isEqualTo("hello");
+        assertThat(adapter.published).allMatch(m -> m.startsWith("#sbsig1 " + trust.keyId() + " "));
+        // A twin's beat with this node's id, started long ago, as anyone could publish it: ignored and counted.
+        long before = p.signer().untrusted();
+        adapter.link.received(utf8("#sbbeat 0 n1 other 1 10.0.0.9 1"));
+        adapter.link.received(utf8("injected"));
+        await(() -> p.signer().untrusted() >= before + 2, "two unsigned messages dropped");
+        Thread.sleep(200);
+        assertThat(p.health().up()).as(p.health().detail()).isTrue();
+        assertThat(p.health().detail()).doesNotContain("in use");
+        assertThat(received).isEmpty();
+    }
 }

@@ -16,6 +16,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +30,10 @@ import org.junit.jupiter.api.Test;
 class DeferredWritesTest {
     /** Every write of every session, in the order the transport was asked for them. */
     private final List<String> writes = Collections.synchronizedList(new ArrayList<>());
+    /** The thread of each session's first write. */
+    private final Map<String, Thread> threads = new ConcurrentHashMap<>();
+    /** The {@code x} of every event each session was sent, in order. */
+    private final Map<String, List<Integer>> payloads = new ConcurrentHashMap<>();
     private final Switchboard board = Switchboard.builder()
             .options(SwitchboardOptions.builder().heartbeat(Duration.ofHours(1)).rateLimit(0).build())
             .build();
@@ -58,6 +65,12 @@ class DeferredWritesTest {
         public void send(EncodedFrame frame, Consumer<Throwable> done) {
             String text = frame.text();
             writes.add(name + ":" + text.substring(text.indexOf("\"type\":\"") + 8, text.indexOf('"', text.indexOf("\"type\":\"") + 8)));
+            threads.putIfAbsent(name, Thread.currentThread());
+            int x = text.indexOf("\"x\":");
+            if (x >= 0) {
+                payloads.computeIfAbsent(name, k -> Collections.synchronizedList(new ArrayList<>()))
+                        .add(Character.getNumericValue(text.charAt(x + 4)));
+            }
             done.accept(null);
         }
 
@@ -91,6 +104,39 @@ class DeferredWritesTest {
 
         assertThat(writes).hasSize(4).first().isEqualTo("pub:reply");
         assertThat(writes.subList(1, 4)).containsExactlyInAnyOrder("r0:event", "r1:event", "r2:event");
+    }
+
+    @Test
+    void aLargeFanOutIsWrittenByThePoolInOrderAfterTheReply() throws InterruptedException {
+        int recipients = DeferredWrites.OFFLOAD_AT + 8;
+        board.onRequest("publish", JsonNode.class, (conn, data) -> {
+            board.to(Audience.topic("room")).emit("msg", data);
+            return true;
+        }, Execution.INLINE);
+        SessionHandler publisher = open("pub");
+        for (int i = 0; i < recipients; i++) {
+            open("r" + i);
+        }
+        board.connections().stream().filter(c -> !c.identity().userId().equals("pub")).forEach(c -> c.join("room"));
+        writes.clear();
+        threads.clear(); // the welcomes were written here
+
+        for (int n = 1; n <= 3; n++) {
+            publisher.onText("{\"type\":\"request\",\"id\":" + n + ",\"event\":\"publish\",\"data\":{\"x\":" + n + "}}");
+            assertThat(threads.get("pub")).isSameAs(Thread.currentThread()); // the reply: on the reading thread
+        }
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (writes.size() < 3 + 3 * recipients && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(writes).hasSize(3 + 3 * recipients).first().isEqualTo("pub:reply");
+        for (int i = 0; i < recipients; i++) {
+            assertThat(payloads.get("r" + i)).as("r" + i).containsExactly(1, 2, 3);
+            // The first publish reached 40 idle connections: all their writes went to the pool. (Later ones may
+            // start some writes here: those of connections the pool had already written to.)
+            assertThat(threads.get("r" + i)).as("r" + i + "'s first writer").isNotSameAs(Thread.currentThread());
+        }
     }
 
     @Test

@@ -90,6 +90,23 @@ public record Settings(String example, int port, String backplane, String reposi
         throw new IllegalArgumentException("DRAIN_TIMEOUT_SECONDS must be a whole number of seconds >= 0: " + v);
     }
 
+    /**
+     * The cluster key every node of an example cluster signs its backplane messages with: the system
+     * property {@code clusterKey} or the environment variable {@code SWITCHBOARD_CLUSTER_KEY} (and, during a
+     * rotation, {@code clusterKeyPrevious} / {@code SWITCHBOARD_CLUSTER_KEY_PREVIOUS}). Never committed: each
+     * deployment makes its own ({@code openssl rand -base64 32}). Unset: unsigned, and a node on a real
+     * backplane logs that the cluster is unauthenticated (docs/security.md).
+     *
+     * @return the trust
+     * @throws IllegalArgumentException when a key is shorter than 32 bytes
+     */
+    public static dev.switchboard.ClusterTrust clusterTrust() {
+        return dev.switchboard.ClusterTrust.builder()
+                .key(setting("clusterKey", "SWITCHBOARD_CLUSTER_KEY", null))
+                .previousKeys(setting("clusterKeyPrevious", "SWITCHBOARD_CLUSTER_KEY_PREVIOUS", null))
+                .build();
+    }
+
     private static String setting(String property, String env, String fallback) {
         String v = System.getProperty(property);
         if (v == null || v.isBlank()) {

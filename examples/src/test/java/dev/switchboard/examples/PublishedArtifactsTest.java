@@ -73,6 +73,38 @@ class PublishedArtifactsTest {
     }
 
     @Test
+    void everyRelocatedArtifactPointsAtAPublishedModuleAndStaysInTheBom() throws Exception {
+        Document parent = pom(ROOT.resolve("pom.xml"));
+        List<String> inBom = texts(pom(ROOT.resolve("bom/pom.xml")), "artifactId");
+        List<Document> poms = new ArrayList<>();
+        List<String> published = new ArrayList<>();
+        for (String module : texts(parent, "module")) {
+            Document pom = pom(ROOT.resolve(module).resolve("pom.xml"));
+            poms.add(pom);
+            if (!"pom".equals(child(pom.getDocumentElement(), "packaging"))) {
+                published.add(child(pom.getDocumentElement(), "artifactId"));
+            }
+        }
+        List<String> relocated = new ArrayList<>();
+        for (Document pom : poms) {
+            NodeList relocation = pom.getElementsByTagName("relocation");
+            if (relocation.getLength() == 0) {
+                continue;
+            }
+            String artifact = child(pom.getDocumentElement(), "artifactId");
+            relocated.add(artifact);
+            assertThat(child(pom.getDocumentElement(), "packaging")).as("%s is a POM only", artifact).isEqualTo("pom");
+            Element to = (Element) relocation.item(0);
+            assertThat(child(to, "groupId")).as("%s stays in the group", artifact).isNull();
+            assertThat(published).as("%s relocates to a jar this build publishes", artifact)
+                    .contains(child(to, "artifactId"));
+            assertThat(inBom).as("the BOM manages both %s and %s", artifact, child(to, "artifactId"))
+                    .contains(artifact, child(to, "artifactId"));
+        }
+        assertThat(relocated).contains("switchboard-backplane-postgres", "switchboard-backplane-mongo");
+    }
+
+    @Test
     void theParentCarriesTheReleaseMetadata() throws Exception {
         Document parent = pom(ROOT.resolve("pom.xml"));
         assertThat(texts(parent, "license")).hasSize(1);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.Audience;
 import dev.switchboard.ClusterAnswer;
+import dev.switchboard.ClusterTrust;
 import dev.switchboard.ConnectionInfo;
 import dev.switchboard.DuplicateNodeIdAction;
 import java.util.ArrayList;
@@ -20,7 +21,9 @@ import org.junit.jupiter.api.Test;
  * ({@link ClusterFixture}) prove what users see: every audience routed across nodes exactly once per
  * connection, durable topics recovered on another node with no gap and no duplicate (or
  * {@code recovered:false}), last-value topics, cluster membership and queries with partial answers
- * naming a dead node, and garbage on the backplane refused and counted.
+ * naming a dead node, garbage on the backplane refused and counted, routed frames that are not one JSON
+ * event frame refused, and, with a cluster key ({@link ClusterTrust}), nothing unsigned or signed with
+ * another key heard (no event, request, raw text, fake node or answered query), and keys rotated.
  *
  * <pre>{@code
  * class RedisBackplaneCompatibilityTest extends BackplaneCompatibilityKit {
@@ -35,7 +38,16 @@ public abstract class BackplaneCompatibilityKit extends BackplaneContract {
 
     /** @return three started nodes that know each other, closed after the test */
     protected ClusterFixture cluster(int nodes) {
-        ClusterFixture f = new ClusterFixture(this::createBackplane, run, timeout());
+        return cluster(nodes, ClusterTrust.none());
+    }
+
+    /**
+     * @param nodes how many nodes
+     * @param trust their cluster keys
+     * @return started nodes that know each other, closed after the test
+     */
+    protected ClusterFixture cluster(int nodes, ClusterTrust trust) {
+        ClusterFixture f = new ClusterFixture(this::createBackplane, run, timeout(), trust);
         fixtures.add(f);
         for (int i = 0; i < nodes; i++) {
             f.startNode();
@@ -285,5 +297,116 @@ public abstract class BackplaneCompatibilityKit extends BackplaneContract {
         Await.until(timeout(), () -> f.node(1).cluster().rejectedMessages() >= before + 4, "four messages rejected");
         f.node(0).to(Audience.user("kate")).emit("still", "routing");
         assertThat(dataOf(f.nextOfType(c, "event"))).isEqualTo("routing");
+    }
+
+    // ---- cluster trust (issue 12, item 9) ----
+
+    /** Test secrets only: a real cluster takes its secret from the environment. */
+    private static final String KEY = "kit-cluster-key-0123456789-abcdefghijkl";
+    private static final String NEW_KEY = "kit-cluster-key-rotated-9876543210-mnopq";
+    private static final String OTHER_KEY = "someone-elses-cluster-key-000000000000000";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** @return a cluster message as anyone who can publish to the backplane could write it */
+    private static byte[] forged(java.util.Map<String, Object> fields) {
+        try {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("v", 1);
+            m.putAll(fields);
+            return JSON.writeValueAsBytes(m);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] routedToUser(String from, String user, String frame) {
+        return forged(java.util.Map.of("from", from, "kind", "route",
+                "audience", java.util.Map.of("users", List.of(user)), "frame", frame));
+    }
+
+    @Test
+    void refusesRoutedFramesThatAreNotOneJsonEventFrame() {
+        ClusterFixture f = cluster(2);
+        InMemoryClient c = f.connect(1, "mila");
+        Node raw = startNode("raw");
+        awaitUp(raw);
+        long before = f.node(1).cluster().rejectedMessages();
+        raw.backplane().publish(routedToUser("raw-node", "mila", "<script>alert('raw text')</script>"));
+        raw.backplane().publish(routedToUser("raw-node", "mila",
+                "{\"type\":\"request\",\"id\":\"s-1\",\"event\":\"confirm\",\"data\":{\"pay\":100}}"));
+        raw.backplane().publish(routedToUser("raw-node", "mila",
+                "{\"type\":\"event\",\"event\":\"a\",\"data\":1}{\"type\":\"request\",\"id\":2,\"event\":\"b\"}"));
+        raw.backplane().publish(routedToUser("raw-node", "mila",
+                "{\"type\":\"event\",\"type\":\"request\",\"id\":3,\"event\":\"c\"}"));
+        Await.until(timeout(), () -> f.node(1).cluster().rejectedMessages() >= before + 4, "four frames refused");
+        f.node(0).to(Audience.user("mila")).emit("real", "only this");
+        assertThat(dataOf(f.nextOfType(c, "event"))).isEqualTo("only this");
+        f.assertNothingMore(c);
+    }
+
+    @Test
+    void withAClusterKeyNothingUnsignedOrSignedWithAnotherKeyIsHeard() {
+        ClusterFixture f = cluster(2, ClusterTrust.builder().key(KEY).build());
+        InMemoryClient c = f.connect(1, "nora");
+        f.node(0).to(Audience.user("nora")).emit("hello", "signed");
+        assertThat(dataOf(f.nextOfType(c, "event"))).isEqualTo("signed");
+
+        // Anyone who can publish to the backplane: unsigned (as redis-cli PUBLISH), or with a key of their own.
+        Node raw = startNode("raw");
+        Node forger = startNode("forger", ClusterTrust.builder().key(OTHER_KEY).build());
+        awaitUp(raw, forger);
+        long before = f.node(1).cluster().untrustedMessages();
+        String event = "{\"type\":\"event\",\"event\":\"chat.message\",\"data\":\"injected\"}";
+        String request = "{\"type\":\"request\",\"id\":\"s-9\",\"event\":\"confirm\",\"data\":{}}";
+        for (Node attacker : List.of(raw, forger)) {
+            attacker.backplane().publish(routedToUser(attacker.id(), "nora", event));
+            attacker.backplane().publish(routedToUser(attacker.id(), "nora", request));
+            attacker.backplane().publish(utf8("raw text for nora"));
+            attacker.backplane().publish(forged(java.util.Map.of("from", "fake-" + attacker.id(), "kind", "heartbeat",
+                    "connections", 0)));
+            attacker.backplane().publish(forged(java.util.Map.of("from", attacker.id(), "kind", "query",
+                    "id", attacker.id() + ":1", "query", "user", "arg", "nora")));
+        }
+        Await.until(timeout(), () -> f.node(1).cluster().untrustedMessages() >= before + 10,
+                "the forged messages dropped and counted");
+        f.node(0).to(Audience.user("nora")).emit("real", "after");
+        assertThat(dataOf(f.nextOfType(c, "event"))).isEqualTo("after");
+        f.assertNothingMore(c);
+        for (int i = 0; i < 2; i++) {
+            assertThat(f.node(i).cluster().nodes()).containsExactlyInAnyOrder(f.node(0).nodeId(), f.node(1).nodeId());
+        }
+        for (Node attacker : List.of(raw, forger)) {
+            assertThat(attacker.received().drain()).as("what %s heard", attacker.id())
+                    .noneMatch(m -> m.contains("\"kind\":\"reply\""));
+        }
+    }
+
+    @Test
+    void nodesRotateKeysAndANodeWithAnotherKeyStaysOut() {
+        ClusterFixture f = new ClusterFixture(this::createBackplane, run, timeout());
+        fixtures.add(f);
+        // Mid-rotation: one node signs with the new key, the other still with the old; each accepts both.
+        f.startNode(ClusterTrust.builder().key(NEW_KEY).previousKeys(KEY).build());
+        f.startNode(ClusterTrust.builder().key(KEY).previousKeys(NEW_KEY).build());
+        f.awaitCluster();
+        InMemoryClient onOld = f.connect(1, "olga");
+        InMemoryClient onNew = f.connect(0, "nils");
+        f.node(0).to(Audience.user("olga")).emit("dm", "new key");
+        f.node(1).to(Audience.user("nils")).emit("dm", "old key");
+        assertThat(dataOf(f.nextOfType(onOld, "event"))).isEqualTo("new key");
+        assertThat(dataOf(f.nextOfType(onNew, "event"))).isEqualTo("old key");
+
+        long before = f.node(0).cluster().untrustedMessages();
+        int stranger = f.startNode(ClusterTrust.builder().key(OTHER_KEY).build());
+        InMemoryClient onStranger = f.connect(stranger, "sven");
+        f.node(stranger).to(Audience.user("nils")).emit("dm", "from a stranger");
+        Await.until(timeout(), () -> f.node(0).cluster().untrustedMessages() > before, "the stranger's messages counted");
+        f.node(1).to(Audience.user("nils")).emit("dm", "still old key");
+        assertThat(dataOf(f.nextOfType(onNew, "event"))).isEqualTo("still old key");
+        f.node(0).to(Audience.user("sven")).emit("dm", "to the stranger");
+        f.assertNothingMore(onNew);
+        f.assertNothingMore(onStranger);
+        assertThat(f.node(0).cluster().nodes()).doesNotContain(f.node(stranger).nodeId());
+        assertThat(f.node(stranger).cluster().nodes()).containsExactly(f.node(stranger).nodeId());
     }
 }

@@ -95,7 +95,18 @@ public abstract class BackplaneContract {
      * @return the node
      */
     protected Node startNode(String name) {
-        BackplanePipeline b = BackplanePipeline.of(createBackplane());
+        return startNode(name, dev.switchboard.ClusterTrust.none());
+    }
+
+    /**
+     * Creates and starts a node's backplane that signs with a key, without waiting for it to be up.
+     *
+     * @param name a short name, made unique per test run
+     * @param trust the node's cluster keys
+     * @return the node
+     */
+    protected Node startNode(String name, dev.switchboard.ClusterTrust trust) {
+        BackplanePipeline b = BackplanePipeline.of(createBackplane(), trust);
         created.add(b);
         RecordingListener listener = new RecordingListener();
         String id = "kit-" + name + "-" + run;

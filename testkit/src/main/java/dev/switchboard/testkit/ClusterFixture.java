@@ -3,6 +3,7 @@ package dev.switchboard.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.ClusterTrust;
 import dev.switchboard.DuplicateNodeIdAction;
 import dev.switchboard.Identity;
 import dev.switchboard.Retention;
@@ -31,6 +32,7 @@ public final class ClusterFixture implements AutoCloseable {
     private final Supplier<Backplane> backplanes;
     private final String run;
     private final Duration timeout;
+    private final ClusterTrust trust;
     private final List<Switchboard> nodes = new ArrayList<>();
     private final List<Backplane> nodeBackplanes = new ArrayList<>();
     private final List<InMemoryTransport> transports = new ArrayList<>();
@@ -42,9 +44,20 @@ public final class ClusterFixture implements AutoCloseable {
      * @param timeout how long deliveries may take
      */
     public ClusterFixture(Supplier<Backplane> backplanes, String run, Duration timeout) {
+        this(backplanes, run, timeout, ClusterTrust.none());
+    }
+
+    /**
+     * @param backplanes creates a new, unstarted backplane on the shared server
+     * @param run a string that makes node ids unique to this test run
+     * @param timeout how long deliveries may take
+     * @param trust the cluster keys of the nodes {@link #startNode()} starts
+     */
+    public ClusterFixture(Supplier<Backplane> backplanes, String run, Duration timeout, ClusterTrust trust) {
         this.backplanes = backplanes;
         this.run = run;
         this.timeout = timeout;
+        this.trust = trust;
     }
 
     /**
@@ -53,7 +66,18 @@ public final class ClusterFixture implements AutoCloseable {
      * @return its index
      */
     public int startNode() {
-        return startNode("kit-" + run + "-n" + nodes.size() + "-" + IDS.incrementAndGet(), DuplicateNodeIdAction.STOP);
+        return startNode(trust);
+    }
+
+    /**
+     * Starts one more node with its own cluster keys.
+     *
+     * @param keys the node's cluster keys
+     * @return its index
+     */
+    public int startNode(ClusterTrust keys) {
+        return startNode("kit-" + run + "-n" + nodes.size() + "-" + IDS.incrementAndGet(), DuplicateNodeIdAction.STOP,
+                keys);
     }
 
     /**
@@ -64,6 +88,10 @@ public final class ClusterFixture implements AutoCloseable {
      * @return its index
      */
     public int startNode(String nodeId, DuplicateNodeIdAction onDuplicate) {
+        return startNode(nodeId, onDuplicate, trust);
+    }
+
+    private int startNode(String nodeId, DuplicateNodeIdAction onDuplicate, ClusterTrust keys) {
         Backplane b = backplanes.get();
         int index = nodes.size();
         Switchboard node = Switchboard.builder()
@@ -76,6 +104,7 @@ public final class ClusterFixture implements AutoCloseable {
                         .rateLimit(0)
                         .build())
                 .backplane(b)
+                .clusterTrust(keys)
                 .authenticator(ClusterFixture::identity)
                 .subscriptionPolicy((conn, topic) -> true)
                 .build();

@@ -22,6 +22,13 @@ public final class RecordingListener implements Consumer<byte[]> {
         received.add(message);
     }
 
+    /** @return every message received and not yet taken, as strings, in arrival order; takes them */
+    public java.util.List<String> drain() {
+        java.util.List<byte[]> all = new java.util.ArrayList<>();
+        received.drainTo(all);
+        return all.stream().map(m -> new String(m, StandardCharsets.UTF_8)).toList();
+    }
+
     /**
      * @param timeout how long to wait
      * @return the next message received, as a string

@@ -78,6 +78,7 @@ public final class BoardExample implements AutoCloseable {
                 .connectionLimits(ConnectionLimits.builder().maxPerUser(20).maxPerAddress(200)
                         .handshakesPerSecondPerAddress(20).build())
                 .backplane(Backplanes.fromUri(settings.backplane()))
+                .clusterTrust(Settings.clusterTrust())
                 .eventListener(metrics.listener())
                 .build();
         metrics.monitor(board);

@@ -61,6 +61,7 @@ public final class ChatExample implements AutoCloseable {
                 .connectionLimits(ConnectionLimits.builder().maxPerUser(10).maxPerAddress(200)
                         .handshakesPerSecondPerAddress(20).build())
                 .backplane(Backplanes.fromUri(settings.backplane()))
+                .clusterTrust(Settings.clusterTrust())
                 .build();
         metrics.monitor(board);
         board.onConnect(conn -> {

@@ -66,6 +66,7 @@ public final class OrdersExample implements AutoCloseable {
                 .subscriptionPolicy((conn, topic) -> topic.startsWith("orders:")
                         && orders.owns(conn.identity().userId(), topic.substring("orders:".length())))
                 .backplane(Backplanes.fromUri(settings.backplane()))
+                .clusterTrust(Settings.clusterTrust())
                 .cloudEventSource("/shop")
                 .mapper(mapper)
                 .clock(clock)

@@ -39,7 +39,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <tr><td>{@code switchboard.backplane.up}</td><td>gauge</td><td>1 while the backplane is up, else 0</td></tr>
  *   <tr><td>{@code switchboard.backplane.dropped}</td><td>function counter</td><td>messages the backplane could not publish</td></tr>
  *   <tr><td>{@code switchboard.cluster.nodes}</td><td>gauge</td><td>live nodes this node knows, itself included</td></tr>
- *   <tr><td>{@code switchboard.cluster.rejected}</td><td>function counter</td><td>backplane messages refused (garbage, unknown versions)</td></tr>
+ *   <tr><td>{@code switchboard.cluster.rejected}</td><td>function counter</td><td>backplane messages refused (garbage, unknown versions, routed frames that are not one JSON event frame)</td></tr>
+ *   <tr><td>{@code switchboard.cluster.untrusted}</td><td>function counter</td><td>backplane messages dropped as unsigned, badly signed or out of time (with a cluster key)</td></tr>
  * </table>
  *
  * <p>No meter is tagged with event names, topics or users: they come from the application and its
@@ -114,6 +115,9 @@ public final class SwitchboardMetrics implements EventListener {
                 .description("live nodes this node knows, itself included").tags(tags).register(registry);
         FunctionCounter.builder("switchboard.cluster.rejected", board, b -> b.cluster().rejectedMessages())
                 .description("backplane messages refused").tags(tags).register(registry);
+        FunctionCounter.builder("switchboard.cluster.untrusted", board, b -> b.cluster().untrustedMessages())
+                .description("backplane messages dropped as unsigned, badly signed or out of time").tags(tags)
+                .register(registry);
         return this;
     }
 

@@ -74,6 +74,7 @@ class SwitchboardMetricsTest {
         assertThat(gauge("switchboard.cluster.nodes")).isEqualTo(1);
         assertThat(registry.get("switchboard.backplane.dropped").functionCounter().count()).isZero();
         assertThat(registry.get("switchboard.cluster.rejected").functionCounter().count()).isZero();
+        assertThat(registry.get("switchboard.cluster.untrusted").functionCounter().count()).isZero();
     }
 
     @Test

@@ -83,6 +83,7 @@ public class SwitchboardAutoConfiguration {
         Switchboard.Builder builder = Switchboard.builder()
                 .options(properties.toOptions())
                 .backplane(backplane)
+                .clusterTrust(properties.getClusterTrust().toClusterTrust())
                 .authenticator(authenticators.getIfAvailable(Authenticator::anonymous))
                 .subscriptionPolicy(policies.getIfAvailable(SubscriptionPolicy::denyAll))
                 .eventListener(CompositeEventListener.of(listeners.orderedStream().toList()))

@@ -1,5 +1,6 @@
 package dev.switchboard.spring.boot;
 
+import dev.switchboard.ClusterTrust;
 import dev.switchboard.Retention;
 import dev.switchboard.SwitchboardOptions;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import org.springframework.util.unit.DataSize;
  * <pre>
  * switchboard.path=/ws
  * switchboard.backplane=redis://127.0.0.1:6379
+ * switchboard.cluster-trust.key=${SWITCHBOARD_CLUSTER_KEY}
  * switchboard.allowed-origins=https://app.example.com,https://*.example.com
  * switchboard.durable-topics[0].topic=orders:*
  * switchboard.durable-topics[0].max-messages=1000
@@ -102,6 +104,9 @@ public class SwitchboardProperties {
 
     /** The HTTP endpoints: the emit API (POST /api/emit) and CloudEvents (POST /events), both off by default. */
     private final Http http = new Http();
+
+    /** The shared keys with which the nodes sign and verify every backplane message (off by default). */
+    private final ClusterTrustProperties clusterTrust = new ClusterTrustProperties();
 
     /**
      * @return the core options these properties describe
@@ -276,6 +281,73 @@ public class SwitchboardProperties {
         /** @param apiKeys the API keys by caller name */
         public void setApiKeys(Map<String, String> apiKeys) {
             this.apiKeys = apiKeys;
+        }
+    }
+
+    /**
+     * {@code switchboard.cluster-trust.*}: HMAC-SHA256 signatures on every backplane message. Take the secrets
+     * from the environment ({@code SWITCHBOARD_CLUSTER_TRUST_KEY}), never from a committed file.
+     */
+    public static class ClusterTrustProperties {
+        /** The shared secret this node signs with (at least 32 bytes, e.g. openssl rand -base64 32); unset: unsigned. */
+        private String key;
+
+        /** Earlier secrets still accepted when verifying, during a rotation. */
+        private List<String> previousKeys = new ArrayList<>();
+
+        /** Admit unsigned routed messages while a cluster moves to signing; membership and queries still need a signature. */
+        private boolean acceptUnsigned;
+
+        /** How far a message's time stamp may be from this node's clock, either way, before it is dropped as a replay. */
+        private Duration maxAge = Duration.ofMinutes(2);
+
+        /**
+         * @return the core's trust these properties describe
+         * @throws IllegalArgumentException when a secret is too short
+         */
+        public ClusterTrust toClusterTrust() {
+            return ClusterTrust.builder().key(key).previousKeys(previousKeys.toArray(String[]::new))
+                    .acceptUnsigned(acceptUnsigned).maxAge(maxAge).build();
+        }
+
+        /** @return the current secret, or {@code null} */
+        public String getKey() {
+            return key;
+        }
+
+        /** @param key the current secret */
+        public void setKey(String key) {
+            this.key = key;
+        }
+
+        /** @return the earlier secrets still accepted */
+        public List<String> getPreviousKeys() {
+            return previousKeys;
+        }
+
+        /** @param previousKeys the earlier secrets still accepted */
+        public void setPreviousKeys(List<String> previousKeys) {
+            this.previousKeys = previousKeys;
+        }
+
+        /** @return whether unsigned routed messages are admitted */
+        public boolean isAcceptUnsigned() {
+            return acceptUnsigned;
+        }
+
+        /** @param acceptUnsigned whether unsigned routed messages are admitted */
+        public void setAcceptUnsigned(boolean acceptUnsigned) {
+            this.acceptUnsigned = acceptUnsigned;
+        }
+
+        /** @return the replay window */
+        public Duration getMaxAge() {
+            return maxAge;
+        }
+
+        /** @param maxAge the replay window */
+        public void setMaxAge(Duration maxAge) {
+            this.maxAge = maxAge;
         }
     }
 
@@ -516,6 +588,11 @@ public class SwitchboardProperties {
     /** @return the HTTP endpoints' settings */
     public Http getHttp() {
         return http;
+    }
+
+    /** @return the cluster trust settings */
+    public ClusterTrustProperties getClusterTrust() {
+        return clusterTrust;
     }
 
     /** @return the durable topics */

@@ -63,6 +63,26 @@ class AutoConfigurationTest {
     }
 
     @Test
+    void aClusterKeyMakesTheNodeSignWhatItSendsAndAShortOneFailsTheStart() {
+        String key = "boot-cluster-key-0123456789-abcdefghijkl";
+        runner.withUserConfiguration(BusBackplane.class)
+                .withPropertyValues("switchboard.cluster-trust.key=" + key).run(context -> {
+                    byte[] prepared = context.getBean(Switchboard.class).to(dev.switchboard.Audience.everyone())
+                            .prepare("x", 1).bytes();
+                    String keyId = dev.switchboard.ClusterTrust.builder().key(key).build().keyId();
+                    assertThat(new String(prepared, java.nio.charset.StandardCharsets.UTF_8))
+                            .startsWith("#sbsig1 " + keyId + " ").doesNotContain(key);
+                });
+        runner.withUserConfiguration(BusBackplane.class).run(context -> assertThat(new String(context
+                .getBean(Switchboard.class).to(dev.switchboard.Audience.everyone()).prepare("x", 1).bytes(),
+                java.nio.charset.StandardCharsets.UTF_8)).startsWith("{"));
+        runner.withPropertyValues("switchboard.cluster-trust.key=short").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("cluster key");
+        });
+    }
+
+    @Test
     void anInvalidValueFailsTheStartWithItsName() {
         runner.withPropertyValues("switchboard.node-id=not valid!").run(context -> {
             assertThat(context).hasFailed();
@@ -121,7 +141,8 @@ class AutoConfigurationTest {
                 "handler-queue", "cluster-heartbeat", "cluster-query-timeout", "history-timeout", "history-check-interval", "shutdown-timeout",
                 "durable-topics", "cloud-event-source", "http.max-body-size", "http.emit.enabled", "http.emit.path",
                 "http.emit.api-keys", "http.emit.dedup-window", "http.emit.dedup-capacity", "http.events.enabled",
-                "http.events.path", "http.events.api-keys")) {
+                "http.events.path", "http.events.api-keys", "cluster-trust.key", "cluster-trust.previous-keys",
+                "cluster-trust.accept-unsigned", "cluster-trust.max-age")) {
             JsonNode p = byName.get("switchboard." + name);
             assertThat(p).as("metadata of switchboard.%s", name).isNotNull();
             assertThat(p.path("description").asText()).as("description of switchboard.%s", name).isNotBlank();

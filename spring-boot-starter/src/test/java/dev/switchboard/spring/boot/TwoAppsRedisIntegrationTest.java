@@ -99,7 +99,7 @@ class TwoAppsRedisIntegrationTest {
         Await.until(Duration.ofSeconds(30),
                 () -> a.getBean(Switchboard.class).cluster().nodes().equals(Set.of("boot-a", "boot-b")), "both nodes");
         assertThat(health.health().getDetails().get("cluster")).isEqualTo(
-                Map.of("nodes", java.util.List.of("boot-a", "boot-b"), "rejected", 0L));
+                Map.of("nodes", java.util.List.of("boot-a", "boot-b"), "rejected", 0L, "untrusted", 0L));
         assertThat(((Map<?, ?>) health.health().getDetails().get("backplane")).get("name")).isEqualTo("redis");
     }
 }

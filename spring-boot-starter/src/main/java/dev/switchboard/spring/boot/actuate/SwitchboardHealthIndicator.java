@@ -14,7 +14,7 @@ import org.springframework.boot.actuate.health.HealthIndicator;
  * <pre>{@code
  * {"status":"UP","details":{"node":"n-1","connections":12,
  *   "backplane":{"up":true,"name":"redis","detail":"","dropped":0},
- *   "cluster":{"nodes":["n-1","n-2"],"rejected":0}}}
+ *   "cluster":{"nodes":["n-1","n-2"],"rejected":0,"untrusted":0}}}
  * }</pre>
  *
  * <p>Reads the node's last known state; never blocks on the backplane. Thread-safe. On Spring Boot 4 the

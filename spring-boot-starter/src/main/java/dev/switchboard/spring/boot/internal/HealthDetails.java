@@ -30,6 +30,7 @@ public final class HealthDetails {
         Map<String, Object> cluster = new LinkedHashMap<>();
         cluster.put("nodes", List.copyOf(new TreeSet<>(board.cluster().nodes())));
         cluster.put("rejected", board.cluster().rejectedMessages());
+        cluster.put("untrusted", board.cluster().untrustedMessages());
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("node", board.nodeId());
         details.put("connections", board.connectionCount());

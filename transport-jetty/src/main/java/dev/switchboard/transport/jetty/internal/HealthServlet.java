@@ -15,7 +15,7 @@ import java.io.IOException;
  * <pre>{@code
  * 200 {"status":"UP","node":"n-1","connections":12,
  *      "backplane":{"up":true,"name":"redis","detail":"","dropped":0},
- *      "cluster":{"nodes":["n-1","n-2"],"rejected":0}}
+ *      "cluster":{"nodes":["n-1","n-2"],"rejected":0,"untrusted":0}}
  * 503 {"status":"DOWN",...}   when the backplane is down (the node still serves its own clients)
  * 503 {"status":"DRAINING",...}   while the node drains for a shutdown ({@link Switchboard#drain})
  * }</pre>
@@ -50,6 +50,7 @@ public final class HealthServlet extends HttpServlet {
             ObjectNode cluster = body.putObject("cluster");
             board.cluster().nodes().forEach(cluster.putArray("nodes")::add);
             cluster.put("rejected", board.cluster().rejectedMessages());
+            cluster.put("untrusted", board.cluster().untrustedMessages());
         } else {
             body.put("status", "UP");
         }
