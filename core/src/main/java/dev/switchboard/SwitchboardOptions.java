@@ -29,6 +29,10 @@ import java.util.UUID;
  *     answers with what it has, naming the missing nodes (default 3 s)
  * @param historyTimeout how long an emit to a durable topic waits for the history store to append
  *     it before it fails with {@link BackplaneException} (default 5 s)
+ * @param historyCheckInterval how long a durable topic with subscribers on this node may go without a
+ *     message before the node compares what it delivered with the history's latest offset and delivers
+ *     what it missed (a message lost between nodes is otherwise noticed only when the next one arrives);
+ *     one history read per such idle topic per interval; {@link Duration#ZERO} turns it off (default 30 s)
  * @param drainTimeout how long {@link Switchboard#close()} lets requests in flight finish before it closes
  *     the clients with 1012 (see {@link Switchboard#drain}); a shutdown waits at most this plus about 2 s
  *     for the close handshakes (default 10 s)
@@ -38,7 +42,7 @@ import java.util.UUID;
 public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrameBytes, long maxQueuedBytes,
                                  Duration requestTimeout, int handlerThreads, int handlerQueue, int rateLimit,
                                  Duration clusterHeartbeat, Duration clusterQueryTimeout, Duration historyTimeout,
-                                 Duration drainTimeout,
+                                 Duration historyCheckInterval, Duration drainTimeout,
                                  DuplicateNodeIdAction onDuplicateNodeId) {
 
     /** Validates every field. */
@@ -52,6 +56,10 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
         requirePositive(clusterHeartbeat, "clusterHeartbeat");
         requirePositive(clusterQueryTimeout, "clusterQueryTimeout");
         requirePositive(historyTimeout, "historyTimeout");
+        Objects.requireNonNull(historyCheckInterval, "historyCheckInterval");
+        if (historyCheckInterval.isNegative()) {
+            throw new IllegalArgumentException("historyCheckInterval must be >= 0: " + historyCheckInterval);
+        }
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         if (drainTimeout.isNegative()) {
             throw new IllegalArgumentException("drainTimeout must be >= 0: " + drainTimeout);
@@ -95,6 +103,7 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
         b.clusterHeartbeat = clusterHeartbeat;
         b.clusterQueryTimeout = clusterQueryTimeout;
         b.historyTimeout = historyTimeout;
+        b.historyCheckInterval = historyCheckInterval;
         b.drainTimeout = drainTimeout;
         b.onDuplicateNodeId = onDuplicateNodeId;
         return b;
@@ -120,6 +129,7 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
         private Duration clusterHeartbeat = Duration.ofSeconds(5);
         private Duration clusterQueryTimeout = Duration.ofSeconds(3);
         private Duration historyTimeout = Duration.ofSeconds(5);
+        private Duration historyCheckInterval = Duration.ofSeconds(30);
         private Duration drainTimeout = Duration.ofSeconds(10);
         private DuplicateNodeIdAction onDuplicateNodeId = DuplicateNodeIdAction.STOP;
 
@@ -159,6 +169,9 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
         /** @param v how long a durable emit waits for the history store @return this */
         public Builder historyTimeout(Duration v) { historyTimeout = v; return this; }
 
+        /** @param v how long an idle durable topic waits before its history is checked, 0 = never @return this */
+        public Builder historyCheckInterval(Duration v) { historyCheckInterval = v; return this; }
+
         /** @param v how long a shutdown lets requests in flight finish, 0 for not at all @return this */
         public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
         /** @param v what to do when another live node has this node's id (default STOP) @return this */
@@ -168,7 +181,7 @@ public record SwitchboardOptions(String nodeId, Duration heartbeat, int maxFrame
         public SwitchboardOptions build() {
             return new SwitchboardOptions(nodeId, heartbeat, maxFrameBytes, maxQueuedBytes, requestTimeout,
                     handlerThreads, handlerQueue, rateLimit, clusterHeartbeat, clusterQueryTimeout, historyTimeout,
-                    drainTimeout, onDuplicateNodeId);
+                    historyCheckInterval, drainTimeout, onDuplicateNodeId);
         }
     }
 }

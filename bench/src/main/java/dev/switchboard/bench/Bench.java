@@ -71,7 +71,7 @@ public final class Bench {
             System.out.println("usage: Bench fanout|crossnode|baseline|rpc|connections [--option value]...\n"
                     + "       Bench suite --switchboard URL --socketio URL --baseline URL [--runs 3 ...]\n"
                     + "       Bench server|baseline-server|jmh [options]\n"
-                    + "       Bench chaos --backplane redis|postgres|mongo|nats [--duration 30m] [--seed N] ...\n"
+                    + "       Bench chaos --backplane redis|postgres|mongo|nats|kafka [--duration 30m] [--seed N] ...\n"
                     + "see docs/benchmarks.md");
             return;
         }

@@ -142,7 +142,7 @@ public final class DefaultSwitchboard implements Switchboard {
             history = new InMemoryHistory(clock);
         }
         this.durable = new DurableTopics(history, registry, codec, timer, clock, options.historyTimeout(),
-                GAP_DELAY_MILLIS);
+                GAP_DELAY_MILLIS, options.historyCheckInterval());
         this.router = new Router(this.backplane, registry, durable, codec, new ClusterCodec(mapper),
                 listener, rejectedMessages, this::onControlMessage, tracing);
         this.cluster = new ClusterView(this::nodeId, mapper, clock, timer, options.clusterHeartbeat().toMillis(),

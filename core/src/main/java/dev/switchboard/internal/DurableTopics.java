@@ -27,8 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Durable topics on this node: which topics are durable, the append on publish, and one
  * {@link TopicStream} per durable topic that has local members, which puts the messages arriving from
- * every node back into offset order and fills gaps from the history. Recovery of a subscriber
- * ({@code since}) is {@link #recover}.
+ * every node back into offset order and fills gaps from the history. A gap shows when a later message
+ * arrives; a stream that heard nothing for {@code historyCheckInterval} asks the history for its latest
+ * offset, so that a lost last message is delivered too ({@link #checkIdleStreams}). Recovery of a
+ * subscriber ({@code since}) is {@link #recover}.
  */
 final class DurableTopics {
     private static final Logger log = LoggerFactory.getLogger(DurableTopics.class);
@@ -43,9 +45,14 @@ final class DurableTopics {
     private final Clock clock;
     private final Duration historyTimeout;
     private final long gapDelayMillis;
+    private final long checkNanos;
 
+    /**
+     * @param historyCheckInterval how long a stream may hear nothing before the history's latest offset is
+     *     checked; zero for never
+     */
     DurableTopics(History history, DefaultRegistry registry, FrameCodec codec, ScheduledExecutorService timer,
-                  Clock clock, Duration historyTimeout, long gapDelayMillis) {
+                  Clock clock, Duration historyTimeout, long gapDelayMillis, Duration historyCheckInterval) {
         this.history = history;
         this.registry = registry;
         this.codec = codec;
@@ -53,6 +60,29 @@ final class DurableTopics {
         this.clock = clock;
         this.historyTimeout = historyTimeout;
         this.gapDelayMillis = gapDelayMillis;
+        this.checkNanos = historyCheckInterval.toNanos();
+        if (checkNanos > 0) {
+            // A quarter of the interval between looks: a stream is checked at most 1.25 intervals after it fell
+            // silent, and at most once per interval while it stays silent.
+            long tick = Math.max(50, historyCheckInterval.toMillis() / 4);
+            timer.scheduleWithFixedDelay(this::checkIdleStreams, tick, tick, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Asks the history for the latest offset of every stream that heard nothing for the check interval, and
+     * fills what it did not deliver: a message whose envelope was lost between nodes (a partition, a server
+     * restart, a dropped publish) and that no later message revealed. Runs on the timer; never blocks.
+     */
+    void checkIdleStreams() {
+        long now = System.nanoTime();
+        for (TopicStream s : streams.values()) {
+            try {
+                s.checkIfIdle(now);
+            } catch (RuntimeException e) {
+                log.warn("Durable topic \"{}\": checking its history failed", s.topic(), e);
+            }
+        }
     }
 
     // ---- configuration ----
@@ -147,7 +177,7 @@ final class DurableTopics {
         synchronized (streams) {
             TopicStream s = streams.get(topic);
             if (s == null) {
-                s = new TopicStream(topic, r);
+                s = new TopicStream(topic, history, registry, codec, timer, gapDelayMillis, checkNanos);
                 streams.put(topic, s);
                 s.initialise();
             }
@@ -186,183 +216,6 @@ final class DurableTopics {
         if (s.joining == 0 && registry.topicSize(topic) == 0) {
             streams.remove(topic);
             s.cancel();
-        }
-    }
-
-    /**
-     * One durable topic's messages on this node, put in offset order. Messages arrive from the
-     * backplane (other nodes) and from this node's own publishes, in any order; a message whose
-     * predecessor is missing waits {@code gapDelayMillis}, then the gap is read from the history.
-     */
-    private final class TopicStream {
-        private final String topic;
-        private final Retention retention;
-        private final java.util.TreeMap<Long, EncodedFrame> pending = new java.util.TreeMap<>();
-        private final java.util.Set<String> retiredEpochs = new java.util.HashSet<>();
-        private String epoch; // null until initialised
-        private String pendingEpoch;
-        private long delivered;
-        private boolean gapScheduled;
-        private boolean cancelled;
-        private int joining; // guarded by the streams map's lock
-
-        TopicStream(String topic, Retention retention) {
-            this.topic = topic;
-            this.retention = retention;
-        }
-
-        void initialise() {
-            history.latest(topic).whenComplete((latest, failure) -> {
-                if (failure != null) {
-                    log.warn("Cannot read the position of durable topic \"{}\" ({}); retrying", topic,
-                            failure.toString());
-                    retry(this::initialise);
-                    return;
-                }
-                startAt(latest);
-            });
-        }
-
-        /**
-         * Sets where the stream starts when it has no position yet (from any read of the history made
-         * after the stream was created): later offsets are new, earlier ones are history. A read that
-         * finds a new epoch moves the stream to it.
-         */
-        synchronized void startAt(StreamPosition latest) {
-            if (epoch == null) {
-                epoch = latest.epoch();
-                delivered = latest.offset();
-                if (pendingEpoch != null && !pendingEpoch.equals(epoch)) {
-                    pending.clear();
-                }
-                drain();
-            } else if (!epoch.equals(latest.epoch()) && !retiredEpochs.contains(latest.epoch())) {
-                // The history moved to a new epoch before any of its messages reached this node: follow it
-                // now, so that no message of the lost epoch goes out after a subscriber was told the new one.
-                log.info("Durable topic \"{}\" moved from epoch {} to {}: its history was lost", topic, epoch,
-                        latest.epoch());
-                retiredEpochs.add(epoch);
-                epoch = latest.epoch();
-                delivered = 0;
-                pending.clear();
-            }
-        }
-
-        synchronized void offer(String messageEpoch, long offset, EncodedFrame frame) {
-            if (cancelled || retiredEpochs.contains(messageEpoch)) {
-                return;
-            }
-            if (epoch == null) {
-                // Not initialised yet: keep it; the history's position decides what is new.
-                pendingEpoch = messageEpoch;
-                pending.put(offset, frame);
-                return;
-            }
-            if (!epoch.equals(messageEpoch)) {
-                log.info("Durable topic \"{}\" moved from epoch {} to {}: its history was lost", topic, epoch,
-                        messageEpoch);
-                retiredEpochs.add(epoch);
-                epoch = messageEpoch;
-                // A new epoch's offsets start at 1: the messages before this one are new too and may
-                // still arrive (or be read from the history), so they must not count as delivered.
-                delivered = 0;
-                pending.clear();
-            }
-            if (offset <= delivered) {
-                return;
-            }
-            pending.put(offset, frame);
-            drain();
-        }
-
-        /** Writes every consecutive pending message; schedules a gap fill when one is missing. */
-        private void drain() {
-            while (!pending.isEmpty()) {
-                long first = pending.firstKey();
-                if (first <= delivered) {
-                    pending.pollFirstEntry();
-                } else if (first == delivered + 1) {
-                    write(first, pending.pollFirstEntry().getValue());
-                } else {
-                    scheduleGapFill();
-                    return;
-                }
-            }
-        }
-
-        private void write(long offset, EncodedFrame frame) {
-            delivered = offset;
-            for (DefaultConnection c : registry.topicMembers(topic)) {
-                c.sendDurable(topic, epoch, offset, frame);
-            }
-        }
-
-        private void scheduleGapFill() {
-            if (gapScheduled || cancelled) {
-                return;
-            }
-            gapScheduled = true;
-            timer.schedule(this::fillGap, gapDelayMillis, TimeUnit.MILLISECONDS);
-        }
-
-        private void fillGap() {
-            long from;
-            int missing;
-            String readEpoch;
-            synchronized (this) {
-                gapScheduled = false;
-                if (cancelled || pending.isEmpty() || pending.firstKey() == delivered + 1) {
-                    drain();
-                    return;
-                }
-                from = delivered;
-                missing = (int) Math.min(Integer.MAX_VALUE, pending.firstKey() - delivered - 1);
-                readEpoch = epoch;
-            }
-            long readUpTo = from + missing;
-            history.read(topic, from, missing).whenComplete((read, failure) -> {
-                synchronized (this) {
-                    if (cancelled) {
-                        return;
-                    }
-                    boolean current = failure == null && readEpoch.equals(epoch);
-                    if (current && read.latest().epoch().equals(epoch)) {
-                        for (HistoryEntry e : read.entries()) {
-                            if (e.offset() == delivered + 1) {
-                                EncodedFrame arrived = pending.remove(e.offset());
-                                EncodedFrame f = arrived != null ? arrived : stamped(topic, e);
-                                if (f != null) {
-                                    write(e.offset(), f);
-                                }
-                            }
-                        }
-                    }
-                    // Only what this read looked for may be given up, and only when the store answered: a
-                    // gap that opened after the read was issued (another read may have filled the first)
-                    // is read again, and so is one the store could not be asked about (it is down).
-                    if (current && !pending.isEmpty() && pending.firstKey() > delivered + 1 && delivered < readUpTo) {
-                        long skipTo = Math.min(pending.firstKey() - 1, readUpTo);
-                        log.warn("Durable topic \"{}\": offsets {}..{} are neither delivered nor in the history; "
-                                + "skipping them", topic, delivered + 1, skipTo);
-                        delivered = skipTo;
-                    } else if (failure != null) {
-                        log.debug("Durable topic \"{}\": cannot read the gap after {} ({}); trying again", topic,
-                                from, failure.toString());
-                    }
-                    drain();
-                }
-            });
-        }
-
-        private void retry(Runnable task) {
-            if (!cancelled) {
-                timer.schedule(task, Math.max(gapDelayMillis, 1000), TimeUnit.MILLISECONDS);
-            }
-        }
-
-        synchronized void cancel() {
-            cancelled = true;
-            pending.clear();
         }
     }
 

@@ -69,4 +69,42 @@ class KafkaHistoryEpochTest {
             assertThat(next).isEqualTo(new StreamPosition(afterRead.epoch(), 1));
         }
     }
+
+    @Test
+    void aNodeAppendingToARecreatedLogThatOthersFilledFurtherNamesTheNewEpoch() throws Exception {
+        // Found by the chaos soak: a node that knew the old log up to offset 1 appended to the new one at offset
+        // 4 (the others had appended 3), took the growing offset for the old log and stamped the old id on it.
+        String namespace = "epoch-" + UUID.randomUUID().toString().substring(0, 8);
+        String uri = "kafka://" + KafkaBroker.bootstrap() + "/?namespace=" + namespace;
+        try (BackplanePipeline a = BackplanePipeline.of(KafkaBackplane.create(uri));
+             BackplanePipeline b = BackplanePipeline.of(KafkaBackplane.create(uri));
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrap()))) {
+            a.start("epoch-a", m -> { });
+            b.start("epoch-b", m -> { });
+            History ha = a.history().orElseThrow();
+            History hb = b.history().orElseThrow();
+            String topic = "orders:43";
+            StreamPosition old = ha.append(topic, "old".getBytes(StandardCharsets.UTF_8), Retention.lastMessages(10))
+                    .get(30, TimeUnit.SECONDS);
+            String kafkaTopic = TopicNames.history(namespace, topic);
+            admin.deleteTopics(List.of(kafkaTopic)).all().get(30, TimeUnit.SECONDS);
+            Await.until(KafkaBroker.timeout(), () -> {
+                try {
+                    return !admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(kafkaTopic);
+                } catch (Exception e) {
+                    return false;
+                }
+            }, "the history topic deleted");
+            StreamPosition byB = null;
+            for (int i = 1; i <= 3; i++) {
+                byB = hb.append(topic, ("new" + i).getBytes(StandardCharsets.UTF_8), Retention.lastMessages(10))
+                        .get(30, TimeUnit.SECONDS);
+            }
+            assertThat(byB.epoch()).isNotEqualTo(old.epoch());
+            assertThat(byB.offset()).isEqualTo(3);
+            StreamPosition byA = ha.append(topic, "new4".getBytes(StandardCharsets.UTF_8), Retention.lastMessages(10))
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(byA).isEqualTo(new StreamPosition(byB.epoch(), 4));
+        }
+    }
 }

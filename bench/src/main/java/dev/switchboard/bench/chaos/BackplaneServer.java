@@ -1,6 +1,7 @@
 package dev.switchboard.bench.chaos;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A backplane server the soak owns: started empty on a free port of 127.0.0.1, crashed and started again
@@ -9,8 +10,18 @@ import java.nio.file.Path;
  */
 interface BackplaneServer extends AutoCloseable {
 
-    /** @return the backplane's name in reports: {@code redis}, {@code postgres}, {@code mongo}, {@code nats} */
+    /** @return the backplane's name in reports: {@code redis}, {@code postgres}, {@code mongo}, {@code nats}, {@code kafka} */
     String name();
+
+    /**
+     * Called once, before {@link #start}, with the ports of the nodes' proxies (node i's at index i). A server
+     * whose clients connect to the addresses it hands out (Kafka's advertised listeners) must hand out these,
+     * or the nodes would bypass their proxies; the others ignore them.
+     *
+     * @param proxyPorts the proxies' ports
+     */
+    default void proxiedBy(List<Integer> proxyPorts) {
+    }
 
     /**
      * Starts the server, empty.
@@ -22,6 +33,15 @@ interface BackplaneServer extends AutoCloseable {
 
     /** @return the port the server listens on (the nodes reach it through their own proxies) */
     int port();
+
+    /**
+     * @param node a node's index
+     * @return the port node {@code node}'s proxy forwards to: {@link #port()} unless the server has a listener
+     *     per node
+     */
+    default int port(int node) {
+        return port();
+    }
 
     /**
      * @param port the port a node reaches the server on (its proxy's)

@@ -5,7 +5,7 @@ import java.util.List;
 /** The backplane servers the soak can own, by {@code --backplane} name. */
 final class BackplaneServers {
     /** Every name {@link #create} knows, in the order the documentation lists them. */
-    static final List<String> NAMES = List.of("redis", "postgres", "mongo", "nats");
+    static final List<String> NAMES = List.of("redis", "postgres", "mongo", "nats", "kafka");
 
     private BackplaneServers() {
     }
@@ -21,6 +21,7 @@ final class BackplaneServers {
             case "postgres" -> new PostgresServer();
             case "mongo" -> new MongoServer();
             case "nats" -> new NatsServer();
+            case "kafka" -> new KafkaServer();
             default -> throw new IllegalArgumentException("--backplane must be one of " + NAMES + ": " + name);
         };
     }

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * The options of {@code Bench chaos}, with their defaults (those of the long run in docs/reliability.md).
  *
- * @param backplane {@code --backplane}: redis, postgres, mongo or nats (required)
+ * @param backplane {@code --backplane}: redis, postgres, mongo, nats or kafka (required)
  * @param duration {@code --duration}: how long the load and the faults last (30m)
  * @param seed {@code --seed}: draws the schedule, the topics of each subscriber and the publishers'
  *     topics (default: the clock's milliseconds, printed)

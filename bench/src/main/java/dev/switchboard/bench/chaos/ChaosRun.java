@@ -92,14 +92,17 @@ public final class ChaosRun {
         server = BackplaneServers.create(opts.backplane());
         checker = new Checker(opts.topics(), this::now, !server.atomicHistory());
 
-        server.start(dir.resolve("backplane"));
-        InetSocketAddress serverAddress = new InetSocketAddress("127.0.0.1", server.port());
-        List<String> uris = new ArrayList<>();
+        List<Integer> proxyPorts = new ArrayList<>();
         for (int i = 0; i < opts.nodes(); i++) {
-            TcpProxy p = new TcpProxy("bp-" + Nodes.id(i), () -> List.of(serverAddress), 0);
+            int node = i;
+            TcpProxy p = new TcpProxy("bp-" + Nodes.id(i),
+                    () -> List.of(new InetSocketAddress("127.0.0.1", server.port(node))), 0);
             backplaneProxies.add(p);
-            uris.add(server.nodeUri(p.port()));
+            proxyPorts.add(p.port());
         }
+        server.proxiedBy(proxyPorts);
+        server.start(dir.resolve("backplane"));
+        List<String> uris = proxyPorts.stream().map(server::nodeUri).toList();
         Map<String, Retention> durable = new LinkedHashMap<>();
         durable.put("chaos.d.*", Retention.lastMessages(opts.retention()));
         durable.put("chaos.lv.*", Retention.lastValue());

@@ -13,7 +13,8 @@ import java.util.stream.Stream;
 
 /** Starting, awaiting and killing the soak's child processes. */
 final class Processes {
-    private static final long START_TIMEOUT_MS = 60_000;
+    /** Generous: on a loaded machine (load average 50 on 2 cores) a node's JVM has taken more than a minute. */
+    private static final long START_TIMEOUT_MS = 180_000;
 
     private Processes() {
     }
@@ -39,7 +40,7 @@ final class Processes {
     }
 
     /**
-     * Polls until {@code ready}, failing when the process exits first or a minute passes.
+     * Polls until {@code ready}, failing when the process exits first or three minutes pass.
      *
      * @param what for the error
      * @param process the process

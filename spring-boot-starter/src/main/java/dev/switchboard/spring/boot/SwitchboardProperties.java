@@ -82,6 +82,12 @@ public class SwitchboardProperties {
     private Duration historyTimeout = Duration.ofSeconds(5);
 
     /**
+     * How long a durable topic with subscribers on this node may hear nothing before the node compares what it
+     * delivered with the history and delivers what it missed; 0 turns it off.
+     */
+    private Duration historyCheckInterval = Duration.ofSeconds(30);
+
+    /**
      * On shutdown, how long the node's drain lets requests in flight finish before it closes the clients with
      * 1012 (then at most 2 s more for their close handshakes), before the web server stops.
      */
@@ -116,7 +122,8 @@ public class SwitchboardProperties {
                 .handlerQueue(handlerQueue)
                 .clusterHeartbeat(clusterHeartbeat)
                 .clusterQueryTimeout(clusterQueryTimeout)
-                .historyTimeout(historyTimeout);
+                .historyTimeout(historyTimeout)
+                .historyCheckInterval(historyCheckInterval);
         if (nodeId != null && !nodeId.isBlank()) {
             b.nodeId(nodeId.trim());
         }
@@ -546,6 +553,16 @@ public class SwitchboardProperties {
     /** @param historyTimeout the durable emit timeout */
     public void setHistoryTimeout(Duration historyTimeout) {
         this.historyTimeout = historyTimeout;
+    }
+
+    /** @return how long an idle durable topic waits before its history is checked */
+    public Duration getHistoryCheckInterval() {
+        return historyCheckInterval;
+    }
+
+    /** @param historyCheckInterval how long an idle durable topic waits before its history is checked */
+    public void setHistoryCheckInterval(Duration historyCheckInterval) {
+        this.historyCheckInterval = historyCheckInterval;
     }
 
     /** @return the close-handshake wait on shutdown */

@@ -45,7 +45,7 @@ class AutoConfigurationTest {
                         "switchboard.max-frame-bytes=1024", "switchboard.max-queued-bytes=4096",
                         "switchboard.rate-limit=0", "switchboard.handler-threads=3", "switchboard.request-timeout=2s",
                         "switchboard.cluster-heartbeat=1s", "switchboard.cluster-query-timeout=500ms",
-                        "switchboard.history-timeout=4s")
+                        "switchboard.history-timeout=4s", "switchboard.history-check-interval=0s")
                 .run(context -> {
                     SwitchboardOptions o = context.getBean(Switchboard.class).options();
                     assertThat(o.nodeId()).isEqualTo("boot-1");
@@ -58,6 +58,7 @@ class AutoConfigurationTest {
                     assertThat(o.clusterHeartbeat()).isEqualTo(Duration.ofSeconds(1));
                     assertThat(o.clusterQueryTimeout()).isEqualTo(Duration.ofMillis(500));
                     assertThat(o.historyTimeout()).isEqualTo(Duration.ofSeconds(4));
+                    assertThat(o.historyCheckInterval()).isZero();
                 });
     }
 
@@ -137,7 +138,7 @@ class AutoConfigurationTest {
         }
         for (String name : List.of("enabled", "path", "node-id", "backplane", "allowed-origins", "heartbeat",
                 "max-frame-bytes", "max-queued-bytes", "request-timeout", "rate-limit", "handler-threads",
-                "handler-queue", "cluster-heartbeat", "cluster-query-timeout", "history-timeout", "shutdown-timeout",
+                "handler-queue", "cluster-heartbeat", "cluster-query-timeout", "history-timeout", "history-check-interval", "shutdown-timeout",
                 "durable-topics", "cloud-event-source", "http.max-body-size", "http.emit.enabled", "http.emit.path",
                 "http.emit.api-keys", "http.emit.dedup-window", "http.emit.dedup-capacity", "http.events.enabled",
                 "http.events.path", "http.events.api-keys", "cluster-trust.key", "cluster-trust.previous-keys",

@@ -108,15 +108,14 @@ public final class KafkaHistory implements History, AutoCloseable {
         Known cached = known.get(name);
         CompletableFuture<String> epoch = cached != null ? CompletableFuture.completedFuture(cached.epoch())
                 : CompletableFuture.supplyAsync(() -> epoch(name, retention, false), sends);
-        return epoch.thenCompose(e -> send(name, message)).thenCompose(offset -> {
-            Known k = known.get(name);
-            if (k == null || offset <= k.lastOffset()) {
-                // The log went back (deleted and created again, or truncated) or is new here: ask for its id.
-                return CompletableFuture.supplyAsync(() -> epoch(name, retention, true), sends)
-                        .thenApply(e -> new StreamPosition(e, offset));
-            }
-            return CompletableFuture.completedFuture(new StreamPosition(k.epoch(), offset));
-        }).thenCompose(p -> {
+        // Which log an acknowledged offset belongs to is the topic's id read after the acknowledgement: the log
+        // may have been deleted and created again since this node last looked, and other nodes may have appended
+        // more to the new one than this node knew of the old, so a growing offset proves nothing (found by the
+        // chaos soak: offsets of a new log stamped with the lost log's id). Only a log deleted and created again
+        // between the acknowledgement and this read could still be misnamed, and its message is lost with it.
+        return epoch.thenCompose(e -> send(name, message)).thenCompose(offset ->
+                CompletableFuture.supplyAsync(() -> epoch(name, retention, true), sends)
+                        .thenApply(e -> new StreamPosition(e, offset))).thenCompose(p -> {
             known.merge(name, new Known(p.epoch(), p.offset()), (a, b) -> !a.epoch().equals(b.epoch())
                     || b.lastOffset() > a.lastOffset() ? b : a);
             long keep = retention.maxMessages();
