@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.switchboard.client.ClientOptions;
 import dev.switchboard.client.SwitchboardClient;
 import dev.switchboard.examples.chat.ChatExample;
+import dev.switchboard.testkit.EmbeddedRedis;
 import dev.switchboard.testkit.RecordingSocket;
 import java.net.URI;
 import java.util.ArrayList;
@@ -23,14 +24,14 @@ import org.junit.jupiter.api.Test;
  * nodes sharing a real Redis, with the original texts; and a Switchboard client in the same room.
  */
 class SeedChatTest {
-    private static TestRedis redis;
+    private static EmbeddedRedis redis;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private ChatExample nodeA;
     private ChatExample nodeB;
 
     @BeforeAll
     static void startRedis() {
-        redis = TestRedis.start();
+        redis = EmbeddedRedis.start();
     }
 
     @AfterAll
