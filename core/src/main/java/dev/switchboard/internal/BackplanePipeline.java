@@ -219,6 +219,10 @@ public final class BackplanePipeline implements AutoCloseable {
             drop(1, null);
             return;
         }
+        if (capabilities.publishesWithoutBlocking() && outbound.takeAlone(o)) {
+            sendAlone(o);
+            return;
+        }
         String full = outbound.offer(o);
         if (full != null) {
             drop(1, full);
@@ -285,6 +289,26 @@ public final class BackplanePipeline implements AutoCloseable {
         } finally {
             outbound.done(batch);
         }
+    }
+
+    /** Sends a message taken by {@link PublishQueue#takeAlone} on this (the publishing caller's) thread. */
+    private void sendAlone(Outbound o) {
+        java.util.concurrent.CompletionStage<Void> sent;
+        try {
+            sent = adapter.publishAsync(signer.sign(List.of(o)).get(0));
+        } catch (RuntimeException e) {
+            sent = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((ok, e) -> {
+            outbound.sentAlone(o);
+            if (e != null) {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                        ? e.getCause() : e;
+                Exception failure = cause instanceof Exception x ? x : new BackplaneException(cause.toString(), cause);
+                failed(failure);
+                drop(1, "publish failed: " + failure);
+            }
+        });
     }
 
     private void failed(Exception e) {
