@@ -302,6 +302,57 @@ class BackplanePipelineTest {
     }
 
     @Test
+    void anAdapterThatClaimsToPublishWithoutBlockingButCannotIsPublishedThroughThePipelinesThread()
+            throws Exception {
+        Scripted inner = new Scripted(fast().build());
+        inner.async = true;
+        // A wrapper that forwards the capabilities but not publishAsync, as a decorator written before it.
+        Backplane wrapper = new Backplane() {
+            @Override
+            public String name() {
+                return inner.name();
+            }
+
+            @Override
+            public BackplaneOptions sharedOptions() {
+                return inner.sharedOptions();
+            }
+
+            @Override
+            public BackplaneCapabilities capabilities() {
+                return inner.capabilities();
+            }
+
+            @Override
+            public void start(BackplaneLink link) {
+                inner.start(link);
+            }
+
+            @Override
+            public void publish(List<Outbound> batch) throws Exception {
+                inner.publish(batch);
+            }
+
+            @Override
+            public void close() {
+                inner.close();
+            }
+        };
+        BackplanePipeline p = BackplanePipeline.of(wrapper);
+        pipelines.add(p);
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        p.start("n1", m -> received.add(new String(m, StandardCharsets.UTF_8)));
+        await(() -> p.health().up(), "up");
+        p.publish(utf8("one"));
+        p.publish(utf8("two"));
+        await(() -> inner.published.size() == 2, "both published");
+        assertThat(inner.published).containsExactly("one", "two");
+        assertThat(inner.asyncThreads).isEmpty();
+        assertThat(p.health().droppedMessages()).isZero();
+        assertThat(p.health().up()).isTrue();
+    }
+
+    @Test
     void refusesAMessageLargerThanTheBackplaneCarries() throws Exception {
         Scripted adapter = new Scripted(fast().build());
         adapter.maxMessageBytes = 10;
