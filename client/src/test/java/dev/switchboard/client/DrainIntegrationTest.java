@@ -2,7 +2,6 @@ package dev.switchboard.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.Audience;
@@ -13,10 +12,9 @@ import dev.switchboard.SwitchboardOptions;
 import dev.switchboard.backplane.Backplanes;
 import dev.switchboard.spi.SubscriptionPolicy;
 import dev.switchboard.testkit.Await;
+import dev.switchboard.testkit.EmbeddedRedis;
 import dev.switchboard.transport.jetty.JettyTransport;
 import dev.switchboard.transport.jetty.JettyTransportOptions;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,11 +30,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import redis.embedded.RedisServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A rolling restart, end to end: two nodes sharing a real Redis behind a balancer that routes new
@@ -49,35 +45,13 @@ class DrainIntegrationTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String TOPIC = "orders:1";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static RedisServer redis;
-    private static int redisPort;
+    @RegisterExtension
+    static final EmbeddedRedis REDIS = EmbeddedRedis.perTestClass();
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final String prefix = "drain-" + Long.toHexString(System.nanoTime());
     private final CountDownLatch slowStarted = new CountDownLatch(1);
     private final CountDownLatch releaseSlow = new CountDownLatch(1);
-
-    @BeforeAll
-    static void startRedis() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            redisPort = s.getLocalPort();
-        }
-        try {
-            redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1").setting("save \"\"")
-                    .setting("appendonly no").build();
-            redis.start();
-        } catch (IOException | RuntimeException e) {
-            redis = null;
-        }
-        assumeTrue(redis != null, "the Redis binary of embedded-redis does not run here");
-    }
-
-    @AfterAll
-    static void stopRedis() throws IOException {
-        if (redis != null) {
-            redis.stop();
-        }
-    }
 
     @AfterEach
     void tearDown() throws Exception {
@@ -89,7 +63,7 @@ class DrainIntegrationTest {
 
     private Switchboard node(String id) {
         Switchboard board = Switchboard.builder()
-                .backplane(Backplanes.fromUri("redis://127.0.0.1:" + redisPort + "?channelPrefix=" + prefix))
+                .backplane(Backplanes.fromUri(REDIS.uri() + "?channelPrefix=" + prefix))
                 .subscriptionPolicy(SubscriptionPolicy.allowAll())
                 .options(SwitchboardOptions.builder().nodeId(id).clusterHeartbeat(Duration.ofMillis(200)).build())
                 .build();

@@ -76,8 +76,9 @@ final class DeferredWrites {
         if (only == null) {
             return;
         }
-        // Each queue was added once: only the offer that started its write defers it.
-        boolean firstHeld = only == first || (more != null && more.remove(first));
+        // Each queue was added once: only the offer that started its write defers it. A backplane message has
+        // no sender: nothing to look for (and no scan of a large fan-out's list).
+        boolean firstHeld = first != null && (only == first || (more != null && more.remove(first)));
         if (firstHeld) {
             first.pump();
         }

@@ -139,6 +139,83 @@ class DeferredWritesTest {
         }
     }
 
+    /** Queues whose writes {@link Recorded} records, outside any node: what a backplane message fans out to. */
+    private List<OutboundQueue> queues(int n) {
+        OutboundQueue.Listener none = new OutboundQueue.Listener() {
+            @Override
+            public void overflow() {
+            }
+
+            @Override
+            public void writeFailed(Throwable cause) {
+            }
+
+            @Override
+            public void drainedForClose() {
+            }
+        };
+        List<OutboundQueue> queues = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            queues.add(new OutboundQueue(new Recorded("q" + i), 1 << 20, none));
+        }
+        return queues;
+    }
+
+    private static final EncodedFrame EVENT = EncodedFrame.ofText("{\"type\":\"event\",\"event\":\"e\",\"data\":1}");
+
+    @Test
+    void aScopeWithoutASenderStartsTheWritesInTheOrderTheyWereQueued() {
+        List<OutboundQueue> queues = queues(3);
+        DeferredWrites scope = DeferredWrites.begin();
+        DeferredWrites nested = DeferredWrites.begin();
+        queues.forEach(q -> q.offer(EVENT));
+        List<String> beforeTheEnd = new ArrayList<>(writes);
+
+        scope.end(null, Runnable::run);
+
+        assertThat(nested).as("a nested scope collects into the open one").isNull();
+        assertThat(beforeTheEnd).as("held back until the scope ends").isEmpty();
+        assertThat(writes).containsExactly("q0:event", "q1:event", "q2:event");
+        assertThat(threads.values()).containsOnly(Thread.currentThread());
+        assertThat(DeferredWrites.defer(queues.get(0))).as("the scope is closed").isFalse();
+    }
+
+    @Test
+    void aLargeFanOutWithoutASenderIsStartedByThePoolInOrder() {
+        int n = DeferredWrites.OFFLOAD_AT + 3;
+        List<OutboundQueue> queues = queues(n);
+        List<Runnable> pool = new ArrayList<>();
+        DeferredWrites scope = DeferredWrites.begin();
+        queues.forEach(q -> q.offer(EVENT));
+
+        scope.end(null, pool::add);
+
+        assertThat(writes).as("nothing written on this thread").isEmpty();
+        assertThat(pool).hasSize(1);
+        pool.get(0).run();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            expected.add("q" + i + ":event");
+        }
+        assertThat(writes).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aLargeFanOutThePoolRefusesIsStartedHere() {
+        int n = DeferredWrites.OFFLOAD_AT + 1;
+        List<OutboundQueue> queues = queues(n);
+        DeferredWrites scope = DeferredWrites.begin();
+        queues.forEach(q -> q.offer(EVENT));
+
+        scope.end(null, task -> {
+            throw new java.util.concurrent.RejectedExecutionException("full");
+        });
+
+        assertThat(writes).hasSize(n).first().isEqualTo("q0:event");
+        assertThat(writes).last().isEqualTo("q" + (n - 1) + ":event");
+        assertThat(threads.values()).containsOnly(Thread.currentThread());
+    }
+
     @Test
     void withoutAnInboundFrameWritesStartAtOnce() {
         open("a");

@@ -1,10 +1,13 @@
 package dev.switchboard.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.client.ClientOptions;
 import dev.switchboard.client.SwitchboardClient;
 import dev.switchboard.examples.chat.ChatExample;
+import dev.switchboard.testkit.EmbeddedRedis;
+import dev.switchboard.testkit.RecordingSocket;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,14 +24,14 @@ import org.junit.jupiter.api.Test;
  * nodes sharing a real Redis, with the original texts; and a Switchboard client in the same room.
  */
 class SeedChatTest {
-    private static TestRedis redis;
+    private static EmbeddedRedis redis;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private ChatExample nodeA;
     private ChatExample nodeB;
 
     @BeforeAll
     static void startRedis() {
-        redis = TestRedis.start();
+        redis = EmbeddedRedis.start();
     }
 
     @AfterAll
@@ -71,10 +74,18 @@ class SeedChatTest {
         }
     }
 
-    private PlainSocket plain(ChatExample node, String pathAndQuery) {
-        PlainSocket s = PlainSocket.connect(URI.create("ws://localhost:" + node.port() + pathAndQuery));
+    /** What the seed's page does, from Java: a plain WebSocket (no sub-protocol) that sends and receives texts. */
+    private RecordingSocket plain(ChatExample node, String pathAndQuery) {
+        RecordingSocket s = RecordingSocket.connect(URI.create("ws://localhost:" + node.port() + pathAndQuery));
         resources.add(s);
         return s;
+    }
+
+    /** Asserts the socket's next texts, exactly and in order. */
+    private static void expect(RecordingSocket socket, String... lines) {
+        for (String line : lines) {
+            assertThat(socket.nextText()).isEqualTo(line);
+        }
     }
 
     private void twoNodes() {
@@ -85,60 +96,60 @@ class SeedChatTest {
     @Test
     void twoPlainClientsOnTwoNodesGreetJoinTalkAndLeave() {
         twoNodes();
-        PlainSocket alice = plain(nodeA, "/chat/Alice?age=20");
-        alice.expect("Hi Alice! You have succesfully connected to the chat", "Alice with age 20 connected to chat");
+        RecordingSocket alice = plain(nodeA, "/chat/Alice?age=20");
+        expect(alice, "Hi Alice! You have succesfully connected to the chat", "Alice with age 20 connected to chat");
 
         caughtUp(nodeA, nodeB); // else Alice's greeting may reach node B after Bob joined, and Bob hears it
-        PlainSocket bob = plain(nodeB, "/chat/Bob?age=25");
-        bob.expect("Hi Bob! You have succesfully connected to the chat", "Bob with age 25 connected to chat");
-        alice.expect("Bob with age 25 connected to chat");
+        RecordingSocket bob = plain(nodeB, "/chat/Bob?age=25");
+        expect(bob, "Hi Bob! You have succesfully connected to the chat", "Bob with age 25 connected to chat");
+        expect(alice, "Bob with age 25 connected to chat");
 
         alice.send("Hello Bob");
-        alice.expect("Alice: Hello Bob");
-        bob.expect("Alice: Hello Bob");
+        expect(alice, "Alice: Hello Bob");
+        expect(bob, "Alice: Hello Bob");
         bob.send("Hi Alice, how are you?");
-        bob.expect("Bob: Hi Alice, how are you?");
-        alice.expect("Bob: Hi Alice, how are you?");
+        expect(bob, "Bob: Hi Alice, how are you?");
+        expect(alice, "Bob: Hi Alice, how are you?");
 
-        bob.close();
-        alice.expect("Bob left the chat");
-        alice.expectNothingMore();
+        bob.sendClose(1000, "bye");
+        expect(alice, "Bob left the chat");
+        alice.assertNoUnreadText();
     }
 
     @Test
     void manyPlainClientsAllHearEachLineOnceAndInOrder() {
         twoNodes();
-        List<PlainSocket> people = new ArrayList<>();
+        List<RecordingSocket> people = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             // The last greeting went out on one node only as far as its people heard it: let the other node
             // deliver it before P_i joins there, else P_i hears it (pub/sub delivers to whoever is in the
             // room when the message arrives, as the first test says).
             caughtUp(nodeA, nodeB);
             caughtUp(nodeB, nodeA);
-            PlainSocket p = plain(i % 2 == 0 ? nodeA : nodeB, "/chat/P" + i + "?age=" + (30 + i));
-            p.expect("Hi P" + i + "! You have succesfully connected to the chat",
+            RecordingSocket p = plain(i % 2 == 0 ? nodeA : nodeB, "/chat/P" + i + "?age=" + (30 + i));
+            expect(p, "Hi P" + i + "! You have succesfully connected to the chat",
                     "P" + i + " with age " + (30 + i) + " connected to chat");
-            for (PlainSocket earlier : people) {
-                earlier.expect("P" + i + " with age " + (30 + i) + " connected to chat");
+            for (RecordingSocket earlier : people) {
+                expect(earlier, "P" + i + " with age " + (30 + i) + " connected to chat");
             }
             people.add(p);
         }
         for (int line = 0; line < 5; line++) {
             people.get(line % 4).send("line " + line);
-            for (PlainSocket p : people) {
-                p.expect("P" + (line % 4) + ": line " + line);
+            for (RecordingSocket p : people) {
+                expect(p, "P" + (line % 4) + ": line " + line);
             }
         }
-        for (PlainSocket p : people) {
-            p.expectNothingMore();
+        for (RecordingSocket p : people) {
+            p.assertNoUnreadText();
         }
     }
 
     @Test
     void plainClientsAndTheSwitchboardPageShareTheRoom() throws Exception {
         twoNodes();
-        PlainSocket alice = plain(nodeA, "/chat/Alice?age=20");
-        alice.expect("Hi Alice! You have succesfully connected to the chat", "Alice with age 20 connected to chat");
+        RecordingSocket alice = plain(nodeA, "/chat/Alice?age=20");
+        expect(alice, "Hi Alice! You have succesfully connected to the chat", "Alice with age 20 connected to chat");
 
         BlockingQueue<String> carolHears = new LinkedBlockingQueue<>();
         // The Switchboard page's way in: a signed token from the demo login, for name and age.
@@ -152,31 +163,32 @@ class SeedChatTest {
                 URI.create("ws://localhost:" + nodeB.port() + "/ws")).token(token).build()).join();
         resources.add(carol);
         carol.on(ChatExample.MESSAGE, String.class, (text, topic) -> carolHears.add(text));
-        alice.expect("Carol with age 30 connected to chat");
+        expect(alice, "Carol with age 30 connected to chat");
 
         alice.send("hi Carol");
-        alice.expect("Alice: hi Carol");
+        expect(alice, "Alice: hi Carol");
         assertThat(awaitLine(carolHears, "Alice: hi Carol")).isTrue();
 
         carol.emit("chat.send", "hi Alice");
-        alice.expect("Carol: hi Alice");
+        expect(alice, "Carol: hi Alice");
 
         carol.close();
-        alice.expect("Carol left the chat");
+        expect(alice, "Carol left the chat");
     }
 
     @Test
     void aNameThatIsTooLongIsRefusedBeforeTheUpgrade() {
         nodeA = node();
-        assertThat(PlainSocket.refusedStatus(URI.create("ws://localhost:" + nodeA.port() + "/chat/" + "x".repeat(41))))
-                .isEqualTo(403);
+        URI tooLong = URI.create("ws://localhost:" + nodeA.port() + "/chat/" + "x".repeat(41));
+        assertThatThrownBy(() -> RecordingSocket.connect(tooLong))
+                .satisfies(e -> assertThat(RecordingSocket.handshakeStatus(e)).isEqualTo(403));
     }
 
     @Test
     void eachNodeServesItsMetricsForPrometheus() throws Exception {
         nodeA = node();
-        PlainSocket alice = plain(nodeA, "/chat/Alice?age=20");
-        alice.expect("Hi Alice! You have succesfully connected to the chat", "Alice with age 20 connected to chat");
+        RecordingSocket alice = plain(nodeA, "/chat/Alice?age=20");
+        expect(alice, "Hi Alice! You have succesfully connected to the chat", "Alice with age 20 connected to chat");
 
         java.net.http.HttpResponse<String> scrape = java.net.http.HttpClient.newHttpClient().send(
                 java.net.http.HttpRequest.newBuilder(URI.create("http://localhost:" + nodeA.port() + "/metrics")).build(),
@@ -207,14 +219,14 @@ class SeedChatTest {
         logger.addAppender(lines);
         try {
             nodeA = node();
-            PlainSocket alice = plain(nodeA, "/chat/Alice?age=20");
-            alice.expect("Hi Alice! You have succesfully connected to the chat", "Alice with age 20 connected to chat");
+            RecordingSocket alice = plain(nodeA, "/chat/Alice?age=20");
+            expect(alice, "Hi Alice! You have succesfully connected to the chat", "Alice with age 20 connected to chat");
             alice.send("logged line");
-            alice.expect("Alice: logged line");
+            expect(alice, "Alice: logged line");
 
             String connectionId = nodeA.board().connections().iterator().next().id();
             // The line is logged right after it is relayed, so it may land just after Alice reads it.
-            ch.qos.logback.classic.spi.ILoggingEvent line = logged.poll(PlainSocket.TIMEOUT.toMillis(),
+            ch.qos.logback.classic.spi.ILoggingEvent line = logged.poll(RecordingSocket.WAIT.toMillis(),
                     TimeUnit.MILLISECONDS);
             assertThat(line).as("the logged chat line").isNotNull();
             assertThat(line.getFormattedMessage()).isEqualTo("Alice: logged line");
@@ -229,7 +241,7 @@ class SeedChatTest {
 
     /** Skips what the JSON client heard before (its own join) until the line, or times out. */
     private static boolean awaitLine(BlockingQueue<String> heard, String line) throws InterruptedException {
-        long deadline = System.nanoTime() + PlainSocket.TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + RecordingSocket.WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             String next = heard.poll(100, TimeUnit.MILLISECONDS);
             if (line.equals(next)) {

@@ -3,6 +3,7 @@ package dev.switchboard.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.examples.chat.ChatExample;
+import dev.switchboard.testkit.EmbeddedRedis;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class SeedPageBrowserTest {
     private static Chromium alice;
     private static Chromium bob;
-    private static TestRedis redis;
+    private static EmbeddedRedis redis;
 
     private ChatExample nodeA;
     private ChatExample nodeB;
@@ -28,7 +29,7 @@ class SeedPageBrowserTest {
         if (Chromium.installed()) {
             alice = Chromium.start();
             bob = Chromium.start();
-            redis = TestRedis.start();
+            redis = EmbeddedRedis.start();
         }
     }
 

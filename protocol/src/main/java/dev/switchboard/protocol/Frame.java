@@ -1,6 +1,7 @@
 package dev.switchboard.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.EventMetadata;
 import dev.switchboard.TraceContext;
 import java.util.Objects;
 
@@ -83,9 +84,18 @@ public sealed interface Frame {
         public String type() { return "unsubscribe"; }
     }
 
-    /** An event pushed by the server; {@code topic} and {@code offset} may be null. */
-    record Event(String event, String topic, Long offset, JsonNode data) implements Frame {
-        public Event { Objects.requireNonNull(event, "event"); }
+    /**
+     * An event pushed by the server; {@code topic} and {@code offset} may be null, {@code metadata} (the
+     * frame's {@code id}, {@code source}, {@code time}, {@code traceparent} and {@code tracestate}) is
+     * {@link EventMetadata#NONE} when it has none.
+     */
+    record Event(String event, String topic, Long offset, JsonNode data, EventMetadata metadata) implements Frame {
+        public Event {
+            Objects.requireNonNull(event, "event");
+            metadata = metadata == null ? EventMetadata.NONE : metadata;
+        }
+        /** An event without metadata. */
+        public Event(String event, String topic, Long offset, JsonNode data) { this(event, topic, offset, data, null); }
         public String type() { return "event"; }
     }
 

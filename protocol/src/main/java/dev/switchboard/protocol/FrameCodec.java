@@ -59,6 +59,8 @@ public final class FrameCodec {
                     case "type" -> e.type = stringOrTree(p, token);
                     case "event" -> e.event = stringOrTree(p, token);
                     case "topic" -> e.topic = stringOrTree(p, token);
+                    case "source" -> e.source = stringOrTree(p, token);
+                    case "time" -> e.time = stringOrTree(p, token);
                     case "connectionId" -> e.connectionId = stringOrTree(p, token);
                     case "node" -> e.node = stringOrTree(p, token);
                     case "token" -> e.token = stringOrTree(p, token);
@@ -97,8 +99,11 @@ public final class FrameCodec {
             case "unsubscribe" -> new Frame.Unsubscribe(required(id, type), text(e.topic, "topic", type, id));
             case "event" -> {
                 JsonNode offset = e.offset;
+                EventMetadata metadata = metadata(id == null || !id.isTextual() ? null : id.asText(),
+                        e.source instanceof String source ? source : null, e.time instanceof String time ? time : null,
+                        trace(e));
                 yield new Frame.Event(text(e.event, "event", type, null), lenientText(e.topic),
-                        offset == null || !offset.isIntegralNumber() ? null : offset.asLong(), data);
+                        offset == null || !offset.isIntegralNumber() ? null : offset.asLong(), data, metadata);
             }
             case "welcome" -> new Frame.Welcome(text(e.connectionId, "connectionId", type, null),
                     text(e.node, "node", type, null), e.heartbeatMs == null ? 0 : e.heartbeatMs.asLong(),
@@ -124,6 +129,8 @@ public final class FrameCodec {
         Object type;
         Object event;
         Object topic;
+        Object source;
+        Object time;
         Object connectionId;
         Object node;
         Object token;
@@ -213,6 +220,7 @@ public final class FrameCodec {
                 g.writeStringField("topic", u.topic());
             } else if (frame instanceof Frame.Event e) {
                 g.writeStringField("event", e.event());
+                writeMetadata(g, e.metadata());
                 if (e.topic() != null) {
                     g.writeStringField("topic", e.topic());
                 }
@@ -347,26 +355,33 @@ public final class FrameCodec {
      *     (a malformed attribute is left out)
      */
     public static EventMetadata metadataOf(JsonNode eventFrame) {
-        String id = textOrNull(eventFrame.get("id"));
-        String source = textOrNull(eventFrame.get("source"));
-        java.time.Instant time = null;
-        String t = textOrNull(eventFrame.get("time"));
-        if (t != null) {
+        return metadata(textOrNull(eventFrame.get("id")), textOrNull(eventFrame.get("source")),
+                textOrNull(eventFrame.get("time")), dev.switchboard.TraceContext.parse(
+                        textOrNull(eventFrame.get("traceparent")), textOrNull(eventFrame.get("tracestate"))).orElse(null));
+    }
+
+    /**
+     * @return the event's metadata from the frame's attributes as read; {@link EventMetadata#NONE} when it has
+     *     none (a time that is not RFC 3339 is left out, and so are id and source when either is malformed)
+     */
+    private static EventMetadata metadata(String id, String source, String time, dev.switchboard.TraceContext trace) {
+        id = id == null || id.isEmpty() ? null : id;
+        source = source == null || source.isEmpty() ? null : source;
+        java.time.Instant instant = null;
+        if (time != null && !time.isEmpty()) {
             try {
-                time = java.time.OffsetDateTime.parse(t).toInstant();
+                instant = java.time.OffsetDateTime.parse(time).toInstant();
             } catch (java.time.format.DateTimeParseException e) {
-                time = null;
+                instant = null;
             }
         }
-        dev.switchboard.TraceContext trace = dev.switchboard.TraceContext.parse(textOrNull(eventFrame.get("traceparent")),
-                textOrNull(eventFrame.get("tracestate"))).orElse(null);
-        if (id == null && source == null && time == null && trace == null) {
+        if (id == null && source == null && instant == null && trace == null) {
             return EventMetadata.NONE;
         }
         try {
-            return new EventMetadata(id, source, time, trace);
+            return new EventMetadata(id, source, instant, trace);
         } catch (IllegalArgumentException e) {
-            return new EventMetadata(null, null, time, trace);
+            return new EventMetadata(null, null, instant, trace);
         }
     }
 

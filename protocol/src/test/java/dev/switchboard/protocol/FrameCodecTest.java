@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.switchboard.ErrorCode;
+import dev.switchboard.EventMetadata;
+import dev.switchboard.TraceContext;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +87,9 @@ class FrameCodecTest {
             new Frame.Subscribe(IntNode.valueOf(2), "t", null),
             new Frame.Unsubscribe(IntNode.valueOf(3), "t"),
             new Frame.Event("e", "t", 4L, IntNode.valueOf(1)),
+            new Frame.Event("e", null, null, IntNode.valueOf(1), new EventMetadata("evt-1", "/commerce",
+                    Instant.parse("2026-03-04T05:06:07.123Z"), TraceContext.parse(TRACEPARENT, "congo=t61rcWkgMzE")
+                    .orElseThrow())),
             new Frame.Error(WireError.of(ErrorCode.BAD_REQUEST, "bad")),
             new Frame.Ping(),
             new Frame.Pong(),
@@ -91,6 +97,42 @@ class FrameCodecTest {
         for (Frame f : frames) {
             assertThat(codec.decode(new String(codec.encode(f), StandardCharsets.UTF_8))).isEqualTo(f);
         }
+    }
+
+    private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+    @Test
+    void decodesTheMetadataOfAnEventFrame() {
+        Frame.Event ev = (Frame.Event) codec.decode("{\"type\":\"event\",\"offset\":3,\"event\":\"order.enriched\","
+                + "\"id\":\"evt-1\",\"source\":\"/commerce\",\"time\":\"2026-03-04T05:06:07Z\",\"traceparent\":\""
+                + TRACEPARENT + "\",\"tracestate\":\"congo=t61rcWkgMzE\",\"topic\":\"orders\",\"data\":{}}");
+        assertThat(ev.metadata().id()).isEqualTo("evt-1");
+        assertThat(ev.metadata().source()).isEqualTo("/commerce");
+        assertThat(ev.metadata().time()).isEqualTo(Instant.parse("2026-03-04T05:06:07Z"));
+        assertThat(ev.metadata().trace().traceparent()).isEqualTo(TRACEPARENT);
+        assertThat(ev.metadata().trace().tracestate()).isEqualTo("congo=t61rcWkgMzE");
+        assertThat(ev.offset()).isEqualTo(3L);
+
+        Frame.Event plain = (Frame.Event) codec.decode("{\"type\":\"event\",\"event\":\"e\",\"data\":1}");
+        assertThat(plain.metadata()).isSameAs(EventMetadata.NONE);
+        assertThat(new Frame.Event("e", null, null, null, null).metadata()).isSameAs(EventMetadata.NONE);
+    }
+
+    @Test
+    void leavesOutMalformedEventMetadataAndStillDeliversTheEvent() {
+        // A time that is not RFC 3339, a trace that is not W3C: left out, the rest kept.
+        Frame.Event ev = (Frame.Event) codec.decode("{\"type\":\"event\",\"event\":\"e\",\"id\":\"evt-1\","
+                + "\"time\":\"yesterday\",\"traceparent\":\"00-zz\",\"data\":1}");
+        assertThat(ev.metadata()).isEqualTo(new EventMetadata("evt-1", null, null, null));
+        // A source that is not a URI reference takes the id with it (as metadataOf does); the time stays.
+        ev = (Frame.Event) codec.decode("{\"type\":\"event\",\"event\":\"e\",\"id\":\"evt-1\",\"source\":\"not a uri\","
+                + "\"time\":\"2026-03-04T05:06:07Z\",\"data\":1}");
+        assertThat(ev.metadata()).isEqualTo(new EventMetadata(null, null, Instant.parse("2026-03-04T05:06:07Z")));
+        // Attributes of the wrong JSON type or empty are absent; a numeric id is no event id.
+        ev = (Frame.Event) codec.decode("{\"type\":\"event\",\"event\":\"e\",\"id\":7,\"source\":{\"a\":1},"
+                + "\"time\":\"\",\"traceparent\":[1],\"data\":1}");
+        assertThat(ev.metadata()).isSameAs(EventMetadata.NONE);
+        assertThat(ev.data().asInt()).isEqualTo(1);
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -19,8 +20,10 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A real WebSocket client (the JDK's {@code java.net.http.WebSocket}) that records what a server sends: every
- * text message (whole, however fragmented) in a queue, and the close code and reason. Assertions wait with a
- * timeout; nothing sleeps.
+ * text message (whole, however fragmented) in a queue, the pings (the JDK answers each with a pong), and the
+ * close code and reason. Assertions wait with a timeout; nothing sleeps. It speaks whatever the server does:
+ * {@code switchboard.v1}, {@code cloudevents.json}, or plain text on a plain endpoint, as a browser's
+ * {@code new WebSocket(url, protocols)} would.
  *
  * <pre>{@code
  * try (RecordingSocket s = RecordingSocket.connect(uri, Map.of("Authorization", "Bearer alice"), "switchboard.v1")) {
@@ -39,9 +42,15 @@ public final class RecordingSocket implements AutoCloseable {
     /** A close the server (or the connection's end) reported. */
     public record Close(int code, String reason) { }
 
+    /** How many of the texts read last an assertion's message shows. */
+    private static final int SHOWN = 5;
+
     private final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Integer> pings = new LinkedBlockingQueue<>();
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
+    private final ArrayDeque<String> lastRead = new ArrayDeque<>(SHOWN);
     private final WebSocket socket;
+    private int pingCount;
 
     private RecordingSocket(URI uri, Map<String, String> headers, List<String> subProtocols) {
         WebSocket.Builder b = HTTP.newWebSocketBuilder().connectTimeout(WAIT);
@@ -70,6 +79,18 @@ public final class RecordingSocket implements AutoCloseable {
      */
     public static RecordingSocket connect(URI uri, Map<String, String> headers, String... subProtocols) {
         return new RecordingSocket(uri, headers, List.of(subProtocols));
+    }
+
+    /**
+     * Opens a WebSocket without extra headers, as a browser's {@code new WebSocket(uri, subProtocols)} does.
+     *
+     * @param uri the endpoint
+     * @param subProtocols the sub-protocols offered, in preference order; none for a plain endpoint
+     * @return the open socket
+     * @throws IllegalStateException when the upgrade fails (see {@link #connect(URI, Map, String...)})
+     */
+    public static RecordingSocket connect(URI uri, String... subProtocols) {
+        return connect(uri, Map.of(), subProtocols);
     }
 
     /**
@@ -129,13 +150,55 @@ public final class RecordingSocket implements AutoCloseable {
         try {
             String text = texts.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             if (text == null) {
-                throw new AssertionError("no message within " + WAIT + (closed.isDone() ? "; closed " + closed.join() : ""));
+                throw new AssertionError("no message within " + WAIT + " after " + lastRead
+                        + (closed.isDone() ? "; closed " + closed.join() : ""));
             }
+            if (lastRead.size() == SHOWN) {
+                lastRead.removeFirst();
+            }
+            lastRead.addLast(text);
             return text;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /**
+     * Asserts that no text message has arrived that was not read yet: after the expected ones, proves there
+     * was no other (so far).
+     */
+    public void assertNoUnreadText() {
+        String unread = texts.peek();
+        if (unread != null) {
+            throw new AssertionError("unexpected message " + unread + " after " + lastRead);
+        }
+    }
+
+    /**
+     * Waits for the server's {@code n}-th ping (counted from the upgrade), up to {@link #WAIT} for each.
+     *
+     * @param n how many pings
+     */
+    public void awaitPing(int n) {
+        try {
+            Integer seen;
+            do {
+                seen = pings.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                if (seen == null) {
+                    throw new AssertionError("ping " + n + " not within " + WAIT
+                            + (closed.isDone() ? "; closed " + closed.join() : ""));
+                }
+            } while (seen < n);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** @return whether the server closed the connection (or it ended) */
+    public boolean isClosed() {
+        return closed.isDone();
     }
 
     /** @return the close the server sent (or the connection's end), waiting up to {@link #WAIT} */
@@ -178,6 +241,13 @@ public final class RecordingSocket implements AutoCloseable {
             }
             webSocket.request(1);
             return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+            pings.add(++pingCount); // one listener call at a time
+            webSocket.request(1);
+            return null; // the JDK answers with a pong once this returns
         }
 
         @Override

@@ -195,7 +195,7 @@ public final class Subscriptions {
         if (t == null) {
             return;
         }
-        ServerEvent event = new ServerEvent(frame.event(), frame.topic(), frame.offset(), frame.data());
+        ServerEvent event = new ServerEvent(frame.event(), frame.topic(), frame.offset(), frame.data(), frame.metadata());
         for (TopicListener listener : t.listeners) {
             callbacks.run(() -> {
                 try {

@@ -8,17 +8,15 @@ import dev.switchboard.Switchboard;
 import dev.switchboard.client.RemoteCollection;
 import dev.switchboard.spring.boot.app.TestApp;
 import dev.switchboard.spring.boot.internal.SpringTransportSession;
+import dev.switchboard.testkit.RecordingSocket;
 import dev.switchboard.transport.internal.OpenSessions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -136,22 +134,11 @@ class EndpointIntegrationTest {
             String large = "x".repeat(20_000);
             assertThat(alice.client.request("echo", large).get(30, TimeUnit.SECONDS).asText()).isEqualTo(large);
         }
-        CompletableFuture<Integer> closed = new CompletableFuture<>();
-        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer carol")
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), new WebSocket.Listener() {
-                    @Override
-                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-                        closed.complete(statusCode);
-                        return null;
-                    }
-
-                    @Override
-                    public void onError(WebSocket webSocket, Throwable error) {
-                        closed.completeExceptionally(error);
-                    }
-                }).get(30, TimeUnit.SECONDS);
-        ws.sendText("{\"type\":\"emit\",\"event\":\"chat.send\",\"data\":\"" + "y".repeat(40_000) + "\"}", true);
-        assertThat(closed.get(30, TimeUnit.SECONDS)).isEqualTo(1009);
+        try (RecordingSocket carol = RecordingSocket.connect(URI.create("ws://127.0.0.1:" + port + "/ws"),
+                Map.of("Authorization", "Bearer carol"))) {
+            carol.send("{\"type\":\"emit\",\"event\":\"chat.send\",\"data\":\"" + "y".repeat(40_000) + "\"}");
+            assertThat(carol.awaitClose().code()).isEqualTo(1009);
+        }
     }
 
     @Test

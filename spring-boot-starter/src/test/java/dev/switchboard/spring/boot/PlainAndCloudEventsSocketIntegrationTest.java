@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.Audience;
 import dev.switchboard.Switchboard;
 import dev.switchboard.spring.boot.httpapp.HttpApp;
+import dev.switchboard.testkit.RecordingSocket;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,30 +41,30 @@ class PlainAndCloudEventsSocketIntegrationTest {
     @Test
     void plainClientsChatWithEachOtherAndWithProtocolClients() throws Exception {
         try (Recorder alice = Recorder.connect(Recorder.options(port, "alice").build(), "chat.message");
-             TextSocket carol = TextSocket.open(ws("/chat/Carol"));
-             TextSocket dave = TextSocket.open(ws("/chat/Dave"))) {
-            assertThat(carol.next()).isEqualTo("Hi Carol!");
-            assertThat(dave.next()).isEqualTo("Hi Dave!");
-            assertThat(carol.ws.getSubprotocol()).as("a plain endpoint speaks no sub-protocol").isEmpty();
+             RecordingSocket carol = RecordingSocket.connect(ws("/chat/Carol"));
+             RecordingSocket dave = RecordingSocket.connect(ws("/chat/Dave"))) {
+            assertThat(carol.nextText()).isEqualTo("Hi Carol!");
+            assertThat(dave.nextText()).isEqualTo("Hi Dave!");
+            assertThat(carol.subProtocol()).as("a plain endpoint speaks no sub-protocol").isEmpty();
 
             carol.send("hello");
 
-            assertThat(carol.next()).isEqualTo("Carol: hello");
-            assertThat(dave.next()).isEqualTo("Carol: hello");
+            assertThat(carol.nextText()).isEqualTo("Carol: hello");
+            assertThat(dave.nextText()).isEqualTo("Carol: hello");
             alice.assertEvent("chat.message", "Carol: hello");
         }
     }
 
     @Test
     void aPlainClientIsKeptAliveByPingsItAnswers() throws Exception {
-        try (TextSocket erin = TextSocket.open(ws("/chat/Erin"))) {
-            assertThat(erin.next()).isEqualTo("Hi Erin!");
+        try (RecordingSocket erin = RecordingSocket.connect(ws("/chat/Erin"))) {
+            assertThat(erin.nextText()).isEqualTo("Hi Erin!");
             // Three heartbeats passed, each answered with a pong: without the pongs reaching the core it would
             // have closed the connection with 4000 after two.
             erin.awaitPing(3);
-            assertThat(erin.closed).isNotDone();
+            assertThat(erin.isClosed()).isFalse();
             erin.send("still here");
-            assertThat(erin.next()).isEqualTo("Erin: still here");
+            assertThat(erin.nextText()).isEqualTo("Erin: still here");
         }
     }
 
@@ -90,22 +91,22 @@ class PlainAndCloudEventsSocketIntegrationTest {
 
     @Test
     void cloudEventsJsonClientsGetCloudEventsAndSendThem() throws Exception {
-        try (TextSocket ce = TextSocket.open(ws("/ws?access_token=alice"), "cloudevents.json")) {
-            assertThat(ce.ws.getSubprotocol()).isEqualTo("cloudevents.json");
+        try (RecordingSocket ce = RecordingSocket.connect(ws("/ws?access_token=alice"), "cloudevents.json")) {
+            assertThat(ce.subProtocol()).isEqualTo("cloudevents.json");
             ce.send("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/browser\",\"type\":\"chat.send\","
                     + "\"data\":{\"text\":\"hi\"}}");
             assertThat(app.said.poll(30, TimeUnit.SECONDS)).isEqualTo("alice:hi");
 
             board.to(Audience.user("alice")).emit("notifications.drawer", Map.of("title", "New notification"));
 
-            JsonNode e = MAPPER.readTree(ce.next());
+            JsonNode e = MAPPER.readTree(ce.nextText());
             assertThat(e.path("specversion").asText()).as("no welcome first: %s", e).isEqualTo("1.0");
             assertThat(e.path("type").asText()).isEqualTo("notifications.drawer");
             assertThat(e.path("source").asText()).isEqualTo("/shop");
             assertThat(e.path("data").path("title").asText()).isEqualTo("New notification");
 
             ce.awaitPing(1);
-            assertThat(ce.closed).isNotDone();
+            assertThat(ce.isClosed()).isFalse();
         }
     }
 }

@@ -1,26 +1,22 @@
 package dev.switchboard.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.switchboard.Audience;
 import dev.switchboard.Switchboard;
 import dev.switchboard.spring.boot.app.TestApp;
 import dev.switchboard.spring.boot.actuate.SwitchboardHealthIndicator;
 import dev.switchboard.testkit.Await;
-import java.io.IOException;
-import java.net.ServerSocket;
+import dev.switchboard.testkit.EmbeddedRedis;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import redis.embedded.RedisServer;
 
 /**
  * Two Boot applications sharing a real Redis (the binary bundled in embedded-redis, started by the test)
@@ -28,31 +24,10 @@ import redis.embedded.RedisServer;
  * in its cluster. Runs with the Lettuce version Boot's dependency management picks.
  */
 class TwoAppsRedisIntegrationTest {
-    private static RedisServer redis;
-    private static int redisPort;
+    @RegisterExtension
+    static final EmbeddedRedis REDIS = EmbeddedRedis.perTestClass();
     private ConfigurableApplicationContext a;
     private ConfigurableApplicationContext b;
-
-    @BeforeAll
-    static void startRedis() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            redisPort = s.getLocalPort();
-        }
-        try {
-            redis = new RedisServer(redisPort);
-            redis.start();
-        } catch (IOException | RuntimeException e) {
-            redis = null;
-        }
-        assumeTrue(redis != null, "the Redis binary bundled in embedded-redis does not run here");
-    }
-
-    @AfterAll
-    static void stopRedis() throws IOException {
-        if (redis != null) {
-            redis.stop();
-        }
-    }
 
     @AfterEach
     void closeApps() {
@@ -68,7 +43,7 @@ class TwoAppsRedisIntegrationTest {
         return new SpringApplicationBuilder(TestApp.class).properties(
                 "server.port=0",
                 "switchboard.node-id=" + node,
-                "switchboard.backplane=redis://127.0.0.1:" + redisPort + "?channelPrefix=boot-test",
+                "switchboard.backplane=" + REDIS.uri() + "?channelPrefix=boot-test",
                 "switchboard.cluster-heartbeat=200ms").run();
     }
 

@@ -1,7 +1,6 @@
 package dev.switchboard.transport.jetty;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.Audience;
@@ -13,8 +12,7 @@ import dev.switchboard.cloudevents.CloudEventJson;
 import dev.switchboard.http.ApiKeys;
 import dev.switchboard.http.HttpApiOptions;
 import dev.switchboard.testkit.Await;
-import java.io.IOException;
-import java.net.ServerSocket;
+import dev.switchboard.testkit.EmbeddedRedis;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,12 +22,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.embedded.RedisServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two nodes, each behind its own Jetty, sharing a real Redis (the server in the embedded-redis jar,
@@ -39,8 +35,8 @@ import redis.embedded.RedisServer;
 class HttpApiAcrossNodesIntegrationTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String KEY = "cluster-emit-key-0123456789";
-    private static RedisServer redis;
-    private static int redisPort;
+    @RegisterExtension
+    static final EmbeddedRedis REDIS = EmbeddedRedis.perTestClass();
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     // One channel prefix per test: both nodes on the same channels, nothing shared with other tests.
@@ -49,28 +45,6 @@ class HttpApiAcrossNodesIntegrationTest {
     private Switchboard nodeB;
     private JettyTransport httpA;
     private JettyTransport httpB;
-
-    @BeforeAll
-    static void startRedis() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            redisPort = s.getLocalPort();
-        }
-        try {
-            redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1").setting("save \"\"")
-                    .setting("appendonly no").build();
-            redis.start();
-        } catch (IOException | RuntimeException e) {
-            redis = null;
-        }
-        assumeTrue(redis != null, "the Redis binary of embedded-redis does not run here");
-    }
-
-    @AfterAll
-    static void stopRedis() throws IOException {
-        if (redis != null) {
-            redis.stop();
-        }
-    }
 
     @BeforeEach
     void startNodes() {
@@ -96,7 +70,7 @@ class HttpApiAcrossNodesIntegrationTest {
 
     private Switchboard node(String name) {
         Switchboard board = Switchboard.builder()
-                .backplane(Backplanes.fromUri("redis://127.0.0.1:" + redisPort + "?channelPrefix=" + prefix))
+                .backplane(Backplanes.fromUri(REDIS.uri() + "?channelPrefix=" + prefix))
                 .authenticator(h -> Identity.builder(h.bearerToken()).roles("admin").organisations("acme").build())
                 .options(SwitchboardOptions.builder().nodeId("node-" + name)
                         .clusterHeartbeat(Duration.ofMillis(200)).build())

@@ -71,8 +71,9 @@ public class HttpApp {
             board.plainEndpoint("/chat/{name}", PlainEndpoint.builder()
                     .authenticator((handshake, path) -> Identity.user(path.get("name")))
                     .onOpen(conn -> {
-                        conn.send("chat.message", "Hi " + conn.attributes().get("name") + "!");
+                        // In the room before the greeting: a client that has read it hears what is said next.
                         conn.join("room");
+                        conn.send("chat.message", "Hi " + conn.attributes().get("name") + "!");
                     })
                     .onText((conn, text) -> board.to(Audience.topic("room"))
                             .emit("chat.message", conn.attributes().get("name") + ": " + text))
