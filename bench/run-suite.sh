@@ -7,7 +7,7 @@
 #   bench/run-suite.sh scale      # fanout to 100 / 1,000 / 10,000 receivers (paced at DELIVERY_RATE, 50,000
 #                                 # deliveries/s in all), then 1 / 2 / 3 nodes over Redis
 # Environment: RUNS (3), RECEIVERS (1000), CLIENTS (50), CONNECTIONS (10000), RATE (50 msg/s for the paced
-# runs), DURATION (10s), WARMUP (3s), PRIME (20s: unmeasured runs first, every JIT warm), PORT (8700: Switchboard on PORT..PORT+3, bare Jetty on PORT+10,
+# runs), DURATION (10s), CROSS_DURATION (30s: each crossnode run), WARMUP (3s), PRIME (20s: unmeasured runs first, every JIT warm), PORT (8700: Switchboard on PORT..PORT+3, bare Jetty on PORT+10,
 # Socket.IO on PORT+20..PORT+23), REDIS (redis://127.0.0.1:6379; "none" skips what needs Redis),
 # SCENARIOS (the suite's --scenarios), and those of run-server.sh / run-bench.sh (SERVER_GC, SERVER_JAVA, ...).
 # Needs: the bench jar (mvn -B -q -pl bench -am package -DskipTests), Node.js 18+ with npm (the Socket.IO peer
@@ -17,7 +17,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 mode="${1:-suite}"
 P="${PORT:-8700}"; REDIS="${REDIS:-redis://127.0.0.1:6379}"
 common=(--runs "${RUNS:-3}" --clients "${CLIENTS:-50}" --connections "${CONNECTIONS:-10000}" --rate "${RATE:-50}"
-        --duration "${DURATION:-10s}" --warmup "${WARMUP:-3s}" --prime "${PRIME:-20s}")
+        --duration "${DURATION:-10s}" --crossnode-duration "${CROSS_DURATION:-30s}" --warmup "${WARMUP:-3s}" --prime "${PRIME:-20s}")
 mkdir -p "$here/target"
 out="$here/target/$mode-$(date +%Y%m%d-%H%M%S).md"
 pids=()

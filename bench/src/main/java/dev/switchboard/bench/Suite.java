@@ -31,7 +31,9 @@ import java.util.Map;
  * {@code --clients} (50); {@code --connections} (10000); {@code --rate} (50 msg/s for the paced fanout
  * and crossnode); {@code --delivery-rate} (none: when set, the paced fanout publishes this many deliveries
  * per second in all, {@code rate = delivery-rate ÷ receivers}, so that a scale table compares the same load
- * for 100 and for 10,000 receivers); {@code --duration} (10s); {@code --warmup} (3s); {@code --hold} (5s);
+ * for 100 and for 10,000 receivers); {@code --duration} (10s); {@code --crossnode-duration} (30s: a paced
+ * crossnode run carries 50 messages a second, so in 10 s its p99 is decided by two or three stalls);
+ * {@code --warmup} (3s); {@code --hold} (5s);
  * {@code --prime} (0s: before the first measured run, each server gets an unmeasured rpc and flat-out fanout
  * run this long, and each crossnode pair a paced crossnode run, so that every runtime's JIT — the JVM's C2,
  * V8's TurboFan — is warm before anything is measured, not only in the runs after the first);
@@ -57,6 +59,7 @@ public final class Suite {
     private final String rate;
     private final int deliveryRate;
     private final String duration;
+    private final String crossnodeDuration;
     private final String warmup;
     private final String hold;
     private final String prime;
@@ -96,11 +99,13 @@ public final class Suite {
         rate = args.string("rate", "50");
         deliveryRate = args.integer("delivery-rate", 0);
         duration = args.string("duration", "10s");
+        crossnodeDuration = args.string("crossnode-duration", "30s");
         warmup = args.string("warmup", "3s");
         hold = args.string("hold", "5s");
         prime = args.string("prime", "0s");
         Args.parseDuration("prime", prime);
         Args.parseDuration("duration", duration);
+        Args.parseDuration("crossnode-duration", crossnodeDuration);
         Args.parseDuration("warmup", warmup);
         Args.parseDuration("hold", hold);
         if (targets.isEmpty() && crossnode.isEmpty()) {
@@ -150,7 +155,8 @@ public final class Suite {
 
     private String run() throws InterruptedException {
         line("# suite: runs=" + runs + " receivers=" + receivers + " nodes=" + nodes + " clients=" + clients
-                + " connections=" + connections + " rate=" + rate + " duration=" + duration + " warmup=" + warmup
+                + " connections=" + connections + " rate=" + rate + " duration=" + duration
+                + (scenarios.contains("crossnode") ? " crossnode-duration=" + crossnodeDuration : "") + " warmup=" + warmup
                 + " cpus=" + Runtime.getRuntime().availableProcessors() + " java=" + Runtime.version()
                 + " prime=" + prime);
         prime();
@@ -292,7 +298,8 @@ public final class Suite {
     }
 
     private String[] args(String scenario, List<String> urls, int c, String atRate) {
-        List<String> a = new ArrayList<>(List.of("--duration", duration, "--warmup", warmup));
+        List<String> a = new ArrayList<>(List.of("--duration", scenario.equals("crossnode") ? crossnodeDuration : duration,
+                "--warmup", warmup));
         switch (scenario) {
             case "rpc" -> a.addAll(List.of("--url", String.join(",", urls), "--clients", Integer.toString(clients)));
             case "connections" -> a.addAll(List.of("--url", String.join(",", urls),

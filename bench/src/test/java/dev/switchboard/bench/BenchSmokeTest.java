@@ -185,6 +185,15 @@ class BenchSmokeTest {
     }
 
     @Test
+    void suiteRefusesABadCrossnodeDuration() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Suite.run(new String[] {"--switchboard",
+                        url(single, 0), "--crossnode-duration", "half a minute", "--runs", "1"},
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("crossnode-duration");
+    }
+
+    @Test
     void suiteRefusesAnUnknownScenario() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Suite.run(new String[] {"--switchboard",
                         url(single, 0), "--scenarios", "fanuot", "--runs", "1"}, new PrintStream(new ByteArrayOutputStream(),
