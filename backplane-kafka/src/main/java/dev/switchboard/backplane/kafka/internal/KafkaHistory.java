@@ -33,6 +33,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.InvalidMetadataException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -190,22 +191,35 @@ public final class KafkaHistory implements History, AutoCloseable {
 
     private CompletableFuture<Long> send(String name, byte[] message, byte[] token) {
         CompletableFuture<Long> f = new CompletableFuture<>();
+        send(name, message, token, System.nanoTime() + options.publishTimeout().toNanos(), f);
+        return f;
+    }
+
+    /**
+     * Sends once, and again while the broker refuses the record for stale metadata (the topic moved or was created
+     * again: nothing was written) and the publish timeout allows. The producer itself never retries: it is not
+     * idempotent (see {@link ClientConfigs#producer}), and a retry after a lost answer could write the record twice.
+     */
+    private void send(String name, byte[] message, byte[] token, long deadline, CompletableFuture<Long> f) {
         try {
             RecordHeaders headers = new RecordHeaders();
             headers.add(APPEND, token);
             producer.send(new ProducerRecord<>(name, 0, null, null, message, headers), (md, e) -> {
-                if (e != null) {
+                if (e == null) {
+                    f.complete(md.offset() + 1);
+                } else if (e instanceof InvalidMetadataException && System.nanoTime() - deadline < 0 && !closed) {
+                    // The producer refreshes its metadata after such an answer: send again a moment later.
+                    CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)
+                            .execute(() -> send(name, message, token, deadline, f));
+                } else {
                     // The topic may be gone (deleted by hand): the next append looks it up, or creates it, again.
                     known.remove(name);
                     f.completeExceptionally(failure("appending to " + name, e));
-                } else {
-                    f.complete(md.offset() + 1);
                 }
             });
         } catch (RuntimeException e) {
             f.completeExceptionally(failure("appending to " + name, e));
         }
-        return f;
     }
 
     private static Throwable unwrap(Throwable e) {

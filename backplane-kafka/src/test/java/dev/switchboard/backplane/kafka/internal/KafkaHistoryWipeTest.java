@@ -116,4 +116,33 @@ class KafkaHistoryWipeTest {
             assertThat(messages(r)).containsExactly("new");
         }
     }
+
+    @Test
+    void aNodeFromBeforeTheWipeAndOneFromAfterBothAppendToOneTopicAndEachMessageIsInTheLogAtItsOffset() throws Exception {
+        // Found by the chaos soak: a broker that lost its data hands out producer ids from 0 again, so an idempotent
+        // producer made before the loss and one made after held the same id; the broker took the second's first
+        // record for a duplicate of the first's, acknowledged it with that one's offset and never wrote it.
+        String namespace = "pids-" + UUID.randomUUID().toString().substring(0, 8);
+        try (KafkaBroker broker = KafkaBroker.own();
+             BackplanePipeline before = BackplanePipeline.of(backplane(broker, namespace))) {
+            before.start("pids-before", m -> { });
+            KafkaHistory early = (KafkaHistory) before.history().orElseThrow();
+            early.append("warm-up", utf8("w"), KEEP_10).get(60, TimeUnit.SECONDS);
+
+            broker.wipe();
+
+            try (BackplanePipeline after = BackplanePipeline.of(backplane(broker, namespace))) {
+                after.start("pids-after", m -> { });
+                KafkaHistory late = (KafkaHistory) after.history().orElseThrow();
+                String topic = "orders";
+                StreamPosition byLate = late.append(topic, utf8("late"), KEEP_10).get(60, TimeUnit.SECONDS);
+                StreamPosition byEarly = early.append(topic, utf8("early"), KEEP_10).get(60, TimeUnit.SECONDS);
+                assertThat(byEarly).isNotEqualTo(byLate);
+                HistoryRead r = late.read(topic, 0, 10).get(60, TimeUnit.SECONDS);
+                assertThat(messages(r)).containsExactlyInAnyOrder("late", "early");
+                assertThat(late.read(topic, byEarly.offset() - 1, 1).get(60, TimeUnit.SECONDS).entries())
+                        .extracting(e -> new String(e.message(), StandardCharsets.UTF_8)).containsExactly("early");
+            }
+        }
+    }
 }
