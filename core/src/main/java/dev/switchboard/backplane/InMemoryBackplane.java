@@ -54,7 +54,7 @@ public final class InMemoryBackplane implements Backplane {
 
     @Override
     public BackplaneCapabilities capabilities() {
-        return BackplaneCapabilities.defaults().withDurableHistory(true);
+        return BackplaneCapabilities.defaults().withDurableHistory(true).withPublishesWithoutBlocking(true);
     }
 
     @Override
@@ -80,6 +80,17 @@ public final class InMemoryBackplane implements Backplane {
                     node.deliver(o.message());
                 }
             }
+        }
+    }
+
+    /** Hands the message to every receiving node's pipeline (a queue each), on the caller's thread. */
+    @Override
+    public java.util.concurrent.CompletionStage<Void> publishAsync(Outbound message) {
+        try {
+            publish(List.of(message));
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
         }
     }
 

@@ -51,6 +51,30 @@ final class PublishQueue {
     }
 
     /**
+     * Takes a message to be sent at once by the caller, when nothing is queued or in flight: the one way a
+     * message may overtake the publishing thread without reordering anything.
+     *
+     * @param o a message
+     * @return true when taken (hand it to {@link #sentAlone} once sent or dropped), false when something
+     *     else is queued or in flight (offer it instead)
+     */
+    boolean takeAlone(Outbound o) {
+        // Nothing pending means nothing queued and no batch in flight: a queued message is counted before it
+        // is queued, and a batch until it was sent. What others offer from now on is not ordered with it.
+        if (!pending.compareAndSet(0, 1)) {
+            return false;
+        }
+        bytes.addAndGet(o.message().length);
+        return true;
+    }
+
+    /** @param o a message from {@link #takeAlone}, now sent or dropped */
+    void sentAlone(Outbound o) {
+        bytes.addAndGet(-o.message().length);
+        pending.decrementAndGet();
+    }
+
+    /**
      * Waits for the next batch.
      *
      * @param waitNanos how long to wait for a first message

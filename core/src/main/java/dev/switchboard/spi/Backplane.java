@@ -13,7 +13,9 @@ import java.util.Optional;
  * optionally a {@link History} store, and says what it cannot do through {@link #capabilities()}.
  *
  * <p>Lifecycle: the core calls {@link #start} once, then {@link #publish} from one thread, one batch at a
- * time, then {@link #close}. One instance per node; instances are not reused after {@code close}.
+ * time (or, for a backplane that says it {@link BackplaneCapabilities#publishesWithoutBlocking() publishes
+ * without blocking}, {@link #publishAsync} from the publishing caller's thread when nothing else is in
+ * flight), then {@link #close}. One instance per node; instances are not reused after {@code close}.
  *
  * <p>Delivery: at most once, in publish order per publishing node. Every implementation passes
  * {@code BackplaneCompatibilityKit} (testkit), which runs it through the core's pipeline.
@@ -59,6 +61,23 @@ public interface Backplane extends AutoCloseable {
      *     batch as dropped
      */
     void publish(List<Outbound> batch) throws Exception;
+
+    /**
+     * Starts publishing one message without blocking; called instead of {@link #publish} only when
+     * {@link BackplaneCapabilities#publishesWithoutBlocking()} says so, and only while no batch is in
+     * {@code publish} and no other message in this method's flight, so the order of {@code publish} is kept.
+     * It runs on whichever thread published (possibly a transport's I/O thread), so it must never wait.
+     * {@link #publish} may be called while such a message is still in flight: the adapter keeps the two in
+     * the order of the calls (one connection that pipelines its commands does).
+     *
+     * @param message the message, signed already
+     * @return completed once the backplane took the message, exceptionally when it did not (the pipeline
+     *     counts it as dropped, as a failed batch)
+     * @throws UnsupportedOperationException by default
+     */
+    default java.util.concurrent.CompletionStage<Void> publishAsync(Outbound message) {
+        throw new UnsupportedOperationException(name() + " backplane publishes only in batches");
+    }
 
     /**
      * The shared store of durable topics, when the backplane has one (Redis Streams, a Postgres table, a

@@ -14,9 +14,13 @@ package dev.switchboard.spi;
  *     pub/sub)
  * @param maxMessageBytes the largest message the backplane carries, or 0 for no limit of its own; the
  *     pipeline refuses larger ones with {@link dev.switchboard.BackplaneException} at once
+ * @param publishesWithoutBlocking true when {@link Backplane#publishAsync} starts a publish without blocking
+ *     (the client library queues the command and completes a future later, as Lettuce does): the pipeline
+ *     then sends a message straight from the publishing caller's thread while nothing else is queued or in
+ *     flight, one thread hand-off fewer; under load it batches on its publishing thread as before
  */
 public record BackplaneCapabilities(boolean localOnly, boolean durableHistory, boolean directed, boolean ordered,
-                                    boolean shardedChannels, int maxMessageBytes) {
+                                    boolean shardedChannels, int maxMessageBytes, boolean publishesWithoutBlocking) {
 
     /** Validates. */
     public BackplaneCapabilities {
@@ -25,28 +29,53 @@ public record BackplaneCapabilities(boolean localOnly, boolean durableHistory, b
         }
     }
 
+    /**
+     * The capabilities without {@code publishesWithoutBlocking} (false), as before it existed.
+     *
+     * @param localOnly see the record
+     * @param durableHistory see the record
+     * @param directed see the record
+     * @param ordered see the record
+     * @param shardedChannels see the record
+     * @param maxMessageBytes see the record
+     */
+    public BackplaneCapabilities(boolean localOnly, boolean durableHistory, boolean directed, boolean ordered,
+                                 boolean shardedChannels, int maxMessageBytes) {
+        this(localOnly, durableHistory, directed, ordered, shardedChannels, maxMessageBytes, false);
+    }
+
     /** @return a networked backplane with directed channels, ordered per publisher, no history, no size limit */
     public static BackplaneCapabilities defaults() {
-        return new BackplaneCapabilities(false, false, true, true, false, 0);
+        return new BackplaneCapabilities(false, false, true, true, false, 0, false);
     }
 
     /** @param v see the record @return a copy */
     public BackplaneCapabilities withDurableHistory(boolean v) {
-        return new BackplaneCapabilities(localOnly, v, directed, ordered, shardedChannels, maxMessageBytes);
+        return new BackplaneCapabilities(localOnly, v, directed, ordered, shardedChannels, maxMessageBytes,
+                publishesWithoutBlocking);
     }
 
     /** @param v see the record @return a copy */
     public BackplaneCapabilities withLocalOnly(boolean v) {
-        return new BackplaneCapabilities(v, durableHistory, directed, ordered, shardedChannels, maxMessageBytes);
+        return new BackplaneCapabilities(v, durableHistory, directed, ordered, shardedChannels, maxMessageBytes,
+                publishesWithoutBlocking);
     }
 
     /** @param v see the record @return a copy */
     public BackplaneCapabilities withShardedChannels(boolean v) {
-        return new BackplaneCapabilities(localOnly, durableHistory, directed, ordered, v, maxMessageBytes);
+        return new BackplaneCapabilities(localOnly, durableHistory, directed, ordered, v, maxMessageBytes,
+                publishesWithoutBlocking);
     }
 
     /** @param v see the record @return a copy */
     public BackplaneCapabilities withMaxMessageBytes(int v) {
-        return new BackplaneCapabilities(localOnly, durableHistory, directed, ordered, shardedChannels, v);
+        return new BackplaneCapabilities(localOnly, durableHistory, directed, ordered, shardedChannels, v,
+                publishesWithoutBlocking);
+    }
+
+    /** @param v see the record @return a copy */
+    public BackplaneCapabilities withPublishesWithoutBlocking(boolean v) {
+        return new BackplaneCapabilities(localOnly, durableHistory, directed, ordered, shardedChannels,
+                maxMessageBytes, v);
     }
 }

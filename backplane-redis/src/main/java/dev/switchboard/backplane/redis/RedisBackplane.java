@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -86,7 +87,7 @@ public final class RedisBackplane implements Backplane {
 
     @Override
     public BackplaneCapabilities capabilities() {
-        return BackplaneCapabilities.defaults().withDurableHistory(true)
+        return BackplaneCapabilities.defaults().withDurableHistory(true).withPublishesWithoutBlocking(true)
                 .withShardedChannels(options.topology() == RedisTopology.CLUSTER
                         && options.pubSubMode() != RedisPubSubMode.CLASSIC);
     }
@@ -125,6 +126,18 @@ public final class RedisBackplane implements Backplane {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception c ? c : e;
         }
+    }
+
+    /** Queues the {@code PUBLISH} on Lettuce's connection and returns at once; Lettuce times it out by itself. */
+    @Override
+    public CompletionStage<Void> publishAsync(Outbound o) {
+        Link l = link();
+        if (l == null || closed) {
+            return CompletableFuture.failedFuture(new BackplaneException(closed ? "Redis backplane closed"
+                    : "not connected to " + options.endpoint(), null));
+        }
+        byte[] channel = o.broadcast() ? l.channels().all() : l.channels().node(o.target());
+        return l.publish(channel, o.message()).thenApply(receivers -> null);
     }
 
     @Override
