@@ -124,6 +124,19 @@ public final class KafkaBackplane implements Backplane {
         }
     }
 
+    /**
+     * Connects the bus consumer again (creating the bus topic when missing, as after a broker that came back
+     * empty), assigns it afresh and reads from the end; called by the core when this node's own liveness beats
+     * stopped coming back. Never blocks.
+     */
+    @Override
+    public void renew() {
+        KafkaBus b = bus;
+        if (b != null && !closed) {
+            b.renew();
+        }
+    }
+
     @Override
     public boolean rename(String nodeId) {
         KafkaBus b = bus;

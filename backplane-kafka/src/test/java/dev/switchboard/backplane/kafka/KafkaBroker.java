@@ -25,9 +25,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  *
  * <p>{@link #shared()} is one broker for every test class of the module (started once, ~5 s), unless
  * {@code SWITCHBOARD_TEST_KAFKA_BOOTSTRAP} names an external broker, which the tests then use instead and
- * never stop.
+ * never stop. {@link #own()} is a broker of the calling test alone, which it may also {@link #wipe()}.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
     /** The external broker's bootstrap servers, or {@code null}. */
     static final String EXTERNAL = System.getenv("SWITCHBOARD_TEST_KAFKA_BOOTSTRAP");
     private static KafkaBroker shared;
@@ -36,7 +36,11 @@ final class KafkaBroker implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final Path config;
+    private final String clusterId = clusterId();
     private Process process;
+    /** True for a broker of one test ({@link #own()}): closing it deletes its directory. */
+    private boolean ownedByOneTest;
+    private boolean autoCreateTopics = true;
 
     private KafkaBroker(Path dir) {
         this.dir = dir;
@@ -64,6 +68,44 @@ final class KafkaBroker implements AutoCloseable {
         return shared;
     }
 
+    /**
+     * @return a broker of the caller's own, started, on its own directory and ports; {@link #close()} stops it
+     *     and deletes its directory
+     */
+    public static KafkaBroker own() {
+        return own(true);
+    }
+
+    /**
+     * @param autoCreateTopics the broker's {@code auto.create.topics.enable}: true (Kafka's default) creates a
+     *     topic that a producer or consumer names; false, as many production clusters run, leaves it missing
+     * @return a broker of the caller's own, as {@link #own()}
+     */
+    public static KafkaBroker own(boolean autoCreateTopics) {
+        KafkaBroker b;
+        try {
+            b = new KafkaBroker(Files.createTempDirectory("switchboard-kafka-own-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        b.autoCreateTopics = autoCreateTopics;
+        b.format();
+        b.ownedByOneTest = true;
+        return b.start();
+    }
+
+    /**
+     * A server that comes back empty: kills the broker with SIGKILL, deletes its log directory (every topic and
+     * KRaft's metadata log), formats it again with the same cluster id and starts the broker on the same ports.
+     * Every topic created again afterwards has a new id.
+     */
+    public synchronized void wipe() {
+        kill();
+        deleteTree(dir.resolve("data"));
+        format();
+        start();
+    }
+
     /** @return the bootstrap servers the tests use: the external broker's, else the shared one's */
     static String bootstrap() {
         return EXTERNAL != null && !EXTERNAL.isBlank() ? EXTERNAL : shared().bootstrapServers();
@@ -74,7 +116,8 @@ final class KafkaBroker implements AutoCloseable {
         return EXTERNAL == null || EXTERNAL.isBlank();
     }
 
-    String bootstrapServers() {
+    /** @return this broker's bootstrap servers */
+    public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
 
@@ -100,13 +143,13 @@ final class KafkaBroker implements AutoCloseable {
                     "share.coordinator.state.topic.replication.factor=1",
                     "share.coordinator.state.topic.min.isr=1",
                     "group.initial.rebalance.delay.ms=0",
-                    "auto.create.topics.enable=true",
+                    "auto.create.topics.enable=" + autoCreateTopics,
                     "log.retention.check.interval.ms=1000",
                     ""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Process p = java("kafka.tools.StorageTool", "format", "-t", clusterId(), "-c", config.toString(),
+        Process p = java("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", config.toString(),
                 "--ignore-formatted");
         try {
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -152,6 +195,9 @@ final class KafkaBroker implements AutoCloseable {
     @Override
     public void close() {
         kill();
+        if (ownedByOneTest) {
+            deleteTree(dir);
+        }
     }
 
     private Process java(String mainClass, String... args) {

@@ -1,8 +1,6 @@
 package dev.switchboard.bench.chaos;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,15 +33,11 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * A wipe deletes the log directory (the data and KRaft's metadata log) and puts back the freshly formatted
  * one kept at start (same cluster id): every topic is created again with a new id, which is the epoch.
  */
-final class KafkaServer implements BackplaneServer {
-    private Path dir;
+final class KafkaServer extends ServerProcess {
     private Path config;
-    private int port;
     private int controllerPort;
     private int[] nodePorts = new int[0];
     private List<Integer> advertised = List.of();
-    private Process process;
-    private boolean keepData;
 
     @Override
     public String name() {
@@ -56,10 +50,8 @@ final class KafkaServer implements BackplaneServer {
     }
 
     @Override
-    public void start(Path dir) throws Exception {
-        this.dir = Files.createDirectories(dir);
+    protected void prepare() throws Exception {
         this.config = dir.resolve("server.properties");
-        this.port = Processes.freePort();
         this.controllerPort = Processes.freePort();
         nodePorts = new int[advertised.size()];
         for (int i = 0; i < nodePorts.length; i++) {
@@ -67,7 +59,6 @@ final class KafkaServer implements BackplaneServer {
         }
         Files.writeString(config, properties());
         format();
-        launch();
     }
 
     private String properties() {
@@ -117,7 +108,8 @@ final class KafkaServer implements BackplaneServer {
         copy(dir.resolve("data"), dir.resolve("formatted"));
     }
 
-    private void launch() throws Exception {
+    @Override
+    protected void launch() throws Exception {
         process = java("kafka.Kafka", config.toString());
         Processes.await("Kafka broker on " + port, process, this::answers);
     }
@@ -132,11 +124,6 @@ final class KafkaServer implements BackplaneServer {
     }
 
     @Override
-    public int port() {
-        return port;
-    }
-
-    @Override
     public int port(int node) {
         return nodePorts[node];
     }
@@ -146,33 +133,20 @@ final class KafkaServer implements BackplaneServer {
         return "kafka://127.0.0.1:" + proxyPort;
     }
 
+    /** The log directory as formatted at start (same cluster id), without a topic. */
     @Override
-    public String crash(boolean keep) throws Exception {
-        this.keepData = keep;
-        Processes.kill9(process);
-        return "kill -9 Kafka broker (pid " + process.pid() + ")";
+    protected void deleteData() throws IOException {
+        Processes.deleteRecursively(dir.resolve("data"));
+        copy(dir.resolve("formatted"), dir.resolve("data"));
     }
 
     @Override
-    public void restart() throws Exception {
-        if (!keepData) {
-            Processes.deleteRecursively(dir.resolve("data"));
-            copy(dir.resolve("formatted"), dir.resolve("data"));
-        }
-        launch();
-    }
-
-    @Override
-    public void close() {
-        if (process != null) {
-            Processes.kill9(process);
-        }
+    protected String processName() {
+        return "Kafka broker";
     }
 
     private boolean answers() {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        } catch (IOException e) {
+        if (!accepts()) {
             return false;
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port,

@@ -2,11 +2,7 @@ package dev.switchboard.bench.chaos;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -15,11 +11,7 @@ import java.util.List;
  * and every connection at once inside the process ({@code stop}, then {@code start} on its standard
  * input), and a crash that loses the data is {@code kill -9} of the process.
  */
-final class MongoServer implements BackplaneServer {
-    private Path dir;
-    private int port;
-    private Process process;
-    private boolean keepData;
+final class MongoServer extends ServerProcess {
 
     @Override
     public String name() {
@@ -27,16 +19,20 @@ final class MongoServer implements BackplaneServer {
     }
 
     @Override
-    public void start(Path dir) throws Exception {
-        this.dir = Files.createDirectories(dir);
-        this.port = Processes.freePort();
-        launch();
-    }
-
-    private void launch() throws Exception {
+    protected void launch() throws Exception {
         process = Processes.start(List.of(Nodes.java(), "-Xmx512m", "-XX:+UseSerialGC", "-cp", Nodes.classpath(),
                 MongoStandIn.class.getName(), Integer.toString(port)), dir.resolve("mongo.log"));
-        Processes.await("mongo stand-in on " + port, process, this::listening);
+        Processes.await("mongo stand-in on " + port, process, this::accepts);
+    }
+
+    /** Nothing: the stand-in keeps its data in memory, and the crash that loses it killed the process. */
+    @Override
+    protected void deleteData() {
+    }
+
+    @Override
+    protected String processName() {
+        return "mongo stand-in";
     }
 
     /** The MongoDB history takes the offset ({@code $inc}) and inserts the entry in two writes. */
@@ -46,35 +42,29 @@ final class MongoServer implements BackplaneServer {
     }
 
     @Override
-    public int port() {
-        return port;
-    }
-
-    @Override
     public String nodeUri(int proxyPort) {
         return "mongodb://127.0.0.1:" + proxyPort + "/?serverSelectionTimeoutMS=3000&connectTimeoutMS=2000";
     }
 
     @Override
     public String crash(boolean keep) throws Exception {
-        keepData = keep;
-        if (keep) {
-            command("stop");
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (listening() && System.currentTimeMillis() < deadline) {
-                Thread.sleep(20); // polling the listener going away
-            }
-            return "mongo stand-in dropped its listener and every connection (data kept in memory)";
+        if (!keep) {
+            return super.crash(false);
         }
-        Processes.kill9(process);
-        return "kill -9 mongo stand-in (pid " + process.pid() + ")";
+        keepData = true;
+        command("stop");
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (accepts() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20); // polling the listener going away
+        }
+        return "mongo stand-in dropped its listener and every connection (data kept in memory)";
     }
 
     @Override
     public void restart() throws Exception {
         if (keepData && process.isAlive()) {
             command("start");
-            Processes.await("mongo stand-in on " + port, process, this::listening);
+            Processes.await("mongo stand-in on " + port, process, this::accepts);
         } else {
             launch();
         }
@@ -84,21 +74,5 @@ final class MongoServer implements BackplaneServer {
         OutputStream in = process.getOutputStream();
         in.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
         in.flush();
-    }
-
-    @Override
-    public void close() {
-        if (process != null) {
-            Processes.kill9(process);
-        }
-    }
-
-    private boolean listening() {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

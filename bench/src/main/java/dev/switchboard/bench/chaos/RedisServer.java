@@ -17,19 +17,13 @@ import java.util.Optional;
  * embedded-redis ships. It persists with an append-only file fsynced on every write, so a
  * {@code kill -9} loses nothing; a restart without data deletes the files first (a new epoch).
  */
-final class RedisServer implements BackplaneServer {
-    private Path dir;
-    private int port;
-    private Process process;
-    private boolean keepData;
+final class RedisServer extends ServerProcess {
 
     /** @return the binary to run, or empty when neither Debian's nor embedded-redis's runs here */
     static Optional<String> binary() {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            File f = new File(d, "redis-server");
-            if (f.canExecute()) {
-                return Optional.of(f.getAbsolutePath());
-            }
+        Optional<String> onPath = executable("redis-server");
+        if (onPath.isPresent()) {
+            return onPath;
         }
         try {
             File f = redis.embedded.core.ExecutableProvider.newJarResourceProvider().get();
@@ -50,13 +44,7 @@ final class RedisServer implements BackplaneServer {
     }
 
     @Override
-    public void start(Path dir) throws Exception {
-        this.dir = Files.createDirectories(dir);
-        this.port = Processes.freePort();
-        launch();
-    }
-
-    private void launch() throws Exception {
+    protected void launch() throws Exception {
         String bin = binary().orElseThrow(() -> new IllegalStateException("no redis-server on the PATH and the "
                 + "embedded-redis binary does not run here"));
         process = Processes.start(List.of(bin, "--port", Integer.toString(port), "--bind", "127.0.0.1",
@@ -66,41 +54,24 @@ final class RedisServer implements BackplaneServer {
     }
 
     @Override
-    public int port() {
-        return port;
+    protected void deleteData() throws IOException {
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                if (p.getFileName().toString().startsWith("appendonly") || p.getFileName().toString().endsWith(".rdb")) {
+                    Processes.deleteRecursively(p);
+                }
+            }
+        }
+    }
+
+    @Override
+    protected String processName() {
+        return "redis-server";
     }
 
     @Override
     public String nodeUri(int proxyPort) {
         return "redis://127.0.0.1:" + proxyPort;
-    }
-
-    @Override
-    public String crash(boolean keep) throws Exception {
-        this.keepData = keep;
-        Processes.kill9(process);
-        return "kill -9 redis-server (pid " + process.pid() + ")";
-    }
-
-    @Override
-    public void restart() throws Exception {
-        if (!keepData) {
-            try (var files = Files.list(dir)) {
-                for (Path p : files.toList()) {
-                    if (p.getFileName().toString().startsWith("appendonly") || p.getFileName().toString().endsWith(".rdb")) {
-                        Processes.deleteRecursively(p);
-                    }
-                }
-            }
-        }
-        launch();
-    }
-
-    @Override
-    public void close() {
-        if (process != null) {
-            Processes.kill9(process);
-        }
     }
 
     private boolean answersPing() {

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One thread per node connects (creates the topic when missing, assigns every partition, seeks to the end)
  * with the core's back-off, then polls and hands each message to the core's link on that thread. A broker that
- * goes away mid-stream does not fail the poll: the core notices through its liveness beats.
+ * goes away mid-stream does not fail the poll: the core notices through its liveness beats, and when they stay
+ * missing asks for {@link #renew()}, which connects again (a broker that lost its data has no bus topic).
  */
 public final class KafkaBus implements AutoCloseable {
     /** Header naming the one node a message is for. */
@@ -56,6 +57,7 @@ public final class KafkaBus implements AutoCloseable {
     private volatile byte[] key;
     private volatile String nodeId;
     private volatile boolean closed;
+    private volatile boolean renewing;
 
     /**
      * @param options the options
@@ -128,15 +130,33 @@ public final class KafkaBus implements AutoCloseable {
         return done;
     }
 
+    /**
+     * Connects the consumer again, on its thread: creates the topic when missing (a broker that came back
+     * empty), assigns every partition afresh and reads from the end. For a consumer that stopped hearing this
+     * node's own liveness beats while it claims to be connected; what was published meanwhile is not read.
+     * Never blocks.
+     */
+    public void renew() {
+        renewing = true;
+        consumer.wakeup();
+    }
+
     private void run() {
         while (!closed) {
             try {
+                if (renewing) {
+                    renewing = false;
+                    consumer.unsubscribe(); // forgets the positions and their leader epochs, as a new consumer
+                }
                 connect();
                 events.backoff().reset();
                 firstAttempt.countDown();
                 poll();
             } catch (WakeupException e) {
-                return;
+                if (closed) {
+                    return;
+                }
+                log.info("Kafka bus {}: renewing the consumer of {}", nodeId, options.topic());
             } catch (RuntimeException | ExecutionException | TimeoutException e) {
                 if (closed) {
                     return;

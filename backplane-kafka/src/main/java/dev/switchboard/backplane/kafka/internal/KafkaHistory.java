@@ -9,6 +9,7 @@ import dev.switchboard.spi.HistoryEntry;
 import dev.switchboard.spi.HistoryRead;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.InvalidMetadataException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -47,6 +51,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * consumer on a thread of its own. No method blocks the caller.
  */
 public final class KafkaHistory implements History, AutoCloseable {
+    /** Header of every history record: a random token, by which an append finds its own record again. */
+    static final String APPEND = "sb-append";
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private final KafkaBackplaneOptions options;
     private volatile Admin admin;
     private volatile KafkaProducer<byte[], byte[]> producer;
@@ -106,18 +113,25 @@ public final class KafkaHistory implements History, AutoCloseable {
         }
         String name = TopicNames.history(options.namespace(), topic);
         Known cached = known.get(name);
-        CompletableFuture<String> epoch = cached != null ? CompletableFuture.completedFuture(cached.epoch())
+        CompletableFuture<String> before = cached != null ? CompletableFuture.completedFuture(cached.epoch())
                 : CompletableFuture.supplyAsync(() -> epoch(name, retention, false), sends);
+        byte[] token = new byte[16];
+        RANDOM.nextBytes(token);
         // Which log an acknowledged offset belongs to is the topic's id read after the acknowledgement: the log
         // may have been deleted and created again since this node last looked, and other nodes may have appended
         // more to the new one than this node knew of the old, so a growing offset proves nothing (found by the
-        // chaos soak: offsets of a new log stamped with the lost log's id). Only a log deleted and created again
-        // between the acknowledgement and this read could still be misnamed, and its message is lost with it.
-        return epoch.thenCompose(e -> send(name, message)).thenCompose(offset ->
-                CompletableFuture.supplyAsync(() -> epoch(name, retention, true), sends)
-                        .thenApply(e -> new StreamPosition(e, offset))).thenCompose(p -> {
-            known.merge(name, new Known(p.epoch(), p.offset()), (a, b) -> !a.epoch().equals(b.epoch())
-                    || b.lastOffset() > a.lastOffset() ? b : a);
+        // chaos soak: offsets of a new log stamped with the lost log's id). Ids never repeat, so when the id read
+        // after the acknowledgement is the one known before the send, the log was that one throughout. When they
+        // differ, the acknowledgement may come from either log (a broker that lost its data between the two reads:
+        // found by the chaos soak, an offset of the lost log stamped with the new log's id, which made every node
+        // skip the new log's offsets up to it): the record is looked for in the log as it is now.
+        return before.thenCompose(b -> send(name, message, token).thenCompose(offset ->
+                CompletableFuture.supplyAsync(() -> epoch(name, retention, true), sends).thenCompose(after ->
+                        after.equals(b) ? CompletableFuture.completedFuture(new StreamPosition(after, offset))
+                                : CompletableFuture.supplyAsync(() -> confirm(name, retention, after, offset, token),
+                                        reads)))).thenCompose(p -> {
+            known.merge(name, new Known(p.epoch(), p.offset()), (a, c) -> !a.epoch().equals(c.epoch())
+                    || c.lastOffset() > a.lastOffset() ? c : a);
             long keep = retention.maxMessages();
             if (p.offset() <= keep) {
                 return CompletableFuture.completedFuture(p);
@@ -131,22 +145,81 @@ public final class KafkaHistory implements History, AutoCloseable {
                 .orTimeout(options.publishTimeout().toMillis() + options.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private CompletableFuture<Long> send(String name, byte[] message) {
+    /**
+     * For an append whose topic id changed between the send and the acknowledgement: the position in the log
+     * {@code epoch} when its record is there, at {@code offset}, and the log is still that one after looking.
+     *
+     * @throws BackplaneException when the record is not there: the log that acknowledged it was lost
+     */
+    private StreamPosition confirm(String name, Retention retention, String epoch, long offset, byte[] token) {
+        if (holds(new TopicPartition(name, 0), offset - 1, token) && epoch.equals(epoch(name, retention, true))) {
+            return new StreamPosition(epoch, offset);
+        }
+        throw new BackplaneException("appending to " + name + ": the log was replaced while the message was "
+                + "appended (the broker lost its data?) and the message is not in the new one; not appended", null);
+    }
+
+    /** @return true when the record at Kafka offset {@code kafkaOffset} of the log as it is now carries the token */
+    private boolean holds(TopicPartition tp, long kafkaOffset, byte[] token) {
+        reader.assign(List.of(tp));
+        if (kafkaOffset < reader.beginningOffsets(List.of(tp)).get(tp)
+                || kafkaOffset >= reader.endOffsets(List.of(tp)).get(tp)) {
+            return false;
+        }
+        reader.seek(tp, kafkaOffset);
+        long deadline = System.nanoTime() + options.commandTimeout().toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(100)).records(tp)) {
+                if (r.offset() >= kafkaOffset) {
+                    Header h = r.headers().lastHeader(APPEND);
+                    return r.offset() == kafkaOffset && h != null && Arrays.equals(h.value(), token);
+                }
+            }
+        }
+        throw new BackplaneException("reading back " + tp.topic() + " at " + kafkaOffset + " timed out", null);
+    }
+
+    /**
+     * For tests: holds the thread that reads the topic ids of appends until {@code resume} completes, as a
+     * node too busy to look at once would.
+     *
+     * @param resume completes when the thread may go on
+     */
+    void holdEpochReads(CompletableFuture<?> resume) {
+        sends.execute(resume::join);
+    }
+
+    private CompletableFuture<Long> send(String name, byte[] message, byte[] token) {
         CompletableFuture<Long> f = new CompletableFuture<>();
+        send(name, message, token, System.nanoTime() + options.publishTimeout().toNanos(), f);
+        return f;
+    }
+
+    /**
+     * Sends once, and again while the broker refuses the record for stale metadata (the topic moved or was created
+     * again: nothing was written) and the publish timeout allows. The producer itself never retries: it is not
+     * idempotent (see {@link ClientConfigs#producer}), and a retry after a lost answer could write the record twice.
+     */
+    private void send(String name, byte[] message, byte[] token, long deadline, CompletableFuture<Long> f) {
         try {
-            producer.send(new ProducerRecord<>(name, 0, null, null, message), (md, e) -> {
-                if (e != null) {
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(APPEND, token);
+            producer.send(new ProducerRecord<>(name, 0, null, null, message, headers), (md, e) -> {
+                if (e == null) {
+                    f.complete(md.offset() + 1);
+                } else if (e instanceof InvalidMetadataException && System.nanoTime() - deadline < 0 && !closed) {
+                    // The producer refreshes its metadata after such an answer: send again a moment later.
+                    CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)
+                            .execute(() -> send(name, message, token, deadline, f));
+                } else {
                     // The topic may be gone (deleted by hand): the next append looks it up, or creates it, again.
                     known.remove(name);
                     f.completeExceptionally(failure("appending to " + name, e));
-                } else {
-                    f.complete(md.offset() + 1);
                 }
             });
         } catch (RuntimeException e) {
             f.completeExceptionally(failure("appending to " + name, e));
         }
-        return f;
     }
 
     private static Throwable unwrap(Throwable e) {

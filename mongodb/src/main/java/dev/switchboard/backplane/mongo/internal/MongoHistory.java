@@ -31,6 +31,8 @@ import org.bson.BsonBinary;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.Binary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Durable-topic history in two collections. A topic document per topic holds its epoch and latest
@@ -40,12 +42,20 @@ import org.bson.types.Binary;
  * {@code exp}, removed by a TTL index (and skipped by reads before that).
  *
  * <p>Between an append's counter update and its insert, a later offset of a concurrent append may
- * already be stored. A read therefore returns the contiguous run of entries only, waiting briefly for a
- * missing offset that should be there, so readers never see a hole.
+ * already be stored. A read therefore returns the contiguous run of entries only, and waits up to
+ * {@link #HOLE_WAIT_MILLIS} for a missing offset that should be there. If it is still missing then, the
+ * read <em>fences</em> it: it inserts a hole marker {@code {k, e, o, ts, hole: true}} at that offset. The
+ * unique index lets only one of the marker and the entry in: when the marker wins, the append that took the
+ * offset fails (its message is neither acknowledged nor delivered, so nobody misses it), and every read
+ * from then on knows the offset is a hole for good; when the entry wins, the read returns it. So a read
+ * never answers with a run that stops before a message that is later stored and delivered — which would
+ * make a resume {@code recovered:false} although nothing was lost (found by the chaos soak at load 90,
+ * where an insert came more than the earlier 500 ms after its counter update).
  *
  * <p>Every call runs on the given executor; the driver blocks there, never in the caller.
  */
 public final class MongoHistory implements History {
+    private static final Logger log = LoggerFactory.getLogger(MongoHistory.class);
     private static final String EPOCH = "epoch";
     private static final String LATEST = "latest";
     private static final String KEEP = "keep";
@@ -57,8 +67,12 @@ public final class MongoHistory implements History {
     private static final String TIME = "ts";
     private static final String MESSAGE = "m";
     private static final String EXPIRES = "exp";
-    /** How long a read waits in all for an offset that a concurrent append has taken but not stored yet. */
-    private static final long HOLE_WAIT_MILLIS = 500;
+    private static final String HOLE = "hole";
+    /**
+     * How long a read waits for an offset that an append has taken but not stored yet, before it fences the
+     * offset as a hole (the append then fails).
+     */
+    static final long HOLE_WAIT_MILLIS = 3000;
 
     private final MongoCollection<Document> topics;
     private final MongoCollection<Document> entries;
@@ -154,14 +168,34 @@ public final class MongoHistory implements History {
 
     private void insertEntry(String key, String epoch, Document entry) {
         try {
-            entries.insertOne(entry);
+            insertOne(key, epoch, entry);
+        } catch (MongoWriteException e) {
+            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                throw e;
+            }
+            // A read waited for this offset longer than HOLE_WAIT_MILLIS and fenced it: the offset is a hole
+            // for every reader now, so this message must not be acknowledged (nor delivered).
+            throw new BackplaneException("MongoDB history: offset " + entry.get(OFFSET) + " of " + key
+                    + " was not stored within " + HOLE_WAIT_MILLIS + " ms of being taken and a read gave it up; "
+                    + "the message was not appended", e);
+        }
+    }
+
+    /**
+     * Inserts an entry or a hole marker. A duplicate of an earlier epoch (the topic document was lost) is
+     * deleted with the rest of that epoch's entries, and the insert tried again; a duplicate of the same epoch
+     * throws.
+     */
+    private void insertOne(String key, String epoch, Document doc) {
+        try {
+            entries.insertOne(doc);
         } catch (MongoWriteException e) {
             if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
                 throw e;
             }
             // Entries of an earlier epoch (the topic document was lost): they are history no more.
             entries.deleteMany(Filters.and(Filters.eq(KEY, key), Filters.ne(ENTRY_EPOCH, epoch)));
-            entries.insertOne(entry);
+            entries.insertOne(doc);
         }
     }
 
@@ -177,49 +211,133 @@ public final class MongoHistory implements History {
         if (limit == 0 || afterOffset >= latest || allExpired) {
             return new HistoryRead(position, List.of());
         }
-        long keep = topic.get(KEEP) == null ? Long.MAX_VALUE : number(topic.get(KEEP));
+        long keep = keep(topic);
         // The first offset the count retention still keeps: from there on, entries must all be present.
         long firstKept = Math.max(afterOffset + 1, latest - keep + 1);
         long expectedLast = Math.min(latest, firstKept + limit - 1);
-        long deadline = System.currentTimeMillis() + HOLE_WAIT_MILLIS;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HOLE_WAIT_MILLIS);
+        boolean fenced = false;
         while (true) {
-            List<HistoryEntry> run = contiguous(find(key, epoch, afterOffset, latest, limit));
-            boolean complete = !run.isEmpty() && run.get(0).offset() <= firstKept
-                    && (run.get(run.size() - 1).offset() >= expectedLast || run.size() == limit);
-            // Incomplete: an append is between its counter update and its insert, or entries expired by age
-            // or were trimmed by a newer append meanwhile; wait briefly for the first, then return the run.
-            if (complete || System.currentTimeMillis() >= deadline) {
-                return new HistoryRead(position, run);
+            Found found = find(key, epoch, afterOffset, latest, limit);
+            // Complete: every offset from the first kept one on is an entry or a fenced hole. Otherwise an
+            // append is between its counter update and its insert, or entries were trimmed by a newer append (or
+            // expired by age) meanwhile: wait for the first, then fence what is still missing and read once more.
+            if (fenced || found.complete(firstKept, expectedLast, limit, age > 0)) {
+                return new HistoryRead(position, found.run());
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                fence(key, epoch, afterOffset, found, expectedLast, age);
+                fenced = true;
+                continue;
             }
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return new HistoryRead(position, run);
+                return new HistoryRead(position, found.run());
             }
         }
     }
 
-    private List<HistoryEntry> find(String key, String epoch, long afterOffset, long last, int limit) {
+    private static long keep(Document topic) {
+        return topic.get(KEEP) == null ? Long.MAX_VALUE : number(topic.get(KEEP));
+    }
+
+    /**
+     * Inserts a hole marker at every offset up to {@code to} that the read did not find and that the count
+     * retention still keeps (the topic document is read again: offsets trimmed meanwhile are not holes), so that
+     * an append still holding one of them fails instead of storing its message after the read answered. An
+     * offset whose entry arrived meanwhile keeps it. Nothing is fenced when the epoch changed meanwhile.
+     */
+    private void fence(String key, String epoch, long afterOffset, Found found, long to, long ageMillis) {
+        Document topic = topics.find(Filters.eq("_id", key)).first();
+        if (topic == null || !epoch.equals(topic.getString(EPOCH))) {
+            return;
+        }
+        long from = Math.max(afterOffset + 1, number(topic.get(LATEST)) - keep(topic) + 1);
+        if (ageMillis > 0) {
+            from = Math.max(from, found.firstOffset()); // before the first found: expired, not taken
+        }
+        if (found.limited()) {
+            to = Math.min(to, found.lastOffset()); // the read did not look further
+        }
+        Date now = new Date();
+        for (long o = from; o <= to; o++) {
+            if (found.offsets().contains(o)) {
+                continue;
+            }
+            Document hole = new Document(KEY, key).append(ENTRY_EPOCH, epoch).append(OFFSET, o)
+                    .append(TIME, now).append(HOLE, true);
+            if (ageMillis > 0) {
+                hole.append(EXPIRES, new Date(now.getTime() + ageMillis));
+            }
+            try {
+                insertOne(key, epoch, hole);
+                log.warn("MongoDB history: offset {} of {} was taken but not stored within {} ms; fenced as a hole "
+                        + "(the append that took it fails)", o, key, HOLE_WAIT_MILLIS);
+            } catch (MongoWriteException e) {
+                if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                    throw e;
+                }
+                // The entry was stored meanwhile (or is there, expired by age): the read sees what is left next.
+            }
+        }
+    }
+
+    /**
+     * What a read found.
+     *
+     * @param run the entries up to the first offset missing or fenced as a hole
+     * @param offsets every offset found, hole markers included
+     * @param firstOffset the first offset found (0 for none)
+     * @param resolvedUpTo the last offset of the consecutive offsets found from {@code firstOffset} on (holes
+     *     included)
+     * @param lastOffset the last offset found
+     * @param limited true when the read found as many documents as it asked for (it did not look further)
+     */
+    private record Found(List<HistoryEntry> run, java.util.Set<Long> offsets, long firstOffset, long resolvedUpTo,
+                         long lastOffset, boolean limited) {
+        /**
+         * @param byAge true when the topic has an age limit: offsets before the first found are expired
+         * @return true when no offset from {@code firstKept} to {@code expectedLast} may still be stored
+         */
+        boolean complete(long firstKept, long expectedLast, int limit, boolean byAge) {
+            return !offsets.isEmpty() && (firstOffset <= firstKept || byAge)
+                    && (resolvedUpTo >= expectedLast || resolvedUpTo - firstOffset + 1 >= limit);
+        }
+    }
+
+    private Found find(String key, String epoch, long afterOffset, long last, int limit) {
         Date now = new Date();
         Bson filter = Filters.and(Filters.eq(KEY, key), Filters.eq(ENTRY_EPOCH, epoch),
                 Filters.gt(OFFSET, afterOffset), Filters.lte(OFFSET, last),
                 Filters.or(Filters.exists(EXPIRES, false), Filters.gt(EXPIRES, now)));
-        List<HistoryEntry> out = new ArrayList<>();
+        List<HistoryEntry> run = new ArrayList<>();
+        java.util.Set<Long> offsets = new java.util.HashSet<>();
+        long first = 0;
+        long resolved = 0;
+        long previous = 0;
+        boolean inRun = true;
         for (Document d : entries.find(filter).sort(Sorts.ascending(OFFSET)).limit(limit)) {
-            Binary m = d.get(MESSAGE, Binary.class);
-            out.add(new HistoryEntry(number(d.get(OFFSET)), d.getDate(TIME).getTime(), m.getData()));
+            long o = number(d.get(OFFSET));
+            if (offsets.isEmpty()) {
+                first = o;
+                resolved = o;
+            } else if (o == previous + 1 && resolved == previous) {
+                resolved = o;
+            } else {
+                inRun = false; // an offset is missing: nothing after it is part of the run
+            }
+            offsets.add(o);
+            previous = o;
+            if (Boolean.TRUE.equals(d.getBoolean(HOLE))) {
+                inRun = false; // a fenced hole: a read never returns past it, as past a missing offset
+            } else if (inRun) {
+                Binary m = d.get(MESSAGE, Binary.class);
+                run.add(new HistoryEntry(o, d.getDate(TIME).getTime(), m.getData()));
+            }
         }
-        return out;
-    }
-
-    /** @return the entries up to the first missing offset */
-    private static List<HistoryEntry> contiguous(List<HistoryEntry> found) {
-        int n = 1;
-        while (n < found.size() && found.get(n).offset() == found.get(n - 1).offset() + 1) {
-            n++;
-        }
-        return found.isEmpty() ? found : found.subList(0, n);
+        return new Found(run, offsets, first, resolved, previous, offsets.size() >= limit);
     }
 
     /**
