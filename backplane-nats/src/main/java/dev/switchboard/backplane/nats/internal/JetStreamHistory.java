@@ -213,8 +213,18 @@ public final class JetStreamHistory implements History {
                 info = call(() -> jsm.updateStream(changed));
                 have = info.getConfiguration();
             }
+            if (!hasCreateTime(info)) {
+                // Two nodes adding the same stream at once: the server may answer the second without the stream's
+                // creation time, which names the epoch; read it from the stream itself.
+                StreamInfo again = find(jsm, name);
+                info = again != null ? again : info;
+            }
             return new Known(epoch(info.getCreateTime().toInstant()), have.getMaxMsgs(), zeroAsNull(have.getMaxAge()));
         }, executor);
+    }
+
+    private static boolean hasCreateTime(StreamInfo info) {
+        return info.getCreateTime() != null && info.getCreateTime().toInstant().getEpochSecond() > 0;
     }
 
     private StreamInfo find(JetStreamManagement jsm, String name) {
