@@ -114,6 +114,9 @@ public final class BenchServer implements AutoCloseable {
                 if (settings.heartbeat() != null) {
                     options.heartbeat(settings.heartbeat());
                 }
+                if (settings.historyCheck() != null) {
+                    options.historyCheckInterval(settings.historyCheck());
+                }
                 Switchboard.Builder builder = Switchboard.builder().options(options.build()).backplane(backplanes.get());
                 if (settings.subscribePrefix() != null) {
                     builder.subscriptionPolicy(SubscriptionPolicy.allowPrefixes(settings.subscribePrefix()));

@@ -16,16 +16,19 @@ import java.util.Objects;
  * node i gets {@code n1-i}), {@code --durable 'chaos.d.*=200,chaos.lv.*=last'} (pattern = a message
  * count or {@code last} for a last-value topic), {@code --subscribe-prefix chaos.} (clients may subscribe
  * to topics starting with it; default: only the {@code join} request joins topics),
- * {@code --max-queued-bytes 65536} and {@code --heartbeat 5s} (the core's defaults when absent).
+ * {@code --max-queued-bytes 65536}, {@code --heartbeat 5s} and {@code --history-check 2s} (the core's defaults
+ * when absent).
  *
  * @param nodeId the node id, or null for {@code bench-<random>-<i>} (unique per process start)
  * @param durable durable topic patterns and their retention, in declaration order
  * @param subscribePrefix the prefix clients may subscribe to, or null for none
  * @param maxQueuedBytes the outbound queue bound per connection, or 0 for the core's default (1 MiB)
  * @param heartbeat the ping period, or null for the core's default (25 s)
+ * @param historyCheck how long a durable topic may stay silent before the node reads its history's latest
+ *     offset (filling a tail whose envelope it missed), or null for the core's default (30 s)
  */
 public record NodeSettings(String nodeId, Map<String, Retention> durable, String subscribePrefix,
-                           long maxQueuedBytes, Duration heartbeat) {
+                           long maxQueuedBytes, Duration heartbeat, Duration historyCheck) {
 
     /** Copies the map; validates the bound. */
     public NodeSettings {
@@ -37,7 +40,7 @@ public record NodeSettings(String nodeId, Map<String, Retention> durable, String
 
     /** @return the settings of the fan-out benchmarks: nothing durable, no client subscriptions */
     public static NodeSettings defaults() {
-        return new NodeSettings(null, Map.of(), null, 0, null);
+        return new NodeSettings(null, Map.of(), null, 0, null, null);
     }
 
     /**
@@ -51,7 +54,8 @@ public record NodeSettings(String nodeId, Map<String, Retention> durable, String
         String prefix = args.string("subscribe-prefix", null);
         long queued = args.integer("max-queued-bytes", 0);
         Duration heartbeat = args.duration("heartbeat", null);
-        return new NodeSettings(id, durable, prefix, queued, heartbeat);
+        Duration historyCheck = args.duration("history-check", null);
+        return new NodeSettings(id, durable, prefix, queued, heartbeat, historyCheck);
     }
 
     /**
@@ -99,6 +103,9 @@ public record NodeSettings(String nodeId, Map<String, Retention> durable, String
         }
         if (heartbeat != null) {
             out.addAll(java.util.List.of("--heartbeat", heartbeat.toMillis() + "ms"));
+        }
+        if (historyCheck != null) {
+            out.addAll(java.util.List.of("--history-check", historyCheck.toMillis() + "ms"));
         }
         return out;
     }
