@@ -344,6 +344,131 @@ class DurableTopicTest {
         assertThat(next.path("offset").asLong()).isEqualTo(2);
     }
 
+    @Test
+    void aResumeWhoseReadRanBeforeTheNewStreamStartedStillGetsEveryOffset() throws Exception {
+        // Found by the chaos soak (PostgreSQL, 30 min): a subscriber resumed on a node where nobody was on the
+        // topic yet. The new stream's first read of the history and the resume's read ran at once, and the store
+        // answered them in the other order: the stream started after an offset the resume's read had not seen,
+        // took it for history and never wrote it, and the subscriber, told recovered:true, missed it live.
+        InMemoryBackplane.Bus bus = InMemoryBackplane.bus();
+        ReorderedHistory reads = new ReorderedHistory(bus.history());
+        Switchboard a = node(bus.backplane(), null);
+        Switchboard b = node(TestBackplanes.withHistory(bus.backplane(), reads), null);
+        a.durableTopic("feed", Retention.lastMessages(10));
+        b.durableTopic("feed", Retention.lastMessages(10));
+        a.to(Audience.topic("feed")).emit("item", "m1");
+        a.to(Audience.topic("feed")).emit("item", "m2");
+        String epoch = bus.history().latest("feed").get().epoch();
+
+        reads.hold(true);
+        InMemoryClient onB = connect(b);
+        onB.send("{\"type\":\"subscribe\",\"id\":1,\"topic\":\"feed\",\"since\":{\"offset\":1,\"epoch\":\"" + epoch + "\"}}");
+        reads.awaitHeld(2);
+        int streamStart = reads.indexOf(Long.MAX_VALUE);  // the new stream's read of the latest position
+        int resume = reads.indexOf(1);                    // the resume's read after offset 1
+        reads.run(resume);                                // runs now: the history holds 1..2
+        a.to(Audience.topic("feed")).emit("item", "m3");   // offset 3
+        reads.hold(false);
+        reads.run(streamStart);                           // runs later: the stream starts after 3
+        reads.answer(streamStart);
+        reads.answer(resume);                             // answered last
+
+        JsonNode reply = onB.nextFrame(WAIT);
+        assertThat(reply.path("type").asText()).isEqualTo("reply");
+        assertThat(reply.path("data").path("recovered").asBoolean()).isTrue();
+        a.to(Audience.topic("feed")).emit("item", "m4");
+        List<String> got = new ArrayList<>();
+        for (long offset = 2; offset <= 4; offset++) {
+            JsonNode e = onB.nextFrame(WAIT);
+            assertThat(e.path("offset").asLong()).as("after " + got).isEqualTo(offset);
+            got.add(e.path("data").asText());
+        }
+        assertThat(got).containsExactly("m2", "m3", "m4");
+        assertThat(onB.pollFrame()).as("nothing twice").isNull();
+    }
+
+    /** A history whose reads can be held, run when the test says and answered later, in any order. */
+    private static final class ReorderedHistory implements History {
+        private final History inner;
+        private final List<long[]> heldAfter = new ArrayList<>();
+        private final List<Runnable> runs = new ArrayList<>();
+        private final List<CompletableFuture<HistoryRead>> results = new ArrayList<>();
+        private final List<CompletableFuture<HistoryRead>> answers = new ArrayList<>();
+        private boolean holding;
+
+        ReorderedHistory(History inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public CompletableFuture<StreamPosition> append(String topic, byte[] message, Retention retention) {
+            return inner.append(topic, message, retention);
+        }
+
+        @Override
+        public synchronized CompletableFuture<HistoryRead> read(String topic, long afterOffset, int limit) {
+            if (!holding) {
+                return inner.read(topic, afterOffset, limit);
+            }
+            CompletableFuture<HistoryRead> result = new CompletableFuture<>();
+            CompletableFuture<HistoryRead> answer = new CompletableFuture<>();
+            heldAfter.add(new long[] {afterOffset});
+            runs.add(() -> inner.read(topic, afterOffset, limit).whenComplete((r, f) -> {
+                if (f != null) {
+                    result.completeExceptionally(f);
+                } else {
+                    result.complete(r);
+                }
+            }));
+            results.add(result);
+            answers.add(answer);
+            notifyAll();
+            return answer;
+        }
+
+        synchronized void hold(boolean on) {
+            holding = on;
+        }
+
+        synchronized void awaitHeld(int n) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + WAIT.toMillis();
+            while (runs.size() < n && System.currentTimeMillis() < deadline) {
+                wait(100);
+            }
+            assertThat(runs).hasSize(n);
+        }
+
+        /** @return the index of the held read after {@code afterOffset} */
+        synchronized int indexOf(long afterOffset) {
+            for (int i = 0; i < heldAfter.size(); i++) {
+                if (heldAfter.get(i)[0] == afterOffset) {
+                    return i;
+                }
+            }
+            throw new AssertionError("no read after " + afterOffset + " is held");
+        }
+
+        /** Runs held read {@code i} against the store now; its caller does not hear of it yet. */
+        void run(int i) {
+            Runnable r;
+            synchronized (this) {
+                r = runs.get(i);
+            }
+            r.run();
+        }
+
+        /** Answers held read {@code i} with what it found when it ran. */
+        void answer(int i) throws Exception {
+            CompletableFuture<HistoryRead> result;
+            CompletableFuture<HistoryRead> answer;
+            synchronized (this) {
+                result = results.get(i);
+                answer = answers.get(i);
+            }
+            answer.complete(result.get(5, java.util.concurrent.TimeUnit.SECONDS));
+        }
+    }
+
     /** A history whose reads can be held and answered in any order. */
     private static final class GatedHistory implements History {
         private final History inner;

@@ -101,6 +101,21 @@ final class TopicStream {
         }
     }
 
+    /**
+     * @param read the position a read of the history found
+     * @return true when this stream is past it: it already delivered, or gave up, an offset after it in its
+     *     epoch (members joining now never get those from the stream), or it left the read's epoch
+     */
+    synchronized boolean isAhead(StreamPosition read) {
+        if (epoch == null) {
+            return false;
+        }
+        if (retiredEpochs.contains(read.epoch())) {
+            return true;
+        }
+        return epoch.equals(read.epoch()) && delivered > read.offset();
+    }
+
     synchronized void offer(String messageEpoch, long offset, EncodedFrame frame) {
         if (cancelled || retiredEpochs.contains(messageEpoch)) {
             return;
