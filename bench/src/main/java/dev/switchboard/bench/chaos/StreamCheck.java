@@ -127,8 +127,9 @@ final class StreamCheck {
         }
         conn.set((int) seq);
         String key = publisher + "@" + node;
-        Long last = lastOfConnection.put(key, seq);
-        if (last != null && seq < last) {
+        // The highest so far, not the last: a late message must not hide a later inversion.
+        Long last = lastOfConnection.merge(key, seq, Math::max);
+        if (last != seq) {
             return new Outcome("order", 0);
         }
         return Outcome.OK;

@@ -133,12 +133,37 @@ class CheckerTest {
         checker.reply("j1", ORDERS, "e1", 0L, false, false);
         events("j1", ORDERS, 1, 3);
         checker.event("j1", ORDERS, 3L, "pub1", 3, "n1");
+        checker.published(CHAT, "pub1", 9, "acked");
+        checker.published(CHAT, "pub1", 10, "acked");
         checker.reply("j2", CHAT, null, null, false, false);
         checker.event("j2", CHAT, null, "pub1", 10, "n1");
         checker.event("j2", CHAT, null, "pub1", 9, "n1");         // one node's order broken
         checker.event("j2", CHAT, null, "pub1", 10, "n1");        // twice on one connection
         Checker.Findings f = checker.finish(Set.of());
-        assertThat(kinds(f)).containsExactly("duplicate", "order", "duplicate");
+        assertThat(kinds(f)).containsExactly("duplicate", "duplicate", "order"); // order is decided at the end
+        assertThat(tally(f, CHAT).orderViolations).isEqualTo(1);
+    }
+
+    @Test
+    void aPlainMessageWhosePublishGotNoReplyMayArriveAfterTheNextButAnAcknowledgedOneMayNot() {
+        // The soak's MongoDB run: pub1:5402 reached 12 connections after pub1:5403. A node handles one
+        // connection's requests concurrently; a publisher whose publish timed out sends the next one while the
+        // node may still be handling the first.
+        checker.published(CHAT, "pub1", 1, "acked");
+        checker.published(CHAT, "pub1", 2, "unknown");           // no reply in time: 3 was sent meanwhile
+        checker.published(CHAT, "pub1", 3, "acked");
+        checker.published(CHAT, "pub1", 4, "acked");
+        checker.reply("j1", CHAT, null, null, false, false);
+        checker.event("j1", CHAT, null, "pub1", 1, "n1");
+        checker.event("j1", CHAT, null, "pub1", 4, "n1");
+        checker.event("j1", CHAT, null, "pub1", 2, "n1");        // late, unanswered: allowed
+        checker.event("j1", CHAT, null, "pub1", 3, "n1");        // acknowledged before 4 was sent: a violation
+        Checker.Findings f = checker.finish(Set.of());
+        assertThat(kinds(f)).containsExactly("order");
+        assertThat(f.violations().get(0).detail()).contains("pub1:3");
+        assertThat(tally(f, CHAT).orderViolations).isEqualTo(1);
+        assertThat(tally(f, CHAT).notRecovered).containsEntry("late: its publish got no reply before the next was sent",
+                1L);
     }
 
     @Test
