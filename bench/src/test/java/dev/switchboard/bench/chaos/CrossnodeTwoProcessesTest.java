@@ -94,7 +94,7 @@ class CrossnodeTwoProcessesTest {
         String backplane = redis();
         BenchServer first = BenchServer.start("127.0.0.1", 0, 1, backplane, 0, 0, 0,
                 dev.switchboard.Execution.INLINE, new dev.switchboard.bench.server.NodeSettings("twin",
-                        java.util.Map.of(), null, 0, null, null));
+                        java.util.Map.of(), null, 0, null, null, -1));
         closing.add(first);
         otherProcess(backplane, "--node-id", "twin");
         // The other process started later: it leaves; this one keeps its id and reports the conflict
