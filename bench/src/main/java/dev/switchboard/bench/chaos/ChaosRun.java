@@ -112,7 +112,7 @@ public final class ChaosRun {
         Map<String, Retention> durable = new LinkedHashMap<>();
         durable.put("chaos.d.*", Retention.lastMessages(opts.retention()));
         durable.put("chaos.lv.*", Retention.lastValue());
-        nodes = new Nodes(dir, new NodeSettings(null, durable, "chaos.", 65_536, null, HISTORY_CHECK), uris);
+        nodes = new Nodes(dir, new NodeSettings(null, durable, "chaos.", 65_536, null, HISTORY_CHECK, -1), uris);
         for (int i = 0; i < opts.nodes(); i++) {
             nodes.start(i);
         }

@@ -97,7 +97,7 @@ final class Nodes implements AutoCloseable {
                 "--host", "127.0.0.1", "--port", Integer.toString(ports[i]), "--backplane", backplaneUris.get(i),
                 "--rate-limit", "0", "--execution", "pooled"));
         cmd.addAll(new NodeSettings(id(i), settings.durable(), settings.subscribePrefix(), settings.maxQueuedBytes(),
-                settings.heartbeat(), settings.historyCheck()).toArgs());
+                settings.heartbeat(), settings.historyCheck(), settings.reservedThreads()).toArgs());
         Process p = Processes.start(cmd, dir.resolve(id(i) + ".log"));
         processes[i] = p;
         Processes.await("node " + id(i), p, () -> accepts(ports[i]));

@@ -131,6 +131,7 @@ public final class BenchServer implements AutoCloseable {
                 if (jettyThreads > 0) {
                     transport.maxThreads(jettyThreads);
                 }
+                transport.reservedThreads(settings.reservedThreads());
                 server.transports.add(JettyTransport.start(board, transport.build()));
             }
         } catch (RuntimeException e) {

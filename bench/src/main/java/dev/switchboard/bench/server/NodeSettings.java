@@ -16,7 +16,8 @@ import java.util.Objects;
  * node i gets {@code n1-i}), {@code --durable 'chaos.d.*=200,chaos.lv.*=last'} (pattern = a message
  * count or {@code last} for a last-value topic), {@code --subscribe-prefix chaos.} (clients may subscribe
  * to topics starting with it; default: only the {@code join} request joins topics),
- * {@code --max-queued-bytes 65536}, {@code --heartbeat 5s} and {@code --history-check 2s} (the core's defaults
+ * {@code --max-queued-bytes 65536}, {@code --heartbeat 5s}, {@code --history-check 2s} (the core's defaults
+ * when absent) and {@code --reserved-threads 0} (Jetty's idle threads ready for the next read; Jetty's choice
  * when absent).
  *
  * @param nodeId the node id, or null for {@code bench-<random>-<i>} (unique per process start)
@@ -26,9 +27,12 @@ import java.util.Objects;
  * @param heartbeat the ping period, or null for the core's default (25 s)
  * @param historyCheck how long a durable topic may stay silent before the node reads its history's latest
  *     offset (filling a tail whose envelope it missed), or null for the core's default (30 s)
+ * @param reservedThreads Jetty's reserved threads ({@code JettyTransportOptions.reservedThreads}), -1 for
+ *     Jetty's choice
  */
 public record NodeSettings(String nodeId, Map<String, Retention> durable, String subscribePrefix,
-                           long maxQueuedBytes, Duration heartbeat, Duration historyCheck) {
+                           long maxQueuedBytes, Duration heartbeat, Duration historyCheck,
+                           int reservedThreads) {
 
     /** Copies the map; validates the bound. */
     public NodeSettings {
@@ -40,7 +44,7 @@ public record NodeSettings(String nodeId, Map<String, Retention> durable, String
 
     /** @return the settings of the fan-out benchmarks: nothing durable, no client subscriptions */
     public static NodeSettings defaults() {
-        return new NodeSettings(null, Map.of(), null, 0, null, null);
+        return new NodeSettings(null, Map.of(), null, 0, null, null, -1);
     }
 
     /**
@@ -55,7 +59,8 @@ public record NodeSettings(String nodeId, Map<String, Retention> durable, String
         long queued = args.integer("max-queued-bytes", 0);
         Duration heartbeat = args.duration("heartbeat", null);
         Duration historyCheck = args.duration("history-check", null);
-        return new NodeSettings(id, durable, prefix, queued, heartbeat, historyCheck);
+        int reserved = args.integer("reserved-threads", -1);
+        return new NodeSettings(id, durable, prefix, queued, heartbeat, historyCheck, reserved);
     }
 
     /**
@@ -106,6 +111,9 @@ public record NodeSettings(String nodeId, Map<String, Retention> durable, String
         }
         if (historyCheck != null) {
             out.addAll(java.util.List.of("--history-check", historyCheck.toMillis() + "ms"));
+        }
+        if (reservedThreads != -1) {
+            out.addAll(java.util.List.of("--reserved-threads", Integer.toString(reservedThreads)));
         }
         return out;
     }

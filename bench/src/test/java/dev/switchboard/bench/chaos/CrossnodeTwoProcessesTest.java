@@ -108,7 +108,7 @@ class CrossnodeTwoProcessesTest {
         String backplane = redis();
         BenchServer first = BenchServer.start("127.0.0.1", 0, 1, backplane, 0, 0, 0,
                 dev.switchboard.Execution.INLINE, new dev.switchboard.bench.server.NodeSettings("twin",
-                        java.util.Map.of(), null, 0, null, null));
+                        java.util.Map.of(), null, 0, null, null, -1));
         closing.add(first);
         // The other process starts later: it leaves; this one keeps its id and reports the conflict while the
         // other's beats come and for 3 s after, then is healthy again. Watch from before the other JVM starts: it

@@ -41,6 +41,10 @@ import java.util.Objects;
  * @param maxThreads the bound of Jetty's thread pool (default {@code max(32, 4 × CPUs)}). Jetty threads
  *     only parse HTTP, upgrade and move bytes: application handlers run on the core's executor, so a
  *     small bounded pool suffices and stops connect bursts from growing Jetty's default pool past 200
+ * @param reservedThreads how many idle Jetty threads stand ready to take the next read at once (Jetty's
+ *     {@code QueuedThreadPool.setReservedThreads}); {@code -1} (the default) lets Jetty choose from the
+ *     CPU count, {@code 0} reserves none: each read is handed to a pooled thread. See docs/benchmarks.md
+ *     for when to change it
  * @param stopTimeout how long {@link JettyTransport#close()} waits for clients to answer the 1001
  *     close handshake before the server stops (default 2 s)
  * @param compression whether to negotiate {@code permessage-deflate} when a client offers it (default
@@ -69,8 +73,8 @@ import java.util.Objects;
  */
 public record JettyTransportOptions(String host, int port, String path, Path staticRoot,
                                     String staticClasspathBase, Path keyStore, String keyStorePassword,
-                                    Duration idleTimeout, int maxThreads, Duration stopTimeout,
-                                    boolean compression, int acceptQueueSize, List<String> allowedOrigins,
+                                    Duration idleTimeout, int maxThreads, int reservedThreads,
+                                    Duration stopTimeout, boolean compression, int acceptQueueSize, List<String> allowedOrigins,
                                     Map<String, Servlet> servlets, dev.switchboard.spi.MetricsScraper metrics,
                                     HttpApiOptions httpApi, Map<String, HttpService> httpServices) {
 
@@ -104,6 +108,10 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         if (maxThreads < MIN_THREADS) {
             throw new IllegalArgumentException("maxThreads must be at least " + MIN_THREADS + ": " + maxThreads);
         }
+        if (reservedThreads < -1 || reservedThreads >= maxThreads) {
+            throw new IllegalArgumentException("reservedThreads must be -1 (Jetty's choice) or 0.." + (maxThreads - 1)
+                    + ": " + reservedThreads);
+        }
         allowedOrigins = List.copyOf(allowedOrigins);
         servlets = Map.copyOf(servlets);
         for (String spec : servlets.keySet()) {
@@ -130,6 +138,20 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         }
     }
 
+    /**
+     * The options of the releases before {@code reservedThreads}: Jetty chooses how many threads it reserves.
+     */
+    public JettyTransportOptions(String host, int port, String path, Path staticRoot, String staticClasspathBase,
+                                 Path keyStore, String keyStorePassword, Duration idleTimeout, int maxThreads,
+                                 Duration stopTimeout, boolean compression, int acceptQueueSize,
+                                 List<String> allowedOrigins, Map<String, Servlet> servlets,
+                                 dev.switchboard.spi.MetricsScraper metrics, HttpApiOptions httpApi,
+                                 Map<String, HttpService> httpServices) {
+        this(host, port, path, staticRoot, staticClasspathBase, keyStore, keyStorePassword, idleTimeout, maxThreads,
+                -1, stopTimeout, compression, acceptQueueSize, allowedOrigins, servlets, metrics, httpApi,
+                httpServices);
+    }
+
     /** @return the defaults: {@code 0.0.0.0:8080}, path {@code /ws}, no static files, no TLS */
     public static JettyTransportOptions defaults() {
         return builder().build();
@@ -152,6 +174,7 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         b.keyStorePassword = keyStorePassword;
         b.idleTimeout = idleTimeout;
         b.maxThreads = maxThreads;
+        b.reservedThreads = reservedThreads;
         b.stopTimeout = stopTimeout;
         b.compression = compression;
         b.acceptQueueSize = acceptQueueSize;
@@ -174,7 +197,8 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         return "JettyTransportOptions[host=" + host + ", port=" + port + ", path=" + path
                 + ", staticRoot=" + staticRoot + ", staticClasspathBase=" + staticClasspathBase
                 + ", tls=" + tls() + ", idleTimeout=" + idleTimeout + ", maxThreads=" + maxThreads
-                + ", stopTimeout=" + stopTimeout + ", compression=" + compression
+                + ", reservedThreads=" + reservedThreads + ", stopTimeout=" + stopTimeout
+                + ", compression=" + compression
                 + ", acceptQueueSize=" + acceptQueueSize + ", allowedOrigins=" + allowedOrigins + ", servlets="
                 + servlets.keySet() + ", metrics=" + (metrics != null)
                 + ", emitApi=" + (httpApi.emitEnabled() ? httpApi.emitPath() : "off")
@@ -200,6 +224,7 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         private String keyStorePassword;
         private Duration idleTimeout = Duration.ofMinutes(2);
         private int maxThreads = Math.max(32, 4 * Runtime.getRuntime().availableProcessors());
+        private int reservedThreads = -1;
         private Duration stopTimeout = Duration.ofSeconds(2);
         private boolean compression;
         private int acceptQueueSize = 1024;
@@ -327,6 +352,15 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
             return this;
         }
 
+        /**
+         * @param v idle threads Jetty keeps ready for the next read: -1 for Jetty's choice (default), 0 for none
+         * @return this
+         */
+        public Builder reservedThreads(int v) {
+            reservedThreads = v;
+            return this;
+        }
+
         /** @param v how long close waits for clients' close handshakes (default 2 s) @return this */
         public Builder stopTimeout(Duration v) {
             stopTimeout = v;
@@ -342,8 +376,8 @@ public record JettyTransportOptions(String host, int port, String path, Path sta
         /** @return validated options */
         public JettyTransportOptions build() {
             return new JettyTransportOptions(host, port, path, staticRoot, staticClasspathBase, keyStore,
-                    keyStorePassword, idleTimeout, maxThreads, stopTimeout, compression, acceptQueueSize,
-                    allowedOrigins, servlets, metrics, httpApi, httpServices);
+                    keyStorePassword, idleTimeout, maxThreads, reservedThreads, stopTimeout, compression,
+                    acceptQueueSize, allowedOrigins, servlets, metrics, httpApi, httpServices);
         }
     }
 }

@@ -6,9 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.switchboard.http.HttpApiOptions;
 import dev.switchboard.http.HttpResponse;
 import dev.switchboard.http.HttpService;
+import dev.switchboard.transport.internal.OpenSessions;
+import dev.switchboard.transport.jetty.internal.JettyServers;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.Test;
 
 class JettyTransportOptionsTest {
@@ -25,6 +30,7 @@ class JettyTransportOptionsTest {
         assertThat(o.tls()).isFalse();
         assertThat(o.idleTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(o.maxThreads()).isEqualTo(Math.max(32, 4 * Runtime.getRuntime().availableProcessors()));
+        assertThat(o.reservedThreads()).isEqualTo(-1);
         assertThat(o.stopTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(o.compression()).isFalse();
     }
@@ -33,7 +39,7 @@ class JettyTransportOptionsTest {
     void toBuilderRoundTrips() {
         JettyTransportOptions o = JettyTransportOptions.builder().host("127.0.0.1").port(0).path("/chat/{room}")
                 .staticFiles(Path.of("web")).staticClasspath("static").tls(Path.of("k.p12"), "pw")
-                .idleTimeout(Duration.ofSeconds(5)).maxThreads(16).stopTimeout(Duration.ofMillis(100))
+                .idleTimeout(Duration.ofSeconds(5)).maxThreads(16).reservedThreads(0).stopTimeout(Duration.ofMillis(100))
                 .compression(true).build();
 
         assertThat(o.toBuilder().build()).isEqualTo(o);
@@ -48,6 +54,10 @@ class JettyTransportOptionsTest {
         assertThatThrownBy(() -> JettyTransportOptions.builder().path("ws").build()).hasMessageContaining("path");
         assertThatThrownBy(() -> JettyTransportOptions.builder().host(" ").build()).hasMessageContaining("host");
         assertThatThrownBy(() -> JettyTransportOptions.builder().maxThreads(2).build()).hasMessageContaining("maxThreads");
+        assertThatThrownBy(() -> JettyTransportOptions.builder().reservedThreads(-2).build())
+                .hasMessageContaining("reservedThreads");
+        assertThatThrownBy(() -> JettyTransportOptions.builder().maxThreads(8).reservedThreads(8).build())
+                .hasMessageContaining("reservedThreads");
         assertThatThrownBy(() -> JettyTransportOptions.builder().idleTimeout(Duration.ZERO).build())
                 .hasMessageContaining("idleTimeout");
         assertThatThrownBy(() -> JettyTransportOptions.builder().stopTimeout(Duration.ofSeconds(-1)).build())
@@ -73,6 +83,26 @@ class JettyTransportOptionsTest {
                 .hasMessageContaining("httpServices");
         assertThat(JettyTransportOptions.builder().httpApi(HttpApiOptions.builder().cloudEvents(false).build())
                 .httpService("/events", any).build().httpServices()).containsKey("/events");
+    }
+
+    @Test
+    void theReservedThreadsSettingReachesJettysPool() throws Exception {
+        for (int reserved : new int[] {-1, 0, 2}) {
+            Server server = JettyServers.create(JettyTransportOptions.builder().port(0).reservedThreads(reserved).build(),
+                    new EchoAcceptor(), List.of(), new OpenSessions<>());
+            try {
+                server.start();
+                QueuedThreadPool pool = (QueuedThreadPool) server.getThreadPool();
+                assertThat(pool.getReservedThreads()).isEqualTo(reserved);
+                if (reserved >= 0) {
+                    assertThat(pool.getMaxReservedThreads()).isEqualTo(reserved);
+                } else {
+                    assertThat(pool.getMaxReservedThreads()).as("Jetty's own choice").isPositive();
+                }
+            } finally {
+                server.stop();
+            }
+        }
     }
 
     @Test

@@ -60,6 +60,7 @@ public final class JettyServers {
                                 OpenSessions<CoreTransportSession> openSessions) {
         QueuedThreadPool pool = new QueuedThreadPool(options.maxThreads(), Math.min(8, options.maxThreads()));
         pool.setName("switchboard-jetty");
+        pool.setReservedThreads(options.reservedThreads());
         Server server = new Server(pool);
         server.addConnector(connector(server, options));
         ServletContextHandler context = context(options, acceptor);
