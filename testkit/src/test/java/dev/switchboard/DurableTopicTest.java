@@ -76,6 +76,21 @@ class DurableTopicTest {
         return reply;
     }
 
+    /** Makes the topic durable on both nodes and subscribes a new client of {@code b} to it. @return that client */
+    private InMemoryClient subscribedOnB(Switchboard a, Switchboard b, String topic, Retention retention) {
+        a.durableTopic(topic, retention);
+        b.durableTopic(topic, retention);
+        InMemoryClient onB = connect(b);
+        subscribe(onB, topic, null);
+        return onB;
+    }
+
+    /** Emits from {@code from} to the topic's subscribers. @return the offset of the client's next frame */
+    private static long emitAndReceive(Switchboard from, String topic, String event, Object data, InMemoryClient client) {
+        from.to(Audience.topic(topic)).emit(event, data);
+        return client.nextFrame(WAIT).path("offset").asLong();
+    }
+
     @Test
     void eventsCarryIncreasingOffsetsAndResumeOnTheSameNode() {
         Switchboard board = node(new dev.switchboard.backplane.LocalBackplane(), null);
@@ -169,10 +184,7 @@ class DurableTopicTest {
         Switchboard a = node(TestBackplanes.lossy(bus.backplane(),
                 text -> text.contains("\\\"lost\\\"") && lost.incrementAndGet() > 0), null);
         Switchboard b = node(bus.backplane(), null);
-        a.durableTopic("feed", Retention.lastMessages(10));
-        b.durableTopic("feed", Retention.lastMessages(10));
-        InMemoryClient onB = connect(b);
-        subscribe(onB, "feed", null);
+        InMemoryClient onB = subscribedOnB(a, b, "feed", Retention.lastMessages(10));
         a.to(Audience.topic("feed")).emit("item", "first");
         a.to(Audience.topic("feed")).emit("item", "lost");
         a.to(Audience.topic("feed")).emit("item", "third");
@@ -194,12 +206,8 @@ class DurableTopicTest {
         InMemoryBackplane.Bus bus = InMemoryBackplane.bus();
         Switchboard a = node(TestBackplanes.lossy(bus.backplane(), text -> text.contains("lost-")), null);
         Switchboard b = node(bus.backplane(), null, Duration.ofMillis(400));
-        a.durableTopic("feed", Retention.lastMessages(10));
-        b.durableTopic("feed", Retention.lastMessages(10));
-        InMemoryClient onB = connect(b);
-        subscribe(onB, "feed", null);
-        a.to(Audience.topic("feed")).emit("item", "first");
-        assertThat(onB.nextFrame(WAIT).path("offset").asLong()).isEqualTo(1);
+        InMemoryClient onB = subscribedOnB(a, b, "feed", Retention.lastMessages(10));
+        assertThat(emitAndReceive(a, "feed", "item", "first", onB)).isEqualTo(1);
         a.to(Audience.topic("feed")).emit("item", "lost-2");
         a.to(Audience.topic("feed")).emit("item", "lost-3");
         for (int i = 2; i <= 3; i++) {
@@ -207,8 +215,7 @@ class DurableTopicTest {
             assertThat(e.path("offset").asLong()).isEqualTo(i);
             assertThat(e.path("data").asText()).isEqualTo("lost-" + i);
         }
-        a.to(Audience.topic("feed")).emit("item", "fourth");
-        assertThat(onB.nextFrame(WAIT).path("offset").asLong()).isEqualTo(4);
+        assertThat(emitAndReceive(a, "feed", "item", "fourth", onB)).isEqualTo(4);
         assertThat(onB.pollFrame()).as("nothing twice").isNull();
     }
 
@@ -217,12 +224,8 @@ class DurableTopicTest {
         InMemoryBackplane.Bus bus = InMemoryBackplane.bus();
         Switchboard a = node(TestBackplanes.lossy(bus.backplane(), text -> text.contains("lost-")), null);
         Switchboard b = node(bus.backplane(), null, Duration.ofMillis(400));
-        a.durableTopic("price", Retention.lastValue());
-        b.durableTopic("price", Retention.lastValue());
-        InMemoryClient onB = connect(b);
-        subscribe(onB, "price", null);
-        a.to(Audience.topic("price")).emit("price", "first");
-        assertThat(onB.nextFrame(WAIT).path("offset").asLong()).isEqualTo(1);
+        InMemoryClient onB = subscribedOnB(a, b, "price", Retention.lastValue());
+        assertThat(emitAndReceive(a, "price", "price", "first", onB)).isEqualTo(1);
         a.to(Audience.topic("price")).emit("price", "lost-2");
         a.to(Audience.topic("price")).emit("price", "lost-3");
         JsonNode latest = onB.nextFrame(WAIT);
@@ -236,13 +239,9 @@ class DurableTopicTest {
         InMemoryBackplane.Bus bus = InMemoryBackplane.bus();
         Switchboard a = node(bus.backplane(), null);
         Switchboard b = node(bus.backplane(), null);
-        a.durableTopic("feed", Retention.lastMessages(10));
-        b.durableTopic("feed", Retention.lastMessages(10));
-        InMemoryClient onB = connect(b);
-        subscribe(onB, "feed", null);
+        InMemoryClient onB = subscribedOnB(a, b, "feed", Retention.lastMessages(10));
         for (int i = 1; i <= 3; i++) {
-            a.to(Audience.topic("feed")).emit("item", i);
-            assertThat(onB.nextFrame(WAIT).path("offset").asLong()).isEqualTo(i);
+            assertThat(emitAndReceive(a, "feed", "item", i, onB)).isEqualTo(i);
         }
         bus.history().clear();
         a.to(Audience.topic("feed")).emit("item", "after loss");
@@ -258,12 +257,8 @@ class DurableTopicTest {
         InMemoryBackplane.Bus bus = InMemoryBackplane.bus();
         Switchboard a = node(TestBackplanes.lossy(bus.backplane(), text -> text.contains("\\\"first-new\\\"")), null);
         Switchboard b = node(bus.backplane(), null);
-        a.durableTopic("feed", Retention.lastMessages(10));
-        b.durableTopic("feed", Retention.lastMessages(10));
-        InMemoryClient onB = connect(b);
-        subscribe(onB, "feed", null);
-        a.to(Audience.topic("feed")).emit("item", "old");
-        assertThat(onB.nextFrame(WAIT).path("offset").asLong()).isEqualTo(1);
+        InMemoryClient onB = subscribedOnB(a, b, "feed", Retention.lastMessages(10));
+        assertThat(emitAndReceive(a, "feed", "item", "old", onB)).isEqualTo(1);
         bus.history().clear();
         a.to(Audience.topic("feed")).emit("item", "first-new");   // offset 1 of the new epoch, lost on the way
         a.to(Audience.topic("feed")).emit("item", "second-new");  // offset 2 arrives first
@@ -284,13 +279,9 @@ class DurableTopicTest {
         GatedHistory gated = new GatedHistory(bus.history());
         Switchboard a = node(TestBackplanes.lossy(bus.backplane(), text -> text.contains("lost-")), null);
         Switchboard b = node(TestBackplanes.withHistory(bus.backplane(), gated), null);
-        a.durableTopic("feed", Retention.lastMessages(100));
-        b.durableTopic("feed", Retention.lastMessages(100));
-        InMemoryClient onB = connect(b);
-        subscribe(onB, "feed", null);
+        InMemoryClient onB = subscribedOnB(a, b, "feed", Retention.lastMessages(100));
         gated.hold(true);
-        a.to(Audience.topic("feed")).emit("item", "m1");
-        assertThat(onB.nextFrame(WAIT).path("offset").asLong()).isEqualTo(1);
+        assertThat(emitAndReceive(a, "feed", "item", "m1", onB)).isEqualTo(1);
         a.to(Audience.topic("feed")).emit("item", "lost-2");
         a.to(Audience.topic("feed")).emit("item", "m3");
         gated.awaitHeld(1);                                      // the first read of the gap at 2

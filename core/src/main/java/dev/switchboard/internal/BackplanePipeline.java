@@ -289,8 +289,7 @@ public final class BackplanePipeline implements AutoCloseable {
                 log.info("{} backplane of node {} publishes again", adapter.name(), nodeId);
             }
         } catch (Exception e) {
-            failed(e);
-            drop(batch.size(), "publish failed: " + e);
+            dropFailed(batch.size(), e);
         } finally {
             outbound.done(batch);
         }
@@ -321,12 +320,16 @@ public final class BackplanePipeline implements AutoCloseable {
             if (e != null) {
                 Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
                         ? e.getCause() : e;
-                Exception failure = cause instanceof Exception x ? x : new BackplaneException(cause.toString(), cause);
-                failed(failure);
-                drop(1, "publish failed: " + failure);
+                dropFailed(1, cause instanceof Exception x ? x : new BackplaneException(cause.toString(), cause));
             }
         });
         return true;
+    }
+
+    /** A publish of {@code n} messages failed: they are dropped and counted, and the pipeline fails fast. */
+    private void dropFailed(int n, Exception e) {
+        failed(e);
+        drop(n, "publish failed: " + e);
     }
 
     private void failed(Exception e) {

@@ -1,14 +1,9 @@
 package dev.switchboard.backplane.redis;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import dev.switchboard.spi.Backplane;
 import dev.switchboard.testkit.BackplaneCompatibilityKit;
-import java.nio.file.Path;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The backplane contract against a real Redis started by the test: the binary bundled in embedded-redis
@@ -16,28 +11,13 @@ import org.junit.jupiter.api.io.TempDir;
  * process with SIGKILL and start it again, empty, on the same port.
  */
 class RedisBackplaneCompatibilityTest extends BackplaneCompatibilityKit {
-    @TempDir
-    static Path dir;
-    private static RedisProcess server;
+    @RegisterExtension
+    static final LocalRedis redis = new LocalRedis();
     private final String prefix = "kit-" + UUID.randomUUID().toString().substring(0, 8);
-
-    @BeforeAll
-    static void startRedis() {
-        RedisBinary binary = RedisBinary.any().orElse(null);
-        assumeTrue(binary != null, "no Redis binary: embedded-redis's does not run here and no redis-server on PATH");
-        server = new RedisProcess(binary, dir).start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Override
     protected Backplane createBackplane() {
-        return RedisBackplane.create(server.uri() + "?channelPrefix=" + prefix);
+        return RedisBackplane.create(redis.uri() + "?channelPrefix=" + prefix);
     }
 
     @Override
@@ -47,11 +27,11 @@ class RedisBackplaneCompatibilityTest extends BackplaneCompatibilityKit {
 
     @Override
     protected void stopServer() {
-        server.kill();
+        redis.server().kill();
     }
 
     @Override
     protected void startServer() {
-        server.start();
+        redis.server().start();
     }
 }

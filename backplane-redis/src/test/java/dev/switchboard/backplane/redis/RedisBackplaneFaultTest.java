@@ -2,7 +2,6 @@ package dev.switchboard.backplane.redis;
 
 import dev.switchboard.internal.BackplanePipeline;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.switchboard.Retention;
 import dev.switchboard.StreamPosition;
@@ -16,7 +15,6 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bad input and faults against a real Redis started by the test: raw garbage on the channels, a listener
@@ -39,28 +37,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RedisBackplaneFaultTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
-    @TempDir
-    static Path dir;
-    private static RedisProcess server;
+    @RegisterExtension
+    static final LocalRedis redis = new LocalRedis();
     private static RedisClient raw;
     private final List<BackplanePipeline> created = new ArrayList<>();
     private final String prefix = "fault-" + UUID.randomUUID().toString().substring(0, 8);
 
     @BeforeAll
-    static void startRedis() {
-        RedisBinary binary = RedisBinary.any().orElse(null);
-        assumeTrue(binary != null, "no Redis binary: embedded-redis's does not run here and no redis-server on PATH");
-        server = new RedisProcess(binary, dir).start();
+    static void startClient() {
         raw = RedisClient.create();
     }
 
     @AfterAll
-    static void stopRedis() {
+    static void stopClient() {
         if (raw != null) {
             raw.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        }
-        if (server != null) {
-            server.close();
         }
     }
 
@@ -70,7 +61,7 @@ class RedisBackplaneFaultTest {
     }
 
     private BackplanePipeline started(String node, java.util.function.Consumer<byte[]> listener, String options) {
-        BackplanePipeline b = BackplanePipeline.of(RedisBackplane.create(server.uri() + "?channelPrefix=" + prefix + options));
+        BackplanePipeline b = BackplanePipeline.of(RedisBackplane.create(redis.uri() + "?channelPrefix=" + prefix + options));
         created.add(b);
         b.start(node, listener);
         Await.until(TIMEOUT, () -> b.health().up(), node + " up");
@@ -82,7 +73,7 @@ class RedisBackplaneFaultTest {
     }
 
     private void publishRaw(String channel, byte[] message) {
-        try (StatefulRedisConnection<byte[], byte[]> c = raw.connect(ByteArrayCodec.INSTANCE, RedisURI.create(server.uri()))) {
+        try (StatefulRedisConnection<byte[], byte[]> c = raw.connect(ByteArrayCodec.INSTANCE, RedisURI.create(redis.uri()))) {
             c.sync().publish(utf8(channel), message);
         }
     }
@@ -129,7 +120,7 @@ class RedisBackplaneFaultTest {
         RecordingListener other = new RecordingListener();
         BackplanePipeline a = started("a", mine, "");
         BackplanePipeline b = started("b", m -> { }, "");
-        BackplanePipeline c = BackplanePipeline.of(RedisBackplane.create(server.uri() + "?channelPrefix=" + prefix + "-other"));
+        BackplanePipeline c = BackplanePipeline.of(RedisBackplane.create(redis.uri() + "?channelPrefix=" + prefix + "-other"));
         created.add(c);
         c.start("a", other); // the same node id, under another prefix
         Await.until(TIMEOUT, () -> c.health().up(), "other prefix up");
@@ -160,14 +151,14 @@ class RedisBackplaneFaultTest {
         History h = a.history().orElseThrow();
         StreamPosition before = h.append("t", utf8("x"), Retention.lastMessages(5)).get(10, TimeUnit.SECONDS);
         h.append("t", utf8("y"), Retention.lastMessages(5)).get(10, TimeUnit.SECONDS);
-        server.kill();
+        redis.server().kill();
         try {
             Await.until(TIMEOUT, () -> !a.health().up(), "down");
             assertThat(h.read("t", 0, 10)).failsWithin(Duration.ofSeconds(2))
                     .withThrowableOfType(java.util.concurrent.ExecutionException.class)
                     .withCauseInstanceOf(dev.switchboard.BackplaneException.class);
         } finally {
-            server.start();
+            redis.server().start();
         }
         Await.until(TIMEOUT, () -> a.health().up(), "up again");
         HistoryRead after = h.read("t", 0, 10).get(10, TimeUnit.SECONDS);

@@ -1,7 +1,6 @@
 package dev.switchboard.backplane.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.switchboard.Audience;
 import dev.switchboard.ClusterTrust;
@@ -12,16 +11,13 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 12, item 9, as the attacker tried it: a plain Redis client that may publish to the backplane's
@@ -33,25 +29,10 @@ class RedisClusterTrustTest {
     private static final String KEY = "redis-trust-test-key-0123456789-abcdefgh";
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    @TempDir
-    static Path dir;
-    private static RedisProcess server;
+    @RegisterExtension
+    static final LocalRedis redis = new LocalRedis();
     private final String prefix = "trust-" + UUID.randomUUID().toString().substring(0, 8);
     private final List<AutoCloseable> closing = new CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    static void startRedis() {
-        RedisBinary binary = RedisBinary.any().orElse(null);
-        assumeTrue(binary != null, "no Redis binary: embedded-redis's does not run here and no redis-server on PATH");
-        server = new RedisProcess(binary, dir).start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @AfterEach
     void close() throws Exception {
@@ -61,7 +42,7 @@ class RedisClusterTrustTest {
     }
 
     private ClusterFixture cluster(ClusterTrust trust) {
-        ClusterFixture f = new ClusterFixture(() -> RedisBackplane.create(server.uri() + "?channelPrefix=" + prefix),
+        ClusterFixture f = new ClusterFixture(() -> RedisBackplane.create(redis.uri() + "?channelPrefix=" + prefix),
                 prefix, TIMEOUT, trust);
         closing.add(f);
         f.startNode();
@@ -76,7 +57,7 @@ class RedisClusterTrustTest {
         final StatefulRedisConnection<String, String> pub;
 
         Intruder() {
-            RedisClient client = RedisClient.create(server.uri());
+            RedisClient client = RedisClient.create(redis.uri());
             closing.add(client::shutdown);
             pub = client.connect();
             StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();

@@ -315,21 +315,41 @@ final class Checker {
     }
 
     /**
-     * @return how many acknowledged messages of count-retention durable topics no subscriber received yet:
-     *     at the end of a run they are on their way, or a node missed their envelope and reads them from the
-     *     history at its next idle check
+     * @return how many acknowledged durable messages no subscriber received yet (on a last-value topic, only
+     *     its latest): at the end of a run they are on their way, or a node missed their envelope and reads
+     *     them from the history at its next idle check
      */
     synchronized int unseenAcked() {
         int n = 0;
         for (Map.Entry<String, BitSet> e : acked.entrySet()) {
             TopicKind k = topics.get(e.getKey().substring(0, e.getKey().indexOf('|')));
-            if (k != null && k.durable() && !k.lastValue()) {
-                BitSet missing = (BitSet) e.getValue().clone();
-                missing.andNot(seen.getOrDefault(e.getKey(), new BitSet()));
-                n += missing.cardinality();
+            if (k == null || !k.durable()) {
+                continue;
+            }
+            BitSet missing = (BitSet) e.getValue().clone();
+            missing.andNot(seen.getOrDefault(e.getKey(), new BitSet()));
+            Map<Long, Long> times = ackTimes.get(e.getKey());
+            long last = lastAck(k);
+            for (int seq = missing.nextSetBit(0); seq >= 0; seq = missing.nextSetBit(seq + 1)) {
+                if (!k.lastValue() || times.get((long) seq) >= last) {
+                    n++;
+                }
             }
         }
         return n;
+    }
+
+    /** @return when the topic's last acknowledged message was acknowledged (0 for none) */
+    private long lastAck(TopicKind k) {
+        long last = 0;
+        for (Map.Entry<String, Map<Long, Long>> e : ackTimes.entrySet()) {
+            if (e.getKey().startsWith(k.name() + "|")) {
+                for (long t : e.getValue().values()) {
+                    last = Math.max(last, t);
+                }
+            }
+        }
+        return last;
     }
 
     /**
@@ -414,14 +434,7 @@ final class Checker {
         BitSet missing = (BitSet) ackedSeqs.clone();
         missing.andNot(got);
         Map<Long, Long> times = ackTimes.get(k.name() + "|" + publisher);
-        long lastAck = 0;
-        for (Map.Entry<String, Map<Long, Long>> e : ackTimes.entrySet()) {
-            if (e.getKey().startsWith(k.name() + "|")) {
-                for (long t : e.getValue().values()) {
-                    lastAck = Math.max(lastAck, t);
-                }
-            }
-        }
+        long lastAck = lastAck(k);
         for (int seq = missing.nextSetBit(0); seq >= 0; seq = missing.nextSetBit(seq + 1)) {
             long acked = times.get((long) seq);
             if (k.lastValue() && acked < lastAck) {

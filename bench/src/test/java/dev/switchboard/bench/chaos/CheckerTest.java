@@ -195,6 +195,25 @@ class CheckerTest {
     }
 
     @Test
+    void theEndWaitsForAcknowledgedCountedMessagesNobodyReceivedYet() {
+        checker.reply("j1", ORDERS, "e1", 0L, false, false);
+        events("j1", ORDERS, 1, 2);
+        checker.published(ORDERS, "pub1", 3, "acked");            // its envelope missed every node so far
+        checker.published(ORDERS, "pub1", 4, "failed");           // refused: nothing to wait for
+        checker.published(PRICE, "pub1", 1, "acked");             // a last value superseded by the next...
+        clock.addAndGet(10);
+        checker.published(PRICE, "pub1", 2, "acked");             // ...which must arrive
+        checker.published(CHAT, "pub1", 1, "acked");              // plain: at most once
+        assertThat(checker.unseenAcked()).isEqualTo(2);
+
+        checker.event("j1", ORDERS, 3L, "pub1", 3, "n2");         // read from the history at an idle check
+        checker.reply("j1", PRICE, "e1", 2L, false, false);
+        checker.event("j1", PRICE, 2L, "pub1", 2, "n2");
+        assertThat(checker.unseenAcked()).isZero();
+        assertThat(kinds(checker.finish(Set.of("j1")))).isEmpty();
+    }
+
+    @Test
     void aConnectedSubscriberBehindTheOthersAtTheEndIsStale() {
         checker.reply("j1", ORDERS, "e1", 0L, false, false);
         checker.reply("j2", ORDERS, "e1", 0L, false, false);
