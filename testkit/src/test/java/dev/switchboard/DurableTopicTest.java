@@ -276,7 +276,7 @@ class DurableTopicTest {
         // Found by the chaos soak: under load two gap reads were in flight; the older one, answering for
         // a gap already filled, took a newer gap for lost and skipped it without reading it.
         InMemoryBackplane.Bus bus = InMemoryBackplane.bus();
-        GatedHistory gated = new GatedHistory(bus.history());
+        HeldHistory gated = new HeldHistory(bus.history());
         Switchboard a = node(TestBackplanes.lossy(bus.backplane(), text -> text.contains("lost-")), null);
         Switchboard b = node(TestBackplanes.withHistory(bus.backplane(), gated), null);
         InMemoryClient onB = subscribedOnB(a, b, "feed", Retention.lastMessages(100));
@@ -336,13 +336,94 @@ class DurableTopicTest {
     }
 
     @Test
+    void aLateMessageOfALostEpochNeverTakesAStreamThatStartedInTheNewOneBack() throws Exception {
+        // Found by the chaos soak (Redis wiped under load): a node whose stream started in the new epoch took a
+        // late message of the lost one for news, skipped the offsets up to it and wrote it to its subscribers;
+        // the new epoch's messages after it were then dropped as the retired epoch's.
+        InMemoryBackplane.Bus bus = InMemoryBackplane.bus();
+        Backplane innerA = bus.backplane();
+        java.util.concurrent.atomic.AtomicReference<byte[]> late = new java.util.concurrent.atomic.AtomicReference<>();
+        Switchboard a = node(TestBackplanes.lossy(innerA, text -> holdOnce(text, "late-old", late)), null);
+        Switchboard b = node(bus.backplane(), null);
+        a.durableTopic("feed", Retention.lastMessages(10));
+        b.durableTopic("feed", Retention.lastMessages(10));
+        for (int i = 1; i <= 3; i++) {
+            a.to(Audience.topic("feed")).emit("item", "old-" + i); // nobody listens on b yet
+        }
+        a.to(Audience.topic("feed")).emit("item", "late-old");    // lost epoch, offset 4, held on the way to b
+        bus.history().clear();
+        a.to(Audience.topic("feed")).emit("item", "new-1");       // new epoch, offset 1
+        InMemoryClient onB = connect(b);
+        assertThat(subscribe(onB, "feed", null).path("data").path("offset").asLong()).isEqualTo(1);
+
+        innerA.publish(List.of(new dev.switchboard.spi.Outbound(null, late.get()))); // arrives now
+        a.to(Audience.topic("feed")).emit("item", "new-2");
+
+        JsonNode next = onB.nextFrame(WAIT);
+        assertThat(next.path("data").asText()).isEqualTo("new-2");
+        assertThat(next.path("offset").asLong()).isEqualTo(2);
+        assertThat(onB.pollFrame()).isNull();
+    }
+
+    @Test
+    void aLateMessageOfALostEpochThatArrivesBeforeTheStreamHasAPositionIsDropped() throws Exception {
+        // The same, on a stream whose first read of the history had not answered yet: it kept the late message
+        // with the new epoch's, then took it for the new epoch's offset 4.
+        InMemoryBackplane.Bus bus = InMemoryBackplane.bus();
+        Backplane innerA = bus.backplane();
+        java.util.concurrent.atomic.AtomicReference<byte[]> late = new java.util.concurrent.atomic.AtomicReference<>();
+        HeldHistory reads = new HeldHistory(bus.history());
+        Switchboard a = node(TestBackplanes.lossy(innerA, text -> holdOnce(text, "late-old", late)), null);
+        Switchboard b = node(TestBackplanes.withHistory(bus.backplane(), reads), null);
+        a.durableTopic("feed", Retention.lastMessages(10));
+        b.durableTopic("feed", Retention.lastMessages(10));
+        for (int i = 1; i <= 3; i++) {
+            a.to(Audience.topic("feed")).emit("item", "old-" + i);
+        }
+        a.to(Audience.topic("feed")).emit("item", "late-old");    // lost epoch, offset 4
+        bus.history().clear();
+
+        reads.hold(true);
+        InMemoryClient onB = connect(b);
+        onB.send("{\"type\":\"subscribe\",\"id\":1,\"topic\":\"feed\"}");
+        reads.awaitHeld(2);                                       // the stream's first read and the subscribe's
+        innerA.publish(List.of(new dev.switchboard.spi.Outbound(null, late.get())));
+        a.to(Audience.topic("feed")).emit("item", "new-1");       // new epoch, offsets 1 and 2
+        a.to(Audience.topic("feed")).emit("item", "new-2");
+        reads.hold(false);
+        reads.release(0);
+        reads.release(0);
+        JsonNode reply = onB.nextFrame(WAIT);
+        assertThat(reply.path("type").asText()).isEqualTo("reply");
+        assertThat(reply.path("data").path("offset").asLong()).isEqualTo(2);
+
+        a.to(Audience.topic("feed")).emit("item", "new-3");
+        a.to(Audience.topic("feed")).emit("item", "new-4");
+        for (int offset = 3; offset <= 4; offset++) {
+            JsonNode next = onB.nextFrame(WAIT);
+            assertThat(next.path("data").asText()).isEqualTo("new-" + offset);
+            assertThat(next.path("offset").asLong()).isEqualTo(offset);
+        }
+        assertThat(onB.pollFrame()).isNull();
+    }
+
+    /** A lossy filter that keeps the first message containing {@code marker} in {@code held} and drops it. */
+    private static boolean holdOnce(String text, String marker, java.util.concurrent.atomic.AtomicReference<byte[]> held) {
+        if (text.contains(marker) && held.get() == null) {
+            held.set(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return true;
+        }
+        return false;
+    }
+
+    @Test
     void aResumeWhoseReadRanBeforeTheNewStreamStartedStillGetsEveryOffset() throws Exception {
         // Found by the chaos soak (PostgreSQL, 30 min): a subscriber resumed on a node where nobody was on the
         // topic yet. The new stream's first read of the history and the resume's read ran at once, and the store
         // answered them in the other order: the stream started after an offset the resume's read had not seen,
         // took it for history and never wrote it, and the subscriber, told recovered:true, missed it live.
         InMemoryBackplane.Bus bus = InMemoryBackplane.bus();
-        ReorderedHistory reads = new ReorderedHistory(bus.history());
+        HeldHistory reads = new HeldHistory(bus.history());
         Switchboard a = node(bus.backplane(), null);
         Switchboard b = node(TestBackplanes.withHistory(bus.backplane(), reads), null);
         a.durableTopic("feed", Retention.lastMessages(10));
@@ -378,16 +459,30 @@ class DurableTopicTest {
         assertThat(onB.pollFrame()).as("nothing twice").isNull();
     }
 
-    /** A history whose reads can be held, run when the test says and answered later, in any order. */
-    private static final class ReorderedHistory implements History {
+    /**
+     * A history whose reads can be held: each runs against the store when the test says ({@link #run}) and is
+     * answered later ({@link #answer}), in any order, or both at once ({@link #release}, which also takes it off
+     * the list).
+     */
+    private static final class HeldHistory implements History {
         private final History inner;
-        private final List<long[]> heldAfter = new ArrayList<>();
-        private final List<Runnable> runs = new ArrayList<>();
-        private final List<CompletableFuture<HistoryRead>> results = new ArrayList<>();
-        private final List<CompletableFuture<HistoryRead>> answers = new ArrayList<>();
+        private final List<Held> held = new ArrayList<>();
         private boolean holding;
 
-        ReorderedHistory(History inner) {
+        private record Held(long afterOffset, Runnable run, CompletableFuture<HistoryRead> result,
+                            CompletableFuture<HistoryRead> answer) {
+            void answerNow() {
+                result.whenComplete((r, f) -> {
+                    if (f != null) {
+                        answer.completeExceptionally(f);
+                    } else {
+                        answer.complete(r);
+                    }
+                });
+            }
+        }
+
+        HeldHistory(History inner) {
             this.inner = inner;
         }
 
@@ -402,94 +497,15 @@ class DurableTopicTest {
                 return inner.read(topic, afterOffset, limit);
             }
             CompletableFuture<HistoryRead> result = new CompletableFuture<>();
-            CompletableFuture<HistoryRead> answer = new CompletableFuture<>();
-            heldAfter.add(new long[] {afterOffset});
-            runs.add(() -> inner.read(topic, afterOffset, limit).whenComplete((r, f) -> {
+            held.add(new Held(afterOffset, () -> inner.read(topic, afterOffset, limit).whenComplete((r, f) -> {
                 if (f != null) {
                     result.completeExceptionally(f);
                 } else {
                     result.complete(r);
                 }
-            }));
-            results.add(result);
-            answers.add(answer);
+            }), result, new CompletableFuture<>()));
             notifyAll();
-            return answer;
-        }
-
-        synchronized void hold(boolean on) {
-            holding = on;
-        }
-
-        synchronized void awaitHeld(int n) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + WAIT.toMillis();
-            while (runs.size() < n && System.currentTimeMillis() < deadline) {
-                wait(100);
-            }
-            assertThat(runs).hasSize(n);
-        }
-
-        /** @return the index of the held read after {@code afterOffset} */
-        synchronized int indexOf(long afterOffset) {
-            for (int i = 0; i < heldAfter.size(); i++) {
-                if (heldAfter.get(i)[0] == afterOffset) {
-                    return i;
-                }
-            }
-            throw new AssertionError("no read after " + afterOffset + " is held");
-        }
-
-        /** Runs held read {@code i} against the store now; its caller does not hear of it yet. */
-        void run(int i) {
-            Runnable r;
-            synchronized (this) {
-                r = runs.get(i);
-            }
-            r.run();
-        }
-
-        /** Answers held read {@code i} with what it found when it ran. */
-        void answer(int i) throws Exception {
-            CompletableFuture<HistoryRead> result;
-            CompletableFuture<HistoryRead> answer;
-            synchronized (this) {
-                result = results.get(i);
-                answer = answers.get(i);
-            }
-            answer.complete(result.get(5, java.util.concurrent.TimeUnit.SECONDS));
-        }
-    }
-
-    /** A history whose reads can be held and answered in any order. */
-    private static final class GatedHistory implements History {
-        private final History inner;
-        private final List<Runnable> held = new ArrayList<>();
-        private boolean holding;
-
-        GatedHistory(History inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public CompletableFuture<StreamPosition> append(String topic, byte[] message, Retention retention) {
-            return inner.append(topic, message, retention);
-        }
-
-        @Override
-        public synchronized CompletableFuture<HistoryRead> read(String topic, long afterOffset, int limit) {
-            if (!holding) {
-                return inner.read(topic, afterOffset, limit);
-            }
-            CompletableFuture<HistoryRead> out = new CompletableFuture<>();
-            held.add(() -> inner.read(topic, afterOffset, limit).whenComplete((r, f) -> {
-                if (f != null) {
-                    out.completeExceptionally(f);
-                } else {
-                    out.complete(r);
-                }
-            }));
-            notifyAll();
-            return out;
+            return held.get(held.size() - 1).answer();
         }
 
         synchronized void hold(boolean on) {
@@ -504,12 +520,42 @@ class DurableTopicTest {
             assertThat(held).hasSize(n);
         }
 
-        void release(int index) {
-            Runnable r;
-            synchronized (this) {
-                r = held.remove(index);
+        /** @return the index of the held read after {@code afterOffset} */
+        synchronized int indexOf(long afterOffset) {
+            for (int i = 0; i < held.size(); i++) {
+                if (held.get(i).afterOffset() == afterOffset) {
+                    return i;
+                }
             }
-            r.run();
+            throw new AssertionError("no read after " + afterOffset + " is held");
+        }
+
+        /** Runs held read {@code i} against the store now; its caller does not hear of it yet. */
+        void run(int i) {
+            Held h;
+            synchronized (this) {
+                h = held.get(i);
+            }
+            h.run().run();
+        }
+
+        /** Answers held read {@code i} with what it found when it ran. */
+        void answer(int i) {
+            Held h;
+            synchronized (this) {
+                h = held.get(i);
+            }
+            h.answerNow();
+        }
+
+        /** Runs held read {@code i} now, answers it and takes it off the list. */
+        void release(int i) {
+            Held h;
+            synchronized (this) {
+                h = held.remove(i);
+            }
+            h.run().run();
+            h.answerNow();
         }
     }
 

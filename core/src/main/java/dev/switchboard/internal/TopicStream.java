@@ -5,7 +5,9 @@ import dev.switchboard.spi.EncodedFrame;
 import dev.switchboard.spi.History;
 import dev.switchboard.spi.HistoryEntry;
 import dev.switchboard.StreamPosition;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,7 +20,16 @@ import org.slf4j.LoggerFactory;
  * nodes) and from this node's own publishes, in any order; a message whose predecessor is missing waits
  * {@code gapDelayMillis}, then the gap is read from the history. A stream that heard nothing for the check
  * interval reads the history's latest position ({@link #checkIfIdle}): offsets it never delivered are a gap
- * at the tail, read the same way. Thread-safe: every state change locks the stream.
+ * at the tail, read the same way.
+ *
+ * <p>Which epoch is current is the history's to say. A message of an epoch the stream does not know yet (any
+ * message before the stream has a position, and afterwards one of an epoch that is neither its own nor one it
+ * left) is held until a read of the history issued after it arrived answers: the epoch is followed when the
+ * history is in it, and retired otherwise. A late message of a lost epoch looks just like the first one of a
+ * new epoch: a node whose stream started in the new epoch, taking a late message of the lost one for news,
+ * skipped the offsets up to it and wrote it to subscribers (found by the chaos soak, Redis wiped under load).
+ *
+ * <p>Thread-safe: every state change locks the stream.
  */
 final class TopicStream {
     private static final Logger log = LoggerFactory.getLogger(TopicStream.class);
@@ -32,8 +43,12 @@ final class TopicStream {
     private final long checkNanos;
     private final TreeMap<Long, EncodedFrame> pending = new TreeMap<>();
     private final Set<String> retiredEpochs = new HashSet<>();
+    /** Messages of epochs the history has not confirmed yet, by epoch. */
+    private final Map<String, Unconfirmed> unconfirmed = new HashMap<>();
+    /** Unconfirmed epochs seen so far: a read issued when this was n judges the epochs numbered up to n. */
+    private long epochsSeen;
+    private boolean confirming;
     private String epoch; // null until initialised
-    private String pendingEpoch;
     private long delivered;
     private boolean gapScheduled;
     private boolean cancelled;
@@ -64,6 +79,7 @@ final class TopicStream {
     }
 
     void initialise() {
+        long issued = epochsSeen();
         history.latest(topic).whenComplete((latest, failure) -> {
             if (failure != null) {
                 log.warn("Cannot read the position of durable topic \"{}\" ({}); retrying", topic,
@@ -71,8 +87,12 @@ final class TopicStream {
                 retry(this::initialise);
                 return;
             }
-            startAt(latest);
+            startAt(latest, issued);
         });
+    }
+
+    private synchronized long epochsSeen() {
+        return epochsSeen;
     }
 
     /**
@@ -81,16 +101,25 @@ final class TopicStream {
      * finds a new epoch moves the stream to it.
      */
     synchronized void startAt(StreamPosition latest) {
+        startAt(latest, 0);
+    }
+
+    /**
+     * @param issued {@link #epochsSeen} when the read was issued: unconfirmed epochs seen before it that are
+     *     not the read's are lost ones, and retired; 0 when unknown
+     */
+    private synchronized void startAt(StreamPosition latest, long issued) {
+        if (cancelled || retiredEpochs.contains(latest.epoch())) {
+            return;
+        }
         if (epoch == null) {
             epoch = latest.epoch();
             delivered = latest.offset();
-            if (pendingEpoch != null && !pendingEpoch.equals(epoch)) {
-                pending.clear();
-            }
-            drain();
-        } else if (!epoch.equals(latest.epoch()) && !retiredEpochs.contains(latest.epoch())) {
-            // The history moved to a new epoch before any of its messages reached this node: follow it
-            // now, so that no message of the lost epoch goes out after a subscriber was told the new one.
+        } else if (!epoch.equals(latest.epoch())) {
+            // The history moved to a new epoch: follow it now, so that no message of the lost epoch goes
+            // out after a subscriber was told the new one. A new epoch's offsets start at 1: the messages
+            // before the first one that arrived are new too and may still arrive (or be read from the
+            // history), so they must not count as delivered.
             log.info("Durable topic \"{}\" moved from epoch {} to {}: its history was lost", topic, epoch,
                     latest.epoch());
             retiredEpochs.add(epoch);
@@ -98,6 +127,48 @@ final class TopicStream {
             delivered = 0;
             head = 0;
             pending.clear();
+        }
+        Unconfirmed mine = unconfirmed.remove(epoch);
+        if (mine != null) {
+            pending.putAll(mine.frames().tailMap(delivered, false));
+        }
+        unconfirmed.entrySet().removeIf(u -> {
+            if (u.getValue().seen() > issued) {
+                return false; // arrived after the read was issued: the next read judges it
+            }
+            log.info("Durable topic \"{}\": dropping {} late message(s) of lost epoch {} (the history is in {})",
+                    topic, u.getValue().frames().size(), u.getKey(), epoch);
+            retiredEpochs.add(u.getKey());
+            return true;
+        });
+        if (!unconfirmed.isEmpty()) {
+            confirmEpoch();
+        }
+        drain();
+    }
+
+    /** Asks the history which epoch is current, for the unconfirmed messages; one read at a time. */
+    private void confirmEpoch() {
+        if (confirming || cancelled || epoch == null) {
+            return; // before the stream has a position, its first read decides
+        }
+        confirming = true;
+        long issued = epochsSeen;
+        history.latest(topic).whenComplete((latest, failure) -> {
+            synchronized (this) {
+                confirming = false;
+                if (failure != null) {
+                    retry(this::confirmAgain);
+                } else {
+                    startAt(latest, issued);
+                }
+            }
+        });
+    }
+
+    private synchronized void confirmAgain() {
+        if (!unconfirmed.isEmpty()) {
+            confirmEpoch();
         }
     }
 
@@ -121,22 +192,12 @@ final class TopicStream {
             return;
         }
         lastHeardNanos = System.nanoTime();
-        if (epoch == null) {
-            // Not initialised yet: keep it; the history's position decides what is new.
-            pendingEpoch = messageEpoch;
-            pending.put(offset, frame);
+        if (epoch == null || !epoch.equals(messageEpoch)) {
+            // Not initialised yet, or another epoch: held until the history says which epoch is current.
+            unconfirmed.computeIfAbsent(messageEpoch, e -> new Unconfirmed(++epochsSeen, new TreeMap<>()))
+                    .frames().put(offset, frame);
+            confirmEpoch();
             return;
-        }
-        if (!epoch.equals(messageEpoch)) {
-            log.info("Durable topic \"{}\" moved from epoch {} to {}: its history was lost", topic, epoch,
-                    messageEpoch);
-            retiredEpochs.add(epoch);
-            epoch = messageEpoch;
-            // A new epoch's offsets start at 1: the messages before this one are new too and may
-            // still arrive (or be read from the history), so they must not count as delivered.
-            delivered = 0;
-            head = 0;
-            pending.clear();
         }
         if (offset <= delivered) {
             return;
@@ -169,6 +230,7 @@ final class TopicStream {
      * like any other gap.
      */
     void checkIfIdle(long now) {
+        long issued;
         synchronized (this) {
             if (checkNanos == 0 || cancelled || checking || epoch == null || gapScheduled
                     || now - lastHeardNanos < checkNanos) {
@@ -176,6 +238,7 @@ final class TopicStream {
             }
             checking = true;
             lastHeardNanos = now; // the next check of a silent stream comes one interval later
+            issued = epochsSeen;
         }
         history.latest(topic).whenComplete((latest, failure) -> {
             synchronized (this) {
@@ -183,7 +246,7 @@ final class TopicStream {
                 if (failure != null || cancelled) {
                     return; // the store is down: the next check asks again
                 }
-                startAt(latest);
+                startAt(latest, issued);
                 if (latest.epoch().equals(epoch) && latest.offset() > delivered) {
                     head = Math.max(head, latest.offset());
                     drain();
@@ -295,5 +358,12 @@ final class TopicStream {
     synchronized void cancel() {
         cancelled = true;
         pending.clear();
+        unconfirmed.clear();
     }
+
+    /**
+     * @param seen the number of unconfirmed epochs seen when the first message of this one arrived
+     * @param frames its messages by offset
+     */
+    private record Unconfirmed(long seen, TreeMap<Long, EncodedFrame> frames) { }
 }
