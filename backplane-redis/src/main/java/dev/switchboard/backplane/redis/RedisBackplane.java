@@ -50,7 +50,13 @@ public final class RedisBackplane implements Backplane {
     private RedisBackplane(RedisBackplaneOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         this.history = new RedisHistory(this::link, () -> connector == null ? null : connector.lastError(),
-                options.channelPrefix(), options.historyTtl() == null ? 0 : options.historyTtl().toMillis());
+                options.channelPrefix(), options.historyTtl() == null ? 0 : options.historyTtl().toMillis(),
+                l -> {
+                    Connector c = connector;
+                    if (c != null) {
+                        c.outOfStep(l);
+                    }
+                });
     }
 
     /**

@@ -189,7 +189,7 @@ public final class Connector implements AutoCloseable {
             l.maintain();
             l.misplaced().whenComplete((wrong, e) -> {
                 if (Boolean.TRUE.equals(wrong)) {
-                    run(() -> replace(l));
+                    run(() -> replace(l, "the server behind " + options.endpoint() + " is no longer the master"));
                 }
             });
         } catch (RuntimeException e) {
@@ -197,14 +197,24 @@ public final class Connector implements AutoCloseable {
         }
     }
 
-    private void replace(Link l) {
+    /**
+     * Replaces a link whose command connection answered a command with another one's answer: nothing it
+     * says can be trusted any more. Idempotent; a link already replaced is left alone.
+     *
+     * @param l the link
+     */
+    public void outOfStep(Link l) {
+        run(() -> replace(l, "the connection to " + options.endpoint() + " answered a command with another "
+                + "command's answer"));
+    }
+
+    private void replace(Link l, String why) {
         if (link != l || closed) {
             return;
         }
-        log.warn("Redis backplane of node {}: the server behind {} is no longer the master; reconnecting",
-                nodeId, options.endpoint());
+        log.warn("Redis backplane of node {}: {}; reconnecting", nodeId, why);
         link = null;
-        core.disconnected(options.endpoint() + " is no longer the master, reconnecting");
+        core.disconnected(why + ", reconnecting");
         l.closeAsync();
         connect();
     }

@@ -10,11 +10,13 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -25,6 +27,12 @@ import java.util.function.Supplier;
  * tag puts both keys in one Redis Cluster slot, so each call is one Lua script on one server: appends from
  * any number of nodes get consecutive offsets, and a read sees the position and the entries of one moment.
  * A missing meta hash (a new topic, or a Redis that restarted empty) starts a new epoch at offset 1.
+ *
+ * <p>Every call sends a random value (the epoch to start, should the topic have none) that the script echoes
+ * as the last element of its answer. An answer that does not echo it belongs to another command: the
+ * connection is out of step with Redis (seen after network cuts: a read answered with an older read's
+ * result, which made a node skip offsets it never delivered). Such a call fails and the link is reported
+ * (see the constructor), so that it is replaced rather than trusted.
  *
  * <p>Never blocks; while Redis is unreachable every call fails at once with a {@link BackplaneException}.
  */
@@ -37,27 +45,33 @@ public final class RedisHistory implements History {
     private final Supplier<Throwable> lastError;
     private final String prefix;
     private final byte[] ttlMillis;
+    private final Consumer<Link> outOfStep;
 
     /**
      * @param link the current link, or null while not connected
      * @param lastError the last connection failure, for error messages
      * @param prefix the key prefix
      * @param ttlMillis idle expiry of a topic's keys, 0 for none
+     * @param outOfStep told about a link that answered a call with another command's answer
      */
-    public RedisHistory(Supplier<Link> link, Supplier<Throwable> lastError, String prefix, long ttlMillis) {
+    public RedisHistory(Supplier<Link> link, Supplier<Throwable> lastError, String prefix, long ttlMillis,
+                        Consumer<Link> outOfStep) {
         this.link = link;
         this.lastError = lastError;
         this.prefix = prefix;
         this.ttlMillis = ascii(Long.toString(ttlMillis));
+        this.outOfStep = outOfStep;
     }
 
     @Override
     public CompletableFuture<StreamPosition> append(String topic, byte[] message, Retention retention) {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(retention, "retention");
+        byte[] token = newEpoch();
         byte[][] args = {message, ascii(Integer.toString(retention.maxMessages())),
-            ascii(Long.toString(retention.maxAgeMillis())), newEpoch(), ttlMillis};
-        return run(topic, "append", APPEND, args, r -> new StreamPosition(text(r.get(0)), (Long) r.get(1)));
+            ascii(Long.toString(retention.maxAgeMillis())), token, ttlMillis};
+        return run(topic, "append", APPEND, args, token, 2,
+                r -> new StreamPosition(text(r.get(0)), (Long) r.get(1)));
     }
 
     @Override
@@ -65,11 +79,17 @@ public final class RedisHistory implements History {
         boolean none = limit <= 0 || afterOffset == Long.MAX_VALUE;
         byte[] first = ascii(Math.max(afterOffset, 0) + (none ? 0 : 1) + "-0");
         byte[] count = none ? ZERO : ascii(Integer.toString(limit));
-        return run(topic, "read", READ, new byte[][] {first, count, newEpoch(), ttlMillis}, RedisHistory::toRead);
+        byte[] token = newEpoch();
+        return run(topic, "read", READ, new byte[][] {first, count, token, ttlMillis}, token, 3,
+                RedisHistory::toRead);
     }
 
-    private <T> CompletableFuture<T> run(String topic, String what, LuaScript script, byte[][] args,
-                                         Function<List<Object>, T> result) {
+    /**
+     * @param token the random argument the script echoes
+     * @param echoAt where in the script's answer the echo is
+     */
+    private <T> CompletableFuture<T> run(String topic, String what, LuaScript script, byte[][] args, byte[] token,
+                                         int echoAt, Function<List<Object>, T> result) {
         Objects.requireNonNull(topic, "topic");
         if (topic.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("empty topic"));
@@ -80,7 +100,14 @@ public final class RedisHistory implements History {
                     "history " + what + " failed: Redis is not connected", lastError.get()));
         }
         try {
-            return eval(l, script, keys(topic), args).thenApply(result)
+            return eval(l, script, keys(topic), args).thenApply(r -> {
+                if (!echoes(r, echoAt, token)) {
+                    outOfStep.accept(l);
+                    throw new BackplaneException("history " + what + " of \"" + topic + "\": Redis answered "
+                            + "another command (the connection is out of step); reconnecting", null);
+                }
+                return result.apply(r);
+            })
                     .exceptionallyCompose(e -> CompletableFuture.failedFuture(new BackplaneException(
                             "history " + what + " of \"" + topic + "\" failed: " + cause(e), cause(e))));
         } catch (RuntimeException e) {
@@ -95,6 +122,12 @@ public final class RedisHistory implements History {
                         ? l.commands().<List<Object>>eval(s.source(), ScriptOutputType.MULTI, keys, args)
                                 .toCompletableFuture()
                         : CompletableFuture.failedFuture(e));
+    }
+
+    /** @return true when the script's answer carries this call's token where the script puts it */
+    static boolean echoes(Object answer, int at, byte[] token) {
+        return answer instanceof List<?> r && r.size() == at + 1 && r.get(at) instanceof byte[] b
+                && Arrays.equals(b, token);
     }
 
     @SuppressWarnings("unchecked")

@@ -2,7 +2,8 @@
 -- KEYS[1] the topic's stream, KEYS[2] its meta hash (same hash tag, so the same cluster slot)
 -- ARGV[1] message, ARGV[2] max messages, ARGV[3] max age in ms (0: none),
 -- ARGV[4] the epoch to start if the meta hash is missing, ARGV[5] idle expiry in ms (0: none)
--- Returns {epoch, offset}.
+-- Returns {epoch, offset, ARGV[4]}: the last element echoes this call's random epoch argument, so that the
+-- client can tell this answer from another command's.
 if redis.replicate_commands then
   -- Redis 5/6: replicate effects, so that TIME may precede writes (a no-op on Redis 7+).
   redis.replicate_commands()
@@ -37,4 +38,4 @@ if ttl > 0 then
   redis.call('PEXPIRE', KEYS[1], ttl)
   redis.call('PEXPIRE', KEYS[2], ttl)
 end
-return {epoch, offset}
+return {epoch, offset, ARGV[4]}
