@@ -328,7 +328,7 @@ class DurableTopicTest {
         InMemoryClient second = connect(b);
         JsonNode reply = subscribe(second, "feed", null).path("data");
         assertThat(reply.path("offset").asLong()).isEqualTo(1);
-        innerA.publish(java.util.List.of(new dev.switchboard.spi.Outbound(null, late.get())));                              // the lost epoch's message arrives now
+        innerA.publish(List.of(new dev.switchboard.spi.Outbound(null, held(late))));  // the lost epoch's message arrives now
         a.to(Audience.topic("feed")).emit("item", "after");       // epoch 2, offset 2
         JsonNode next = second.nextFrame(WAIT);
         assertThat(next.path("data").asText()).isEqualTo("after");
@@ -356,7 +356,7 @@ class DurableTopicTest {
         InMemoryClient onB = connect(b);
         assertThat(subscribe(onB, "feed", null).path("data").path("offset").asLong()).isEqualTo(1);
 
-        innerA.publish(List.of(new dev.switchboard.spi.Outbound(null, late.get()))); // arrives now
+        innerA.publish(List.of(new dev.switchboard.spi.Outbound(null, held(late)))); // arrives now
         a.to(Audience.topic("feed")).emit("item", "new-2");
 
         JsonNode next = onB.nextFrame(WAIT);
@@ -387,7 +387,7 @@ class DurableTopicTest {
         InMemoryClient onB = connect(b);
         onB.send("{\"type\":\"subscribe\",\"id\":1,\"topic\":\"feed\"}");
         reads.awaitHeld(2);                                       // the stream's first read and the subscribe's
-        innerA.publish(List.of(new dev.switchboard.spi.Outbound(null, late.get())));
+        innerA.publish(List.of(new dev.switchboard.spi.Outbound(null, held(late))));
         a.to(Audience.topic("feed")).emit("item", "new-1");       // new epoch, offsets 1 and 2
         a.to(Audience.topic("feed")).emit("item", "new-2");
         reads.hold(false);
@@ -405,6 +405,15 @@ class DurableTopicTest {
             assertThat(next.path("offset").asLong()).isEqualTo(offset);
         }
         assertThat(onB.pollFrame()).isNull();
+    }
+
+    /**
+     * @return the message a lossy filter held back, once the node's backplane pipeline (which publishes on its own
+     *     thread) has handed it to the filter
+     */
+    private static byte[] held(java.util.concurrent.atomic.AtomicReference<byte[]> late) {
+        dev.switchboard.testkit.Await.until(WAIT, () -> late.get() != null, "the late message held on its way");
+        return late.get();
     }
 
     /** A lossy filter that keeps the first message containing {@code marker} in {@code held} and drops it. */
