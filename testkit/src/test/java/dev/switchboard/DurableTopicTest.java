@@ -310,13 +310,8 @@ class DurableTopicTest {
         InMemoryBackplane.Bus bus = InMemoryBackplane.bus();
         Backplane innerA = bus.backplane();
         java.util.concurrent.atomic.AtomicReference<byte[]> late = new java.util.concurrent.atomic.AtomicReference<>();
-        Switchboard a = node(TestBackplanes.lossy(innerA, text -> {
-            if (text.contains("late-old") && late.get() == null) {
-                late.set(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                return true;
-            }
-            return text.contains("lost-new");
-        }), null);
+        Switchboard a = node(TestBackplanes.lossy(innerA,
+                text -> holdOnce(text, "late-old", late) || text.contains("lost-new")), null);
         Switchboard b = node(bus.backplane(), null);
         a.durableTopic("feed", Retention.lastMessages(10));
         b.durableTopic("feed", Retention.lastMessages(10));

@@ -30,9 +30,9 @@ import java.util.function.Supplier;
  *
  * <p>Every call sends a random value (the epoch to start, should the topic have none) that the script echoes
  * as the last element of its answer. An answer that does not echo it belongs to another command: the
- * connection is out of step with Redis (seen after network cuts: a read answered with an older read's
- * result, which made a node skip offsets it never delivered). Such a call fails and the link is reported
- * (see the constructor), so that it is replaced rather than trusted.
+ * connection is out of step with Redis (a class of client bugs after network cuts), and trusting, say, an
+ * older read's position would make a node skip offsets it never delivered. Such a call fails and the link
+ * is reported (see the constructor), so that it is replaced rather than trusted.
  *
  * <p>Never blocks; while Redis is unreachable every call fails at once with a {@link BackplaneException}.
  */
@@ -103,8 +103,8 @@ public final class RedisHistory implements History {
             return eval(l, script, keys(topic), args).thenApply(r -> {
                 if (!echoes(r, echoAt, token)) {
                     outOfStep.accept(l);
-                    throw new BackplaneException("history " + what + " of \"" + topic + "\": Redis answered "
-                            + "another command (the connection is out of step); reconnecting", null);
+                    throw new IllegalStateException("Redis answered another command (the connection is out of "
+                            + "step); reconnecting");
                 }
                 return result.apply(r);
             })

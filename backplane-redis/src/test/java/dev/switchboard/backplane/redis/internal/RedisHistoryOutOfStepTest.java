@@ -20,11 +20,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * A Lettuce connection that got out of step with Redis answers a command with another command's answer. The
- * chaos soak found one after network cuts: a history read answered with an older read's result made a node
- * skip offsets that were in the history all along, and its subscribers missed them. Every history call now
- * sends a random token that the script echoes; this connection stand-in answers like the scripts do, or, when
- * told to, with the previous call's answer.
+ * A Lettuce connection that got out of step with Redis answers a command with another command's answer (a
+ * class of client bugs after network cuts). A history read answered with an older read's result would make a
+ * node skip offsets that are in the history, and its subscribers would miss them. Every history call sends a
+ * random token that the script echoes; this connection stand-in answers like the scripts do, or, when told
+ * to, with the previous call's answer.
  */
 class RedisHistoryOutOfStepTest {
     private final List<Object> answers = new ArrayList<>();
